@@ -1,0 +1,54 @@
+"""The :class:`Benchmark` base class: what every benchmark plugin provides."""
+
+from __future__ import annotations
+
+import abc
+from typing import Any
+
+from dynamic_vision.scores import Score
+
+__all__ = ["Benchmark"]
+
+
+class Benchmark(abc.ABC):
+    """A scored experiment: stimuli, recordings or labels, a metric and a ceiling.
+
+    Subclasses set the class attributes (or instance attributes in ``__init__``) and implement
+    :meth:`__call__` and, where the data have repeats, :meth:`compute_ceiling`.
+
+    Attributes
+    ----------
+    identifier
+        ``<Dataset>.<region>-<metric>``, e.g. ``"SimMotion.MT-ridge"``.
+    version
+        Bumped whenever data, metric or ceiling change; part of every cache key.
+    bibtex
+        How to cite the data.
+    ceiling_convention
+        How raw and ceiling give the ceiled score (see :mod:`dynamic_vision.scores`).
+    """
+
+    identifier: str = ""
+    version: int = 1
+    bibtex: str = ""
+    ceiling_convention: str = "ratio"
+
+    _ceiling: Score | None = None
+
+    @abc.abstractmethod
+    def __call__(self, candidate: Any) -> Score:
+        """Score ``candidate`` (a :class:`~dynamic_vision.brain_model.BrainModel`)."""
+
+    def compute_ceiling(self) -> Score:
+        """The data's noise ceiling; the default says there is none (1.0)."""
+        return Score.from_raw(1.0)
+
+    @property
+    def ceiling(self) -> Score:
+        """The noise ceiling, computed once per benchmark object."""
+        if self._ceiling is None:
+            self._ceiling = self.compute_ceiling()
+        return self._ceiling
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.identifier!r} v{self.version}>"

@@ -1,0 +1,108 @@
+"""``dynamic-vision score``: score models on benchmarks and print a table."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+from pathlib import Path
+
+from dynamic_vision import storage
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "score", help="score models on benchmarks",
+        description="Score every model on every benchmark and print a table.")
+    parser.add_argument("--model", "--models", dest="models", required=True,
+                        help="comma-separated model identifiers")
+    parser.add_argument("--benchmark", "--benchmarks", dest="benchmarks", required=True,
+                        help="comma-separated benchmark identifiers (wildcards allowed)")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument("--output", type=Path, help="write JSON results (and plots) to this folder")
+    parser.add_argument("--no-cache", action="store_true", help="recompute, do not read the cache")
+    parser.set_defaults(func=run_score)
+
+
+def _split(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def expand_benchmarks(patterns: list[str]) -> list[str]:
+    """Expand wildcards against the benchmark registry; plain names pass through unchanged."""
+    from dynamic_vision.registry import benchmark_registry
+
+    out: list[str] = []
+    for pattern in patterns:
+        if any(ch in pattern for ch in "*?["):
+            matches = benchmark_registry.list(pattern)
+            if not matches:
+                raise LookupError(f"No benchmark matches '{pattern}'; see `dynamic-vision list "
+                                  f"benchmark`.")
+            out.extend(matches)
+        else:
+            benchmark_registry.entry(pattern)  # fail early, with suggestions
+            out.append(pattern)
+    return out
+
+
+def format_table(results: dict[str, dict[str, dict]]) -> str:
+    """A plain-text table: one row per model, one column per benchmark."""
+    benchmarks = sorted({b for per_model in results.values() for b in per_model})
+    header = ["model", *benchmarks]
+    rows = [header]
+    for model, per_model in results.items():
+        row = [model]
+        for benchmark in benchmarks:
+            entry = per_model.get(benchmark)
+            if entry is None or entry.get("value") is None:
+                row.append("—" if entry is None else "failed")
+            else:
+                err = entry.get("error")
+                row.append(f"{entry['value']:.3f}" + (f" ±{err:.3f}" if err is not None
+                                                      and math.isfinite(err) else ""))
+        rows.append(row)
+    widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)) for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def run_score(args: argparse.Namespace) -> int:
+    from dynamic_vision.registry import model_registry
+    from dynamic_vision.scoring import score
+
+    models = _split(args.models)
+    for model in models:
+        model_registry.entry(model)  # fail early, with suggestions
+    benchmarks = expand_benchmarks(_split(args.benchmarks))
+    results: dict[str, dict[str, dict]] = {}
+    scores = {}
+    for model in models:
+        results[model] = {}
+        for benchmark in benchmarks:
+            result = score(model, benchmark, cache=not args.no_cache)
+            scores[(model, benchmark)] = result
+            results[model][benchmark] = result.to_dict(detail=False)
+    if args.output is not None:
+        write_outputs(args.output, scores)
+    if args.json:
+        print(json.dumps(results, indent=1))
+    else:
+        print(format_table(results))
+        if args.output is not None:
+            print(f"\nResults written to {args.output}")
+    return 0
+
+
+def write_outputs(folder: Path, scores: dict) -> None:
+    """Write one JSON file per score plus a summary, and the standard plots."""
+    folder.mkdir(parents=True, exist_ok=True)
+    summary = []
+    for (model, benchmark), result in scores.items():
+        storage.atomic_write_json(folder / f"{model}__{benchmark}.json", result.to_dict())
+        summary.append({"model": model, "benchmark": benchmark, **result.to_dict(detail=False)})
+    storage.atomic_write_json(folder / "results.json", summary)
+    from dynamic_vision.plotting import save_standard_plots
+
+    save_standard_plots(scores, folder)

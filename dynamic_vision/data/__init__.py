@@ -1,0 +1,1 @@
+"""Built-in data plugins: one folder each, with a registration-only __init__.py."""

@@ -1,0 +1,1 @@
+"""Built-in metrics plugins: one folder each, with a registration-only __init__.py."""

@@ -1,0 +1,105 @@
+"""``score(model, benchmark)``: resolve both, run the benchmark, cache and announce the result."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from dynamic_vision import storage
+from dynamic_vision.registry import benchmark_registry, model_registry
+from dynamic_vision.scores import Score
+
+__all__ = ["score", "score_cache_path"]
+
+logger = logging.getLogger(__name__)
+
+
+def _library_version() -> str:
+    from dynamic_vision import __version__
+
+    return __version__
+
+
+def _version_of(registry: Any, identifier: str, loaded: Any = None) -> Any:
+    info = registry.entry(identifier).metadata
+    if "version" in info:
+        return info["version"]
+    return getattr(loaded, "version", None)
+
+
+def score_cache_path(model_identifier: str, benchmark_identifier: str,
+                     model_version: Any = None, benchmark_version: Any = None) -> Any:
+    """Where the final score of a (model, benchmark) pair is cached."""
+    key = storage.stable_hash(model_identifier, model_version, benchmark_identifier,
+                              benchmark_version, _library_version())
+    safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in model_identifier)
+    return storage.home("scores", benchmark_identifier, f"{safe}-{key}.json")
+
+
+def score(model: Any, benchmark: Any, *, cache: bool = True) -> Score:
+    """Score a model on a benchmark.
+
+    Parameters
+    ----------
+    model
+        A registered model identifier (see :func:`dynamic_vision.list_models`) or an object
+        implementing :class:`~dynamic_vision.brain_model.BrainModel`.
+    benchmark
+        A registered benchmark identifier (see :func:`dynamic_vision.list_benchmarks`) or a
+        :class:`~dynamic_vision.benchmark.Benchmark` object.
+    cache
+        Read and write the on-disk score cache under ``DYNAMIC_VISION_HOME``. Only scores of
+        registered identifiers are cached (objects carry no stable identity); setting
+        ``DYNAMIC_VISION_NO_CACHE=1`` disables it everywhere.
+
+    Returns
+    -------
+    Score
+        The ceiled score with ``raw``, ``ceiling``, ``error``, ``detail`` and ``provenance``.
+
+    Examples
+    --------
+    >>> from dynamic_vision import score
+    >>> s = score("motion-energy", "SimMotion.V1-ridge")  # doctest: +SKIP
+    >>> s.value, s.raw, s.ceiling  # doctest: +SKIP
+    """
+    model_id = model if isinstance(model, str) else getattr(model, "identifier", None)
+    benchmark_id = benchmark if isinstance(benchmark, str) else getattr(benchmark, "identifier", None)
+    if model_id is None:
+        raise TypeError(f"model must be an identifier or a BrainModel with an 'identifier', "
+                        f"got {type(model).__name__}.")
+    if benchmark_id is None:
+        raise TypeError(f"benchmark must be an identifier or a Benchmark with an "
+                        f"'identifier', got {type(benchmark).__name__}.")
+
+    cacheable = cache and storage.cache_enabled() and isinstance(model, str) and isinstance(benchmark, str)
+    benchmark_obj = benchmark_registry.load(benchmark) if isinstance(benchmark, str) else benchmark
+    model_version = benchmark_version = None
+    path = None
+    if cacheable:
+        model_version = _version_of(model_registry, model)
+        benchmark_version = _version_of(benchmark_registry, benchmark, benchmark_obj)
+        path = score_cache_path(model, benchmark, model_version, benchmark_version)
+        if path.exists():
+            logger.info("Serving %s on %s from %s", model, benchmark, path)
+            return Score.from_dict(storage.read_json(path))
+
+    model_obj = model_registry.load(model) if isinstance(model, str) else model
+    result = benchmark_obj(model_obj)
+    if not isinstance(result, Score):
+        raise TypeError(f"Benchmark '{benchmark_id}' returned {type(result).__name__}, "
+                        f"expected a dynamic_vision.Score.")
+    result = result.with_provenance(
+        model=model_id, benchmark=benchmark_id,
+        benchmark_version=getattr(benchmark_obj, "version", benchmark_version),
+        dynamic_vision_version=_library_version(),
+    )
+    if path is not None:
+        storage.atomic_write_json(path, result.to_dict())
+
+    from dynamic_vision.plugins import discover, plugin_manager
+
+    discover()  # third-party listeners must hear about scores of in-memory objects too
+    plugin_manager().hook.dynamic_vision_score_computed(
+        score=result, model=model_id, benchmark=benchmark_id)
+    return result

@@ -1,0 +1,95 @@
+"""Where the library keeps files, and how it writes them without leaving partial files behind.
+
+All data, caches and results live under ``DYNAMIC_VISION_HOME`` (default: the user's cache
+directory, e.g. ``~/.cache/dynamic_vision``). Setting ``DYNAMIC_VISION_NO_CACHE=1`` disables
+every cache (scores, activations); downloaded data are still kept.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+__all__ = [
+    "home",
+    "cache_enabled",
+    "atomic_write",
+    "atomic_write_json",
+    "read_json",
+    "stable_hash",
+    "sha256_file",
+]
+
+HOME_VARIABLE = "DYNAMIC_VISION_HOME"
+NO_CACHE_VARIABLE = "DYNAMIC_VISION_NO_CACHE"
+
+
+def home(*parts: str) -> Path:
+    """The library's data directory (``$DYNAMIC_VISION_HOME``), or a sub-path of it."""
+    root = os.environ.get(HOME_VARIABLE)
+    if root:
+        base = Path(root).expanduser()
+    else:
+        import platformdirs
+
+        base = Path(platformdirs.user_cache_dir("dynamic_vision", appauthor=False))
+    return base.joinpath(*parts)
+
+
+def cache_enabled() -> bool:
+    """False when ``DYNAMIC_VISION_NO_CACHE`` is set to a true value (1, true, yes)."""
+    return os.environ.get(NO_CACHE_VARIABLE, "").strip().lower() not in {"1", "true", "yes", "on"}
+
+
+@contextlib.contextmanager
+def atomic_write(path: str | os.PathLike[str], mode: str = "wb") -> Iterator[IO[Any]]:
+    """Open a unique temporary file beside ``path``; on success fsync and rename it into place.
+
+    On any error the temporary file is removed, so readers only ever see complete files, even
+    on network file systems where several processes write the same key.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, mode) as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def atomic_write_json(path: str | os.PathLike[str], data: Any) -> None:
+    """Write ``data`` as JSON, atomically."""
+    with atomic_write(path, "w") as handle:
+        json.dump(data, handle, indent=1, sort_keys=True, allow_nan=False)
+
+
+def read_json(path: str | os.PathLike[str]) -> Any:
+    with open(path) as handle:
+        return json.load(handle)
+
+
+def stable_hash(*parts: Any, length: int = 16) -> str:
+    """A short, stable content hash of JSON-serialisable parts (cache keys)."""
+    payload = json.dumps(parts, sort_keys=True, default=str).encode()
+    return hashlib.sha256(payload).hexdigest()[:length]
+
+
+def sha256_file(path: str | os.PathLike[str], chunk_size: int = 1 << 20) -> str:
+    """The sha256 hex digest of a file, read in chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(chunk_size), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
