@@ -78,8 +78,12 @@ def _import_builtin_plugins() -> None:
             if not info.ispkg or info.name.startswith("_"):
                 continue
             name = f"dynamic_vision.{kind}.{info.name}"
-            with registering_from(name):
-                importlib.import_module(name)
+            try:
+                with registering_from(name):
+                    importlib.import_module(name)
+            except Exception as error:  # one broken folder must not hide all the others
+                warnings.warn(f"Skipping built-in plugin {name}: {type(error).__name__}: "
+                              f"{error}", RuntimeWarning, stacklevel=2)
 
 
 def _load_entry_points() -> None:
