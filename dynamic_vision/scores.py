@@ -159,7 +159,8 @@ class Score:
     def from_dict(cls, data: Mapping[str, Any]) -> Score:
         """Inverse of :meth:`to_dict`."""
         nan = float("nan")
-        detail = xr.Dataset.from_dict(data["detail"]) if data.get("detail") else xr.Dataset()
+        detail = _restore_nan(xr.Dataset.from_dict(data["detail"])) if data.get("detail") \
+            else xr.Dataset()
         return cls(
             value=_none_to_nan(data["value"]), raw=_none_to_nan(data["raw"]),
             ceiling=_none_to_nan(data.get("ceiling", nan)),
@@ -216,6 +217,21 @@ def _finite_or_none(x: float) -> float | None:
 
 def _none_to_nan(x: Any) -> float:
     return float("nan") if x is None else float(x)
+
+
+def _restore_nan(dataset: xr.Dataset) -> xr.Dataset:
+    """JSON has no NaN: :func:`_jsonable` wrote ``null``; numeric variables get NaN back."""
+    def fix(array: xr.DataArray) -> xr.DataArray:
+        if array.dtype != object:
+            return array
+        values = array.values
+        if all(v is None or isinstance(v, (int, float)) for v in values.ravel()):
+            return array.copy(data=np.array([np.nan if v is None else v
+                                             for v in values.ravel()], float).reshape(values.shape))
+        return array
+
+    dataset = dataset.assign({name: fix(var) for name, var in dataset.data_vars.items()})
+    return dataset.assign_coords({name: fix(coord) for name, coord in dataset.coords.items()})
 
 
 def _jsonable(obj: Any) -> Any:
