@@ -1,0 +1,411 @@
+"""The extraction loop: decode → batch → forward with hooks → reduce → store, chunk by chunk.
+
+:func:`extract_activations` is the one entry point. Stimuli are decoded in DataLoader workers
+(:mod:`.dataset`), cut into model inputs (:mod:`.windows`), batched across stimuli and frames,
+run through the model under :func:`torch.inference_mode` (optionally autocast to bf16/fp16), and
+every recorded layer's output is reduced as soon as the layer has run (:mod:`.reduction`). Reduced
+activations of each chunk of stimuli go to disk (:mod:`.store`), so memory holds one chunk of
+reduced values and one batch of full-width activations at a time, whatever the number of stimuli.
+
+The cache key covers everything that changes the numbers: model identity and weights (the
+declared weights name, or a fingerprint of the parameters when there is none), layers,
+preprocessing, window mode, reduction settings, autocast dtype, the stimulus set's content and
+order, and the library version.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import tempfile
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import torch
+import xarray as xr
+
+from dynamic_vision import storage
+from dynamic_vision.activations import windows
+from dynamic_vision.activations.dataset import (
+    StimulusFrames,
+    StimulusRecord,
+    preprocess_frames,
+    records_from,
+)
+from dynamic_vision.activations.hooks import LayerRecorder, resolve_layers
+from dynamic_vision.activations.reduction import PCAReduction, Reduction, make_reducer
+from dynamic_vision.activations.store import ActivationStore, LayerChunk
+from dynamic_vision.model_spec import ModelSpec
+
+__all__ = ["extract_activations", "resolve_device", "weights_identity", "stimuli_identity",
+           "cache_key", "DEFAULT_CHUNK_SIZE"]
+
+logger = logging.getLogger(__name__)
+
+#: Bumped when the engine's output for the same inputs changes (part of cache keys).
+ENGINE_VERSION = 1
+#: Stimuli per on-disk chunk: the unit of resumption and of RAM held before writing.
+DEFAULT_CHUNK_SIZE = 32
+_AUTOCAST_DTYPES = {"bfloat16": torch.bfloat16, "bf16": torch.bfloat16,
+                    "float16": torch.float16, "fp16": torch.float16, "half": torch.float16}
+
+
+def resolve_device(device: str | torch.device | None = None) -> torch.device:
+    """``device`` as given, else CUDA when present, else CPU."""
+    if device is not None:
+        return torch.device(device)
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def _resolve_dtype(dtype: str | torch.dtype | None) -> torch.dtype | None:
+    if dtype is None or dtype in (torch.float32, "float32", "fp32"):
+        return None
+    if isinstance(dtype, torch.dtype):
+        if dtype not in (torch.bfloat16, torch.float16):
+            raise ValueError(f"autocast dtype must be bfloat16 or float16, got {dtype}.")
+        return dtype
+    try:
+        return _AUTOCAST_DTYPES[str(dtype)]
+    except KeyError:
+        raise ValueError(f"Unknown autocast dtype {dtype!r}; use None (float32), 'bfloat16' or "
+                         f"'float16'.") from None
+
+
+def weights_identity(spec: ModelSpec, module: torch.nn.Module) -> str:
+    """The declared weights name, or a sha256 fingerprint of the module's state when none."""
+    if spec.weights is not None:
+        return spec.weights
+    digest = hashlib.sha256()
+    for name, tensor in module.state_dict().items():
+        flat = tensor.detach().to("cpu").contiguous().reshape(-1)
+        digest.update(f"{name}:{flat.dtype}:{tuple(tensor.shape)}".encode())
+        digest.update(flat.view(torch.uint8).numpy().tobytes())
+    return "params-sha256:" + digest.hexdigest()[:32]
+
+
+def stimuli_identity(stimuli: Any, records: Sequence[StimulusRecord]) -> str:
+    """Content hash of the stimulus set (``StimulusSet.content_hash()``), else of its files."""
+    content_hash = getattr(stimuli, "content_hash", None)
+    if callable(content_hash):
+        return str(content_hash())
+    return storage.stable_hash([(r.stimulus_id, storage.sha256_file(r.path), r.duration_ms)
+                                for r in records], length=32)
+
+
+def _library_version() -> str:
+    from dynamic_vision import __version__
+
+    return __version__
+
+
+def cache_key(spec: ModelSpec, weights: str, layers: Sequence[str], reducer: Reduction,
+              window: str, dtype: torch.dtype | None, stimuli_hash: str,
+              stimulus_ids: Sequence[str], time_axis: Mapping[str, int | None] | None) -> str:
+    """The content key of one extraction (see the module docstring for what it covers)."""
+    return storage.stable_hash(
+        spec.identifier, spec.kind, spec.preprocessing(), weights, list(layers),
+        reducer.settings(), window if spec.kind == "video" else "frame", str(dtype),
+        stimuli_hash, storage.stable_hash(list(stimulus_ids), length=32),
+        dict(time_axis or {}), _library_version(), ENGINE_VERSION, length=24)
+
+
+def _default_batch_size(spec: ModelSpec, device: torch.device) -> int:
+    if spec.kind == "image":
+        return 128 if device.type == "cuda" else 32
+    return 16 if device.type == "cuda" else 4
+
+
+class _Plan:
+    """Model inputs (units) of one chunk of stimuli and how their outputs become steps."""
+
+    def __init__(self, spec: ModelSpec, window: str,
+                 items: Sequence[tuple[StimulusRecord, torch.Tensor]]):
+        self.spec, self.window = spec, window
+        self.frames = [frames for _, frames in items]
+        self.units: list[tuple[int, np.ndarray]] = []  # (stimulus position, frame indices)
+        self.static: list[bool] = []
+        self.n_frames: list[int] = []
+        self.records = [record for record, _ in items]
+        for position, (record, frames) in enumerate(items):
+            static = record.is_image
+            self.static.append(static)
+            self.n_frames.append(int(frames.shape[0]))
+            length = spec.clip_length
+            if spec.kind == "image":
+                indices = [np.array([0])] if static else [np.array([i]) for i in range(len(frames))]
+            elif static:
+                indices = [np.zeros(length, dtype=np.int64)]
+            elif window == "block":
+                indices = list(windows.block_windows(len(frames), length))
+            else:
+                indices = list(windows.causal_windows(len(frames), length))
+            self.units.extend((position, index) for index in indices)
+
+    def batches(self, batch_size: int) -> Iterator[tuple[int, int]]:
+        for start in range(0, len(self.units), batch_size):
+            yield start, min(start + batch_size, len(self.units))
+
+    def inputs(self, start: int, stop: int, device: torch.device) -> torch.Tensor:
+        """Normalised model input for units ``start:stop``: (B,3,S,S) or (B,3,L,S,S)."""
+        gathered = torch.stack([self.frames[pos][torch.from_numpy(index)]
+                                for pos, index in self.units[start:stop]])
+        batch = preprocess_frames(gathered, self.spec.mean, self.spec.std, device)
+        if self.spec.kind == "image":
+            return batch[:, 0]
+        return batch.transpose(1, 2)  # (B, L, 3, S, S) → (B, 3, L, S, S), torchvision's layout
+
+    def n_steps(self, position: int, steps_per_unit: int) -> int:
+        """Valid output steps of the stimulus at ``position``."""
+        spec = self.spec
+        if spec.kind == "image":
+            if self.static[position]:
+                return windows.static_image_steps(self.records[position].duration_ms, spec.fps)
+            return self.n_frames[position]
+        if self.static[position]:
+            return steps_per_unit if self.window == "block" else \
+                windows.static_image_steps(self.records[position].duration_ms, spec.fps)
+        if self.window == "block":
+            return windows.kept_block_steps(self.n_frames[position], spec.clip_length,
+                                            steps_per_unit)
+        return self.n_frames[position]
+
+    def step_ms(self, steps_per_unit: int) -> float:
+        if self.spec.kind == "video" and self.window == "block":
+            return windows.step_duration_ms(self.spec.fps, self.spec.clip_length / steps_per_unit)
+        return windows.step_duration_ms(self.spec.fps, 1)
+
+    def layer_chunk(self, unit_values: np.ndarray) -> LayerChunk:
+        """Spread ``(n_units, steps_per_unit, k)`` outputs over stimuli as a :class:`LayerChunk`."""
+        steps_per_unit = unit_values.shape[1]
+        n_stimuli = len(self.frames)
+        counts = [self.n_steps(i, steps_per_unit) for i in range(n_stimuli)]
+        values = np.full((n_stimuli, max(counts), unit_values.shape[2]), np.nan, np.float32)
+        owners = np.array([pos for pos, _ in self.units])
+        for position in range(n_stimuli):
+            steps = unit_values[owners == position].reshape(-1, unit_values.shape[2])
+            if steps.shape[0] < counts[position]:  # one pass of a still image, broadcast
+                steps = np.broadcast_to(steps[-1:], (counts[position], steps.shape[1]))
+            values[position, :counts[position]] = steps[:counts[position]]
+        return LayerChunk(values, np.asarray(counts), self.step_ms(steps_per_unit))
+
+
+def _as_steps(output: torch.Tensor, spec: ModelSpec, window: str,
+              axis: int | None) -> torch.Tensor:
+    """A layer's batch output as ``(B, steps, features)``."""
+    batch = output.shape[0]
+    if spec.kind == "image" or axis is None:
+        return output.reshape(batch, 1, -1)
+    moved = output.movedim(axis, 1)
+    steps = moved.reshape(batch, moved.shape[1], -1)
+    return steps[:, -1:] if window == "causal" else steps
+
+
+def _time_axis(layer: str, output: torch.Tensor, overrides: Mapping[str, int | None]) -> int | None:
+    """Time axis of a video layer's output: declared, else 2 for 5-d (B, C, T, H, W) outputs."""
+    if layer in overrides:
+        return overrides[layer]
+    return 2 if output.ndim == 5 else None
+
+
+def _run_chunk(module: torch.nn.Module, spec: ModelSpec, layers: Sequence[str], plan: _Plan,
+               consume: Callable[[str, torch.Tensor], torch.Tensor | None], *,
+               device: torch.device, batch_size: int, dtype: torch.dtype | None, window: str,
+               time_axis: Mapping[str, int | None]) -> dict[str, np.ndarray]:
+    """Forward every unit of ``plan``; returns per layer ``(n_units, steps, k)`` outputs."""
+    collected: dict[str, list[np.ndarray]] = {layer: [] for layer in layers}
+
+    def on_output(layer: str, output: torch.Tensor) -> None:
+        steps = _as_steps(output, spec, window, _time_axis(layer, output, time_axis))
+        batch, n_steps, width = steps.shape
+        reduced = consume(layer, steps.reshape(batch * n_steps, width).float())
+        if reduced is not None:
+            collected[layer].append(reduced.reshape(batch, n_steps, -1).to("cpu").numpy())
+
+    autocast = (torch.autocast(device.type, dtype=dtype) if dtype is not None
+                else contextlib.nullcontext())
+    with torch.inference_mode(), autocast, LayerRecorder(module, layers, on_output,
+                                                         spec.identifier):
+        for start, stop in plan.batches(batch_size):
+            module(plan.inputs(start, stop, device))
+    return {layer: np.concatenate(parts) for layer, parts in collected.items() if parts}
+
+
+def _loader(records: Sequence[StimulusRecord], spec: ModelSpec, num_workers: int,
+            device: torch.device) -> Iterator[tuple[int, torch.Tensor]]:
+    dataset = StimulusFrames(records, spec.fps, spec.input_size)
+    extra = {"prefetch_factor": 4, "persistent_workers": False} if num_workers > 0 else {}
+    return iter(torch.utils.data.DataLoader(
+        dataset, batch_size=None, shuffle=False, num_workers=num_workers,
+        pin_memory=device.type == "cuda", **extra))
+
+
+def _fit_pca(module: torch.nn.Module, spec: ModelSpec, layers: Sequence[str],
+             reducer: PCAReduction, records: Sequence[StimulusRecord], run: dict[str, Any]) -> None:
+    """Fit PCA on the first ``fit_samples`` steps, in stimulus-set order."""
+    for index, frames in _loader(records, spec, 0, run["device"]):
+        plan = _Plan(spec, run["window"], [(records[index], frames)])
+
+        def collect(layer: str, features: torch.Tensor) -> None:
+            reducer.collect(layer, features)
+
+        _run_chunk(module, spec, layers, plan, collect, **run)
+        if not reducer.needs_rows():
+            break
+    reducer.finish_fit()
+
+
+def _to_dataarrays(assembled: Mapping[str, LayerChunk], stimulus_ids: Sequence[str],
+                   spec: ModelSpec, key: str, reducer: Reduction) -> dict[str, xr.DataArray]:
+    out = {}
+    for layer, chunk in assembled.items():
+        n_steps, width = chunk.values.shape[1], chunk.values.shape[2]
+        starts = np.arange(n_steps) * chunk.step_ms
+        out[layer] = xr.DataArray(
+            chunk.values.transpose(0, 2, 1),
+            dims=("presentation", "neuroid", "time_step"),
+            coords={
+                "stimulus_id": ("presentation", list(stimulus_ids)),
+                "n_steps": ("presentation", chunk.n_steps),
+                "neuroid_id": ("neuroid", [f"{layer}.{i}" for i in range(width)]),
+                "layer": ("neuroid", [layer] * width),
+                "step_start_ms": ("time_step", starts),
+                "step_end_ms": ("time_step", starts + chunk.step_ms),
+            },
+            name=layer,
+            attrs={"model": spec.identifier, "layer": layer, "step_ms": chunk.step_ms,
+                   "cache_key": key, "reduction": str(reducer.settings())},
+        )
+    return out
+
+
+def extract_activations(module: torch.nn.Module, spec: ModelSpec, stimuli: Any,
+                        layers: Sequence[str] | None = None, *,
+                        device: str | torch.device | None = None, batch_size: int | None = None,
+                        dtype: str | torch.dtype | None = None,
+                        reduction: str | Reduction | None = "random_projection",
+                        n_components: int = 1000, seed: int = 0, window: str = "block",
+                        num_workers: int = 0, chunk_size: int = DEFAULT_CHUNK_SIZE,
+                        cache: bool = True, progress: bool = True,
+                        time_axis: Mapping[str, int | None] | None = None,
+                        ) -> dict[str, xr.DataArray]:
+    """Record ``layers`` of ``module`` while it watches every stimulus of ``stimuli``.
+
+    Parameters
+    ----------
+    module
+        The torch network (put in eval mode and moved to ``device``). Image models take
+        ``(B, 3, S, S)``; video models take ``(B, 3, L, S, S)`` (torchvision's layout).
+    spec
+        The model's :class:`~dynamic_vision.model_spec.ModelSpec` (kind, size, fps, clip length,
+        normalisation, weights identity).
+    stimuli
+        A :class:`~dynamic_vision.stimuli.StimulusSet` (``stimulus_id``, ``path``,
+        ``duration_ms`` columns; images and videos may be mixed).
+    layers
+        Dotted module names; default ``spec.layers``.
+    device
+        Default: CUDA when present, else CPU.
+    batch_size
+        Frames (image models) or clips (video models) per forward pass, across stimuli.
+    dtype
+        ``None`` (float32), ``"bfloat16"`` or ``"float16"`` autocast.
+    reduction, n_components, seed
+        Width reduction while streaming (see :mod:`dynamic_vision.activations.reduction`).
+    window
+        Video models: ``"block"`` (consecutive windows) or ``"causal"`` (one window ending at
+        every frame); see :mod:`dynamic_vision.activations.windows`.
+    num_workers
+        DataLoader workers decoding video while the model computes (0: decode in-process).
+    chunk_size
+        Stimuli per on-disk chunk (unit of resumption).
+    cache
+        Reuse and write ``DYNAMIC_VISION_HOME/activations``; ``DYNAMIC_VISION_NO_CACHE=1``
+        disables it everywhere (a temporary store is used and removed).
+    progress
+        Show a tqdm progress bar.
+    time_axis
+        Per-layer override of the output axis that is time for video models (``None``: none).
+        Default: axis 2 of 5-d ``(B, C, T, H, W)`` outputs, no time axis otherwise.
+
+    Returns
+    -------
+    dict[str, xarray.DataArray]
+        Per layer, dims ``("presentation", "neuroid", "time_step")``, float32. Coords:
+        ``stimulus_id`` and ``n_steps`` (valid steps; later steps are NaN) on presentations;
+        ``neuroid_id`` and ``layer`` on neuroids; ``step_start_ms`` and ``step_end_ms`` on time
+        steps (ms from stimulus onset, the convention of :mod:`dynamic_vision.temporal`).
+    """
+    if window not in windows.WINDOW_MODES:
+        raise ValueError(f"window must be one of {windows.WINDOW_MODES}, got {window!r}.")
+    if int(chunk_size) < 1:
+        raise ValueError(f"chunk_size must be a positive integer, got {chunk_size!r}.")
+    layers = list(spec.layers if layers is None else ([layers] if isinstance(layers, str)
+                                                     else layers))
+    resolve_layers(module, layers, spec.identifier)
+    records = records_from(stimuli)
+    if not records:
+        raise ValueError(f"Stimulus set '{getattr(stimuli, 'identifier', '?')}' is empty.")
+    stimulus_ids = [record.stimulus_id for record in records]
+    device = resolve_device(device)
+    autocast_dtype = _resolve_dtype(dtype)
+    reducer = make_reducer(reduction, n_components, seed)
+    time_axis = dict(time_axis or {})
+    key = cache_key(spec, weights_identity(spec, module), layers, reducer, window,
+                    autocast_dtype, stimuli_identity(stimuli, records), stimulus_ids, time_axis)
+    chunks = [stimulus_ids[i:i + chunk_size] for i in range(0, len(stimulus_ids), chunk_size)]
+    manifest = {"model": spec.identifier, "layers": layers, "reduction": reducer.settings(),
+                "window": window, "n_stimuli": len(records), "chunk_size": chunk_size,
+                "stimulus_set": str(getattr(stimuli, "identifier", "")), "key": key}
+    use_cache = cache and storage.cache_enabled()
+    with contextlib.ExitStack() as stack:
+        if use_cache:
+            safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in spec.identifier)
+            directory = storage.home("activations", safe, key)
+        else:
+            directory = stack.enter_context(tempfile.TemporaryDirectory(prefix="dv-activations-"))
+        store = ActivationStore(directory, chunks, layers, manifest)
+        missing = store.missing()
+        if missing:
+            logger.info("Extracting %d of %d chunks of %s into %s", len(missing), len(chunks),
+                        spec.identifier, directory)
+            _extract_chunks(module, spec, layers, records, store, missing, reducer,
+                            device=device, batch_size=batch_size or _default_batch_size(spec, device),
+                            dtype=autocast_dtype, window=window, time_axis=time_axis,
+                            num_workers=num_workers, chunk_size=chunk_size, progress=progress)
+        return _to_dataarrays(store.assemble(), stimulus_ids, spec, key, reducer)
+
+
+def _extract_chunks(module: torch.nn.Module, spec: ModelSpec, layers: Sequence[str],
+                    records: Sequence[StimulusRecord], store: ActivationStore,
+                    missing: Sequence[int], reducer: Reduction, *, num_workers: int,
+                    chunk_size: int, progress: bool, **run: Any) -> None:
+    from tqdm.auto import tqdm
+
+    module.eval().to(run["device"])
+    if isinstance(reducer, PCAReduction) and not reducer.fitted:
+        _fit_pca(module, spec, layers, reducer, records, run)
+    todo = [records[i] for chunk in missing
+            for i in range(chunk * chunk_size, min((chunk + 1) * chunk_size, len(records)))]
+    bar = tqdm(total=len(todo), desc=f"{spec.identifier} activations", unit="stimulus",
+               disable=not progress)
+    pending: list[tuple[StimulusRecord, torch.Tensor]] = []
+    chunk_iter = iter(missing)
+    current = next(chunk_iter)
+    with bar:
+        for index, frames in _loader(todo, spec, num_workers, run["device"]):
+            pending.append((todo[index], frames))
+            if len(pending) < len(store.chunks[current]):
+                continue
+            plan = _Plan(spec, run["window"], pending)
+            outputs = _run_chunk(module, spec, layers, plan,
+                                 lambda layer, x: reducer.transform(layer, x), **run)
+            store.write_chunk(current, {layer: plan.layer_chunk(outputs[layer])
+                                        for layer in layers})
+            bar.update(len(pending))
+            pending = []
+            current = next(chunk_iter, None)
+    if current is not None or pending:
+        raise RuntimeError(f"Extraction of {spec.identifier} ended before chunk {current} was "
+                           f"complete; rerun to resume.")
