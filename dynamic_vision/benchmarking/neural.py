@@ -1,0 +1,354 @@
+"""Electrode benchmarks: recordings in time bins, compared stimulus by stimulus.
+
+Procedure (:meth:`NeuralBenchmark.__call__`)
+-------------------------------------------
+1. The model starts recording from ``region`` in the benchmark's time bins. A model that offers
+   several layers (a ``layers`` attribute) is asked for all of them at once
+   (``start_recording(region, time_bins, layers=[...])``).
+2. It looks at the stimuli (``number_of_trials`` times; repeated trials are averaged).
+3. For every time bin, ``metric(model, recordings)`` gives a raw score on the **held-out**
+   stimuli (the metric cross-validates within them), against the repetition-averaged
+   recordings. Layered models: the layer with the best mean raw score on the **public** stimuli
+   is selected; every layer's held-out score is kept as detail, and the selected layer's is the
+   headline, so selection never sees a held-out stimulus.
+4. The ceiling of each time bin is computed from the repetition-resolved held-out recordings
+   (cached on disk). ``raw`` and ``ceiling`` are the means over time bins and the headline is
+   ``raw`` ceiled under ``ceiling_convention``.
+
+``Score.detail`` holds ``raw``, ``raw_error``, ``ceiling`` and ``ceiled`` per ``time_bin`` (coords
+``time_bin_start``/``time_bin_end`` in ms) and, for layered models, ``layer_raw`` (layer ×
+time_bin, held-out) and ``layer_public_raw`` (layer) with ``attrs["selected_layer"]``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+import xarray as xr
+
+from dynamic_vision.assemblies import average_repetitions
+from dynamic_vision.benchmark import Benchmark
+from dynamic_vision.benchmarking.ceiling_cache import cached_ceiling, fingerprint
+from dynamic_vision.benchmarking.data_source import LazyData
+from dynamic_vision.benchmarking.recordings import (
+    check_model_output,
+    select_stimuli,
+    time_bins_of,
+)
+from dynamic_vision.benchmarking.stimulus_split import StimulusSplit, declare_split
+from dynamic_vision.brain_model import normalize_time_bins
+from dynamic_vision.scores import CEILING_CONVENTIONS, Score
+
+__all__ = ["NeuralBenchmark", "score_time_bins"]
+
+logger = logging.getLogger(__name__)
+
+Metric = Callable[[xr.DataArray, xr.DataArray], Score]
+Ceiling = Callable[[xr.DataArray], Score]
+
+
+def _resolve_metric(metric: str | Metric) -> Metric:
+    if isinstance(metric, str):
+        from dynamic_vision.registry import metric_registry
+
+        return metric_registry.load(metric)
+    return metric
+
+
+def _time_bin_coords(time_bins: Sequence[tuple[float, float]]) -> dict[str, Any]:
+    bins = np.asarray(time_bins, dtype=np.float64)
+    return {"time_bin_start": ("time_bin", bins[:, 0]), "time_bin_end": ("time_bin", bins[:, 1])}
+
+
+def score_time_bins(metric: Metric, source: xr.DataArray, target: xr.DataArray
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """Raw score and its error for each time bin, fitting the metric separately per bin.
+
+    Parameters
+    ----------
+    metric
+        ``metric(source, target) -> Score`` on ``(presentation, neuroid)`` assemblies.
+    source, target
+        ``(presentation, neuroid, time_bin)`` assemblies with equal time bins.
+
+    Returns
+    -------
+    raw, raw_error
+        Arrays with one entry per time bin.
+    """
+    raw, error = [], []
+    for index in range(target.sizes["time_bin"]):
+        result = metric(source.isel(time_bin=index), target.isel(time_bin=index))
+        raw.append(float(result.raw))
+        error.append(float(result.raw_error))
+    return np.asarray(raw), np.asarray(error)
+
+
+class NeuralBenchmark(Benchmark):
+    """A benchmark on time-binned recordings (electrodes, spikes, MEG sources).
+
+    Parameters
+    ----------
+    identifier
+        ``<Dataset>.<region>-<metric>``.
+    assembly
+        Repetition-resolved recordings ``(presentation, neuroid, time_bin)`` with coords
+        ``stimulus_id``, ``repetition``, ``neuroid_id``, ``region``, ``time_bin_start``,
+        ``time_bin_end``: a dataset identifier, a loader callable or the DataArray.
+    stimuli
+        The StimulusSet shown: a stimulus-set identifier, a loader callable or the object.
+    region
+        Region to record from; recordings are restricted to neuroids of this region when the
+        assembly has a ``region`` coord.
+    metric
+        A metric identifier (e.g. ``"ridge"``) or a callable ``metric(source, target) -> Score``.
+    ceiling
+        ``ceiling(repetition_resolved_2d_assembly) -> Score``; ``None`` for the library's
+        split-half (Spearman–Brown) consistency.
+    time_bins
+        ``[(start_ms, end_ms), ...]``; defaults to the assembly's own bins.
+    held_out_fraction
+        Fraction of stimuli held out for scoring (public/held-out split, stratified by
+        ``stratify``). ``None`` scores on every stimulus and selects no layer.
+    stratify
+        Stimulus-set column whose classes the split keeps balanced (e.g. ``"category"``).
+    split_seed
+        Seed of the split.
+    visual_degrees
+        Visual angle the stimuli spanned in the experiment.
+    number_of_trials
+        How many times the model sees each stimulus.
+    select_layers
+        Ask layered models for every layer and select one on the public stimuli.
+    version, bibtex, ceiling_convention
+        See :class:`~dynamic_vision.benchmark.Benchmark`.
+    """
+
+    def __init__(self, identifier: str, *, assembly: Any, stimuli: Any, region: str,
+                 metric: str | Metric, ceiling: Ceiling | None = None,
+                 time_bins: Sequence[tuple[float, float]] | None = None,
+                 held_out_fraction: float | None = 0.5, stratify: str | None = None,
+                 split_seed: int = 0, visual_degrees: float = 8.0, number_of_trials: int = 1,
+                 select_layers: bool = True, version: int = 1, bibtex: str = "",
+                 ceiling_convention: str = "ratio"):
+        from dynamic_vision.registry import dataset_registry, stimulus_set_registry
+
+        if ceiling_convention not in CEILING_CONVENTIONS:
+            raise ValueError(f"Unknown ceiling convention {ceiling_convention!r} for "
+                             f"'{identifier}'; use one of {sorted(CEILING_CONVENTIONS)}.")
+        self.identifier = identifier
+        self.version = version
+        self.bibtex = bibtex
+        self.ceiling_convention = ceiling_convention
+        self.region = region
+        self.visual_degrees = float(visual_degrees)
+        self.number_of_trials = int(number_of_trials)
+        self.held_out_fraction = held_out_fraction
+        self.stratify = stratify
+        self.split_seed = split_seed
+        self.select_layers = select_layers
+        self._assembly = LazyData(assembly, dataset_registry, "recordings")
+        self._stimuli = LazyData(stimuli, stimulus_set_registry, "stimuli")
+        self._metric_source = metric
+        self._metric: Metric | None = None
+        self._ceiling_function = ceiling
+        self._requested_time_bins = (normalize_time_bins(time_bins)
+                                     if time_bins is not None else None)
+        self._ceiling = None
+        self._split: StimulusSplit | None = None
+
+    # -- data, loaded on first use -------------------------------------------------------------
+    @property
+    def assembly(self) -> xr.DataArray:
+        """Repetition-resolved recordings of ``region``, in the benchmark's time bins."""
+        assembly = self._assembly.get()
+        if "region" in assembly.coords and "neuroid" in assembly["region"].dims:
+            mask = assembly["region"].values.astype(str) == self.region
+            if not mask.any():
+                raise ValueError(f"Benchmark '{self.identifier}': the recordings have no "
+                                 f"neuroids in region '{self.region}'.")
+            assembly = assembly.isel(neuroid=mask)
+        if self._requested_time_bins is not None:
+            available = time_bins_of(assembly)
+            index = [available.index(b) if b in available else None
+                     for b in self._requested_time_bins]
+            if None in index:
+                raise ValueError(f"Benchmark '{self.identifier}' asks for time bins "
+                                 f"{self._requested_time_bins} but the recordings have "
+                                 f"{available}.")
+            assembly = assembly.isel(time_bin=index)
+        return assembly.transpose("presentation", "neuroid", "time_bin")
+
+    @property
+    def time_bins(self) -> list[tuple[float, float]]:
+        """The ``(start_ms, end_ms)`` bins the model is asked for."""
+        if self._requested_time_bins is not None:
+            return list(self._requested_time_bins)
+        return time_bins_of(self._assembly.get())
+
+    @property
+    def stimuli(self) -> Any:
+        """Every stimulus of the benchmark (a StimulusSet)."""
+        return self._stimuli.get()
+
+    @property
+    def metric(self) -> Metric:
+        if self._metric is None:
+            self._metric = _resolve_metric(self._metric_source)
+        return self._metric
+
+    @property
+    def split(self) -> StimulusSplit | None:
+        """The public/held-out split, or None when every stimulus is scored."""
+        if self.held_out_fraction is None:
+            return None
+        if self._split is None:
+            stimuli = self.stimuli
+            stratify = stimuli[self.stratify].tolist() if self.stratify else None
+            self._split = declare_split(stimuli["stimulus_id"].astype(str).tolist(),
+                                        held_out_fraction=self.held_out_fraction,
+                                        stratify=stratify, seed=self.split_seed)
+        return self._split
+
+    def _ids(self, part: str) -> list[str]:
+        split = self.split
+        if split is None:
+            return self.stimuli["stimulus_id"].astype(str).tolist()
+        return list(getattr(split, part))
+
+    @property
+    def public_stimuli(self) -> Any:
+        """The stimuli that layer selection and other tuning may see."""
+        split = self.split
+        if split is None:
+            raise ValueError(f"Benchmark '{self.identifier}' declares no public split.")
+        return self.stimuli.subset(list(split.public))
+
+    @property
+    def held_out_stimuli(self) -> Any:
+        """The stimuli the reported score is computed on."""
+        return self.stimuli.subset(self._ids("held_out"))
+
+    def target(self, part: str = "held_out") -> xr.DataArray:
+        """Repetition-averaged recordings of the ``"held_out"`` or ``"public"`` stimuli."""
+        return average_repetitions(select_stimuli(self.assembly, self._ids(part)))
+
+    # -- ceiling ---------------------------------------------------------------------------------
+    def _ceiling_callable(self) -> Ceiling:
+        if self._ceiling_function is not None:
+            return self._ceiling_function
+        from dynamic_vision.ceilings import split_half_consistency
+
+        return split_half_consistency
+
+    def compute_ceiling(self) -> Score:
+        """Per-time-bin ceilings on the held-out recordings; the value is their mean.
+
+        Cached on disk per benchmark version and data fingerprint.
+        """
+        held = select_stimuli(self.assembly, self._ids("held_out"))
+        ceiling_function = self._ceiling_callable()
+
+        def compute() -> Score:
+            values, errors = [], []
+            for index in range(held.sizes["time_bin"]):
+                result = ceiling_function(held.isel(time_bin=index))
+                values.append(float(result.value))
+                errors.append(float(result.error))
+            detail = xr.Dataset(
+                {"per_time_bin": ("time_bin", np.asarray(values)),
+                 "per_time_bin_error": ("time_bin", np.asarray(errors))},
+                coords=_time_bin_coords(self.time_bins))
+            return Score.from_raw(float(np.mean(values)),
+                                  float(np.sqrt(np.mean(np.square(errors)))), detail=detail)
+
+        return cached_ceiling(self.identifier, self.version, fingerprint(held), compute)
+
+    # -- scoring ---------------------------------------------------------------------------------
+    def _candidate_layers(self, candidate: Any) -> list[str] | None:
+        if not self.select_layers or self.split is None:
+            return None
+        layers = getattr(candidate, "layers", None)
+        if not layers or isinstance(layers, str):
+            return None
+        return [str(layer) for layer in layers]
+
+    def __call__(self, candidate: Any) -> Score:
+        time_bins = self.time_bins
+        layers = self._candidate_layers(candidate)
+        if layers is not None and len(layers) > 1:
+            candidate.start_recording(self.region, time_bins, layers=layers)
+            shown = self.stimuli
+        else:
+            layers = None
+            candidate.start_recording(self.region, time_bins)
+            shown = self.held_out_stimuli
+        logger.info("%s: %s looks at %d stimuli", self.identifier,
+                    getattr(candidate, "identifier", "model"), len(shown))
+        source = candidate.look_at(shown, number_of_trials=self.number_of_trials)
+        source = check_model_output(source, candidate, time_bins,
+                                    shown["stimulus_id"].astype(str).tolist())
+        held_target = self.target("held_out")
+        layer_detail: xr.Dataset | None = None
+        if layers is None:
+            raw, raw_error = score_time_bins(self.metric, select_stimuli(
+                source, self._ids("held_out")), held_target)
+        else:
+            raw, raw_error, layer_detail = self._score_layers(source, layers, held_target)
+        return self._assemble(raw, raw_error, layer_detail)
+
+    def _score_layers(self, source: xr.DataArray, layers: list[str], held_target: xr.DataArray
+                      ) -> tuple[np.ndarray, np.ndarray, xr.Dataset]:
+        if "layer" not in source.coords:
+            raise ValueError(f"Benchmark '{self.identifier}' asked for layers {layers} but the "
+                             f"model's activations carry no 'layer' coord on neuroids.")
+        public_target = self.target("public")
+        public_source = select_stimuli(source, self._ids("public"))
+        held_source = select_stimuli(source, self._ids("held_out"))
+        layer_of = source["layer"].values.astype(str)
+        public_raw, held_raw, held_error = [], [], []
+        for layer in layers:
+            mask = layer_of == layer
+            if not mask.any():
+                raise ValueError(f"The model returned no neuroids for requested layer '{layer}'.")
+            public, _ = score_time_bins(self.metric, public_source.isel(neuroid=mask),
+                                        public_target)
+            held, error = score_time_bins(self.metric, held_source.isel(neuroid=mask),
+                                          held_target)
+            public_raw.append(float(np.mean(public)))
+            held_raw.append(held)
+            held_error.append(error)
+        best = int(np.nanargmax(public_raw))
+        detail = xr.Dataset(
+            {"layer_raw": (("layer", "time_bin"), np.asarray(held_raw)),
+             "layer_public_raw": ("layer", np.asarray(public_raw))},
+            coords={"layer": layers, **_time_bin_coords(self.time_bins)},
+            attrs={"selected_layer": layers[best]})
+        return held_raw[best], held_error[best], detail
+
+    def _assemble(self, raw: np.ndarray, raw_error: np.ndarray,
+                  layer_detail: xr.Dataset | None) -> Score:
+        ceiling = self.ceiling
+        ceiling_per_bin = (ceiling.detail["per_time_bin"].values
+                           if "per_time_bin" in ceiling.detail else
+                           np.full(len(raw), ceiling.value))
+        function, _ = CEILING_CONVENTIONS[self.ceiling_convention]
+        ceiled = np.array([function(r, c) for r, c in zip(raw, ceiling_per_bin)])
+        n_bins = len(raw)
+        detail = xr.Dataset(
+            {"raw": ("time_bin", raw), "raw_error": ("time_bin", raw_error),
+             "ceiling": ("time_bin", ceiling_per_bin), "ceiled": ("time_bin", ceiled)},
+            coords=_time_bin_coords(self.time_bins))
+        if layer_detail is not None:
+            detail = detail.merge(layer_detail, compat="override", join="outer")
+            detail.attrs.update(layer_detail.attrs)
+        mean_error = float(np.sqrt(np.nansum(np.square(raw_error))) / n_bins)
+        result = Score.from_raw(float(np.mean(raw)), mean_error, detail=detail)
+        result = result.ceiled(float(np.mean(ceiling_per_bin)), self.ceiling_convention)
+        return result.with_provenance(region=self.region, n_time_bins=n_bins,
+                                      n_held_out_stimuli=len(self._ids("held_out")),
+                                      **({"selected_layer": layer_detail.attrs["selected_layer"]}
+                                         if layer_detail is not None else {}))

@@ -1,0 +1,202 @@
+"""Conformance checks for benchmark plugins, and the tiny models they score.
+
+Each check takes a registered benchmark identifier. They load the benchmark (which must be
+cheap), check its declared metadata, and score :class:`TableModel` instances whose activations
+are deterministic pseudo-random features of the stimulus id: a benchmark must return a finite,
+ceiled, reproducible :class:`~dynamic_vision.scores.Score` for them, with its detail.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+import time
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import xarray as xr
+
+from dynamic_vision.brain_model import Task, normalize_time_bins
+from dynamic_vision.registry import benchmark_registry
+from dynamic_vision.scores import CEILING_CONVENTIONS, Score
+from dynamic_vision.temporal import align_time
+from dynamic_vision.testing.checks import check
+
+__all__ = ["TableModel", "random_features", "IDENTIFIER_PATTERN"]
+
+#: ``<Dataset>.<region>-<metric>``, e.g. ``SimMotion.MT-ridge`` or ``RandomDots.direction-logistic``.
+IDENTIFIER_PATTERN = re.compile(r"^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*\.[A-Za-z0-9_]+-[A-Za-z0-9_.]+$")
+
+Features = Callable[[Mapping[str, Any]], np.ndarray]
+
+
+def random_features(n_features: int = 8, seed: int = 0, n_steps: int = 1) -> Features:
+    """Features that depend on the stimulus id only: ``(n_steps, n_features)`` normals."""
+    def features(row: Mapping[str, Any]) -> np.ndarray:
+        digest = hashlib.sha256(f"{seed}:{row['stimulus_id']}".encode()).digest()
+        rng = np.random.default_rng(int.from_bytes(digest[:8], "little"))
+        return rng.standard_normal((n_steps, n_features))
+    return features
+
+
+class TableModel:
+    """A small BrainModel whose activations are computed per stimulus by plain functions.
+
+    Parameters
+    ----------
+    identifier
+        The model's name.
+    layers
+        ``{layer name: features(row) -> (n_steps, n_features)}``; ``row`` is the stimulus-set
+        row (``stimulus_id``, ``path``, ``duration_ms``, metadata). Steps evenly divide the
+        stimulus duration (one step: the whole duration), and are averaged into the requested
+        time bins with :func:`dynamic_vision.temporal.align_time`.
+    committed_layer
+        Layer recorded when no ``layers`` are requested (default: the last one).
+    """
+
+    def __init__(self, identifier: str, layers: Mapping[str, Features],
+                 committed_layer: str | None = None, visual_degrees: float = 8.0):
+        self.identifier = identifier
+        self._layers = dict(layers)
+        self.layers = list(self._layers)
+        self.committed_layer = committed_layer or self.layers[-1]
+        self._visual_degrees = visual_degrees
+        self._recording: tuple[str, list[tuple[float, float]], list[str]] | None = None
+        self._task: Any = None
+        self.looked_at: list[int] = []
+
+    def visual_degrees(self) -> float:
+        return self._visual_degrees
+
+    def start_recording(self, region: str, time_bins: Sequence[tuple[float, float]],
+                        layers: Sequence[str] | None = None) -> None:
+        chosen = list(layers) if layers else [self.committed_layer]
+        unknown = [layer for layer in chosen if layer not in self._layers]
+        if unknown:
+            raise ValueError(f"Model '{self.identifier}' has no layers {unknown}.")
+        self._recording = (region, normalize_time_bins(time_bins), chosen)
+        self._task = None
+
+    def start_task(self, task: Task | str, fitting_stimuli: Any = None) -> None:
+        task = Task(task)
+        if task is Task.passive:
+            self._task = None
+            return
+        if fitting_stimuli is None or "label" not in fitting_stimuli.columns:
+            raise ValueError(f"Task '{task.value}' needs fitting stimuli with a 'label' column.")
+        from sklearn.linear_model import LogisticRegression
+
+        X = self._pooled(fitting_stimuli)
+        readout = LogisticRegression(max_iter=500).fit(X, fitting_stimuli["label"].astype(str))
+        self._task = (task, readout)
+        self._recording = None
+
+    def _features(self, row: Mapping[str, Any], layer: str) -> np.ndarray:
+        values = np.asarray(self._layers[layer](row), dtype=np.float64)
+        return values[None] if values.ndim == 1 else values
+
+    def _pooled(self, stimuli: Any) -> np.ndarray:
+        layer = self.committed_layer
+        return np.stack([self._features(row, layer).mean(axis=0)
+                         for _, row in stimuli.iterrows()])
+
+    def look_at(self, stimuli: Any, number_of_trials: int = 1) -> xr.DataArray:
+        self.looked_at.append(len(stimuli))
+        if self._task is not None:
+            return self._perform(stimuli)
+        if self._recording is None:
+            raise RuntimeError(f"Model '{self.identifier}': call start_recording or start_task "
+                               f"before look_at.")
+        region, time_bins, layers = self._recording
+        per_stimulus = []
+        for _, row in stimuli.iterrows():
+            blocks = []
+            for layer in layers:
+                steps = self._features(row, layer)  # (n_steps, n_features)
+                duration = float(row.get("duration_ms", 1000.0) or 1000.0)
+                edges = np.linspace(0.0, duration, len(steps) + 1)
+                blocks.append(align_time(steps.T, edges[:-1], edges[1:], time_bins))
+            per_stimulus.append(np.concatenate(blocks))
+        values = np.stack(per_stimulus)
+        layer_of = np.concatenate([[layer] * len(self._features(stimuli.iloc[0], layer)[0])
+                                   for layer in layers])
+        bins = np.asarray(time_bins)
+        return xr.DataArray(
+            values, dims=("presentation", "neuroid", "time_bin"),
+            coords={"stimulus_id": ("presentation", stimuli["stimulus_id"].astype(str).values),
+                    "neuroid_id": ("neuroid", [f"{layer}.{i}" for i, layer in enumerate(layer_of)]),
+                    "region": ("neuroid", [region] * len(layer_of)),
+                    "layer": ("neuroid", layer_of),
+                    "time_bin_start": ("time_bin", bins[:, 0]),
+                    "time_bin_end": ("time_bin", bins[:, 1])})
+
+    def _perform(self, stimuli: Any) -> xr.DataArray:
+        task, readout = self._task
+        X = self._pooled(stimuli)
+        ids = stimuli["stimulus_id"].astype(str).values
+        if task is Task.label:
+            return xr.DataArray(readout.predict(X), dims=("presentation",),
+                                coords={"stimulus_id": ("presentation", ids)})
+        return xr.DataArray(readout.predict_proba(X), dims=("presentation", "choice"),
+                            coords={"stimulus_id": ("presentation", ids),
+                                    "choice": list(readout.classes_)})
+
+
+def _tiny_model(seed: int = 0) -> TableModel:
+    return TableModel(f"table-model-{seed}", {"features": random_features(16, seed=seed)})
+
+
+@check("benchmark")
+def check_benchmark_metadata(identifier: str) -> None:
+    """The identifier follows ``<Dataset>.<region>-<metric>``; version, bibtex and ceiling
+    convention are declared, and the registry's version matches the object's."""
+    assert IDENTIFIER_PATTERN.match(identifier), (
+        f"'{identifier}' does not follow '<Dataset>.<region>-<metric>'")
+    info = benchmark_registry.info(identifier)
+    start = time.perf_counter()
+    benchmark = benchmark_registry.load(identifier)
+    elapsed = time.perf_counter() - start
+    assert elapsed < 5.0, (f"loading '{identifier}' took {elapsed:.1f} s: load data lazily, on "
+                           f"the first call")
+    assert benchmark.identifier == identifier
+    assert isinstance(benchmark.version, int) and benchmark.version >= 1
+    assert "version" in info and info["version"] == benchmark.version, (
+        "register the benchmark with version=<the object's version>")
+    assert benchmark.bibtex.strip(), "declare a bibtex entry for the data"
+    assert benchmark.ceiling_convention in CEILING_CONVENTIONS
+
+
+@check("benchmark")
+def check_benchmark_scores_tiny_model(identifier: str) -> None:
+    """A tiny random-feature model gets a finite, ceiled, reproducible score with provenance."""
+    from dynamic_vision.scoring import score
+
+    benchmark = benchmark_registry.load(identifier)
+    first = score(_tiny_model(0), benchmark, cache=False)
+    assert isinstance(first, Score)
+    assert math.isfinite(first.value) and math.isfinite(first.raw), first
+    assert math.isfinite(first.ceiling) and first.ceiling > 0, f"ceiling {first.ceiling}"
+    assert first.provenance["benchmark"] == identifier
+    again = score(_tiny_model(0), benchmark_registry.load(identifier), cache=False)
+    assert np.isclose(first.value, again.value, rtol=1e-6, atol=1e-9), (
+        f"two runs differ: {first.value} vs {again.value}; fix the seeds")
+    assert first.detail.data_vars, "put per-split / per-neuroid / per-time-bin values in detail"
+
+
+@check("benchmark")
+def check_benchmark_ceiling_is_cached(identifier: str) -> None:
+    """The ceiling is plausible and, with caching on, stored on disk for the next object."""
+    from dynamic_vision import storage
+
+    first = benchmark_registry.load(identifier).ceiling
+    assert 0 < first.value <= 1.5, f"implausible ceiling {first.value}"
+    if storage.cache_enabled():
+        safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in identifier)
+        stored = list(storage.home("ceilings", safe).glob("*.json"))
+        assert stored, (f"no cached ceiling under {storage.home('ceilings', safe)}; compute it "
+                        f"with dynamic_vision.benchmarking.cached_ceiling")
+    second = benchmark_registry.load(identifier).ceiling
+    assert math.isclose(first.value, second.value, rel_tol=1e-9), (first, second)
