@@ -144,8 +144,12 @@ def _open_video(path: Path, stimulus_id: str | None) -> Any:
     return container
 
 
-def _stream_facts(container: Any) -> tuple[float, int, float]:
-    """(fps, n_frames, duration_ms) from a container's headers; NaN or 0 where unknown."""
+def _stream_facts(container: Any) -> tuple[float, int, float, bool]:
+    """(fps, n_frames, duration_ms, counted) from a container's headers.
+
+    Unknown values are NaN or 0; ``counted`` says whether the container stores a true frame
+    count (MP4 does, Matroska does not: there it is estimated from the duration).
+    """
     stream = container.streams.video[0]
     rate = stream.average_rate or stream.guessed_rate or stream.base_rate
     fps = float(rate) if rate else math.nan
@@ -156,7 +160,8 @@ def _stream_facts(container: Any) -> tuple[float, int, float]:
     else:
         duration_ms = math.nan
     n_frames = int(stream.frames or 0)
-    if n_frames <= 0 and math.isfinite(duration_ms) and math.isfinite(fps):
+    counted = n_frames > 0
+    if not counted and math.isfinite(duration_ms) and math.isfinite(fps):
         n_frames = int(round(duration_ms * fps / 1000.0))
     if n_frames > 0 and math.isfinite(fps):
         exact_ms = n_frames * 1000.0 / fps
@@ -165,7 +170,7 @@ def _stream_facts(container: Any) -> tuple[float, int, float]:
         tick_ms = float(stream.time_base) * 1000.0 if stream.time_base else 0.0
         if not math.isfinite(duration_ms) or abs(exact_ms - duration_ms) <= tick_ms + 1e-6:
             duration_ms = exact_ms
-    return fps, n_frames, duration_ms
+    return fps, n_frames, duration_ms, counted
 
 
 def probe(path: str | os.PathLike[str], *, stimulus_id: str | None = None) -> MediaInfo:
@@ -188,7 +193,7 @@ def probe(path: str | os.PathLike[str], *, stimulus_id: str | None = None) -> Me
 
     with _open_video(path, stimulus_id) as container:
         stream = container.streams.video[0]
-        fps, n_frames, duration_ms = _stream_facts(container)
+        fps, n_frames, duration_ms, _ = _stream_facts(container)
         try:
             first = next(container.decode(stream), None)
         except av.FFmpegError as error:
@@ -275,7 +280,7 @@ def _decoded_frames(path: Path, stimulus_id: str | None
 
     with _open_video(path, stimulus_id) as container:
         stream = container.streams.video[0]
-        fps, n_frames, duration_ms = _stream_facts(container)
+        fps, n_frames, duration_ms, counted = _stream_facts(container)
         # Timestamps are quantised to the stream's time base (1 ms in Matroska): a frame is
         # due up to one tick early.
         tolerance_ms = float(stream.time_base) * 1000.0 if stream.time_base else 1e-6
@@ -283,6 +288,7 @@ def _decoded_frames(path: Path, stimulus_id: str | None
         origin: float | None = None
         previous: tuple[Any, float] | None = None
         decoded = 0
+        longest_gap_ms = 0.0
         try:
             for frame in container.decode(stream):
                 raw = frame.time
@@ -292,6 +298,7 @@ def _decoded_frames(path: Path, stimulus_id: str | None
                     origin = raw
                 time_ms = (raw - origin) * 1000.0
                 if previous is not None:
+                    longest_gap_ms = max(longest_gap_ms, time_ms - previous[1])
                     yield previous[0], previous[1], time_ms, tolerance_ms
                 previous = (frame, time_ms)
                 decoded += 1
@@ -301,10 +308,16 @@ def _decoded_frames(path: Path, stimulus_id: str | None
                              stimulus_id=stimulus_id) from error
         if previous is None:
             raise MediaError("it holds no decodable frame", path=path, stimulus_id=stimulus_id)
-        # A frame count short of what the header promised means the file was cut off.
-        if n_frames > 0 and decoded < n_frames - 1:
-            raise MediaError(f"only {decoded} of {n_frames} frames could be decoded; the file "
-                             f"is truncated", path=path, stimulus_id=stimulus_id)
+        # Fewer frames than the header counted, or a last frame long before the declared end,
+        # means the file was cut off.
+        step_ms = max(longest_gap_ms, fallback_step if math.isfinite(fallback_step) else 0.0)
+        if (counted and decoded < n_frames) or (
+                not counted and math.isfinite(duration_ms) and step_ms > 0
+                and duration_ms - previous[1] > 2 * step_ms + tolerance_ms):
+            expected = f"{n_frames} frames" if counted else f"{duration_ms:.0f} ms"
+            raise MediaError(f"decoding stopped at frame {decoded} "
+                             f"({previous[1]:.0f} ms) of {expected}; the file is truncated",
+                             path=path, stimulus_id=stimulus_id)
         last_step = fallback_step if math.isfinite(fallback_step) else 0.0
         end_ms = previous[1] + last_step
         if math.isfinite(duration_ms) and duration_ms > previous[1]:
