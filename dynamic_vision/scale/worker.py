@@ -1,0 +1,170 @@
+"""What runs on a worker: one :class:`~dynamic_vision.scale.plan.Job`, start to finish.
+
+The worker loads the model once and scores it on every benchmark of the job, so benchmarks that
+share stimuli share one activation extraction. Each finished row is written to the shared spool
+*before* the worker answers, so a coordinator that dies meanwhile loses nothing
+(:meth:`~dynamic_vision.scale.store.ResultStore.ingest` picks the rows up). Failures become rows
+too, classified by :func:`~dynamic_vision.scale.failures.classify`; the coordinator decides on
+retries.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import importlib
+import os
+import signal
+import socket
+import threading
+import time
+import traceback
+from collections.abc import Iterator
+from typing import Any
+
+from dynamic_vision.scale.failures import BATCH_SIZE_VARIABLE, FailureKind, JobTimeout, classify
+from dynamic_vision.scale.plan import Job, RowKey
+from dynamic_vision.scale.shared_cache import SharedCache
+
+__all__ = ["run_job", "failed_row", "failed_spool_key"]
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat()
+
+
+def failed_spool_key(key: RowKey) -> str:
+    """Spool key of the latest failure of a row (finished rows use ``key.digest``)."""
+    return f"{key.digest}-failed"
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Raise :class:`JobTimeout` in this thread after ``seconds``, where signals allow it.
+
+    Only a process's main thread receives signals; elsewhere (dask worker threads) the engine's
+    and the coordinator's limits apply.
+    """
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal,
+                                                                                  "setitimer"):
+        yield
+        return
+
+    def expire(signum: int, frame: Any) -> None:
+        raise JobTimeout(f"the job ran past its time limit of {seconds:g} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@contextlib.contextmanager
+def _batch_size(batch_size: int | None) -> Iterator[None]:
+    if batch_size is None:
+        yield
+        return
+    previous = os.environ.get(BATCH_SIZE_VARIABLE)
+    os.environ[BATCH_SIZE_VARIABLE] = str(batch_size)
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(BATCH_SIZE_VARIABLE, None)
+        else:
+            os.environ[BATCH_SIZE_VARIABLE] = previous
+
+
+def _base_row(job: Job, key: RowKey) -> dict[str, Any]:
+    return {**key.as_dict(), "attempts": job.attempt, "stimulus_group": job.stimulus_group,
+            "worker": f"{socket.gethostname()}:{os.getpid()}"}
+
+
+def failed_row(job: Job, key: RowKey, kind: FailureKind | str, message: str,
+               started_at: str | None = None) -> dict[str, Any]:
+    """The row recorded for ``key`` when its job failed."""
+    return {**_base_row(job, key), "status": "failed", "failure_kind": FailureKind(kind).value,
+            "failure_message": message, "started_at": started_at, "finished_at": _now()}
+
+
+def _describe(error: BaseException) -> str:
+    lines = traceback.format_exception(type(error), error, error.__traceback__)
+    return f"{type(error).__name__}: {error}\n" + "".join(lines[-6:])
+
+
+def _score_one(job: Job, model: Any, key: RowKey) -> dict[str, Any]:
+    from dynamic_vision import __version__
+    from dynamic_vision.registry import benchmark_registry
+    from dynamic_vision.scoring import score
+
+    started, clock = _now(), time.perf_counter()
+    benchmark = benchmark_registry.load(key.benchmark)
+    result = score(model, benchmark, cache=False)
+    data = result.to_dict(detail=True)
+    provenance = {**data["provenance"], "model": key.model, "benchmark": key.benchmark,
+                  "model_revision": key.model_revision,
+                  "benchmark_version": key.benchmark_version,
+                  "dynamic_vision_version": __version__, "batch_size": job.batch_size}
+    return {**_base_row(job, key), "status": "done", "value": data["value"], "raw": data["raw"],
+            "ceiling": data["ceiling"], "error": data["error"], "raw_error": data["raw_error"],
+            "convention": data["convention"], "detail": data.get("detail") or {},
+            "provenance": provenance, "failure_kind": None, "failure_message": None,
+            "started_at": started, "finished_at": _now(),
+            "duration_s": time.perf_counter() - clock}
+
+
+def run_job(job: Job) -> list[dict[str, Any]]:
+    """Score ``job.model`` on each of ``job.benchmarks``; one row per benchmark.
+
+    Rows already finished in the spool (by an earlier attempt whose answer was lost) are
+    returned as they are, not recomputed. Never raises for a failing benchmark: failures are
+    rows with ``status="failed"`` and a ``failure_kind``.
+    """
+    spool = SharedCache(job.spool)
+    rows: dict[RowKey, dict[str, Any]] = {}
+    with _batch_size(job.batch_size):
+        todo = []
+        for key in job.keys:
+            finished = spool.read(key.digest)
+            if finished is not None and finished.get("status") == "done":
+                rows[key] = finished
+            else:
+                todo.append(key)
+        started = _now()
+        try:
+            with _time_limit(job.time_limit_s):
+                for module in job.imports:
+                    importlib.import_module(module)
+                model = None
+                if todo:
+                    from dynamic_vision.registry import model_registry
+
+                    model = model_registry.load(job.model)
+                for key in todo:
+                    # Another live worker may be computing this row (a coordinator restarted
+                    # while its workers ran on): wait for its answer rather than duplicate it.
+                    with spool.claim(key.digest, wait_s=min(600.0, job.time_limit_s / 4)) as own:
+                        finished = None if own else spool.read(key.digest)
+                        try:
+                            if finished is not None and finished.get("status") == "done":
+                                row = finished
+                            else:
+                                row = _score_one(job, model, key)
+                        except JobTimeout:
+                            raise
+                        except Exception as error:  # classified and recorded, never lost
+                            row = failed_row(job, key, classify(error), _describe(error))
+                            spool.write(failed_spool_key(key), row)
+                        else:
+                            spool.write(key.digest, row)
+                    rows[key] = row
+        except Exception as error:  # model failed to load, an import failed, or time ran out
+            kind, message = classify(error), _describe(error)
+            for key in todo:
+                if key not in rows:
+                    rows[key] = failed_row(job, key, kind, message, started)
+                    spool.write(failed_spool_key(key), rows[key])
+    return [rows[key] for key in job.keys]
