@@ -55,6 +55,14 @@ class StimulusError(ValueError):
         self.stimulus_id = stimulus_id
         self.path = None if path is None else Path(path)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild_stimulus_error, (str(self), self.stimulus_id, self.path))
+
+
+def _rebuild_stimulus_error(message: str, stimulus_id: str | None, path: Path | None
+                            ) -> StimulusError:
+    return StimulusError(message, stimulus_id=stimulus_id, path=path)
+
 
 # -- file digests, computed once per process ------------------------------------------------
 

@@ -62,21 +62,32 @@ class MediaError(Exception):
         What went wrong, without the file's name.
     """
 
-    def __init__(self, reason: str, *, path: str | os.PathLike[str],
+    def __init__(self, reason: str, *, path: str | os.PathLike[str] | None = None,
                  stimulus_id: str | None = None):
         self.reason = reason
-        self.path = Path(path)
+        self.path = None if path is None else Path(path)
         self.stimulus_id = stimulus_id
         super().__init__(str(self))
 
     def __str__(self) -> str:
+        if self.path is None:  # rebuilt from its message alone (e.g. across processes)
+            return self.reason
         where = (f"stimulus '{self.stimulus_id}' ({self.path})" if self.stimulus_id is not None
                  else f"media file {self.path}")
         return f"Cannot read {where}: {self.reason}"
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Keyword-only state survives pickling (DataLoader workers send errors across).
+        return (_rebuild_media_error, (self.reason, self.path, self.stimulus_id))
+
     def for_stimulus(self, stimulus_id: str) -> MediaError:
         """The same error, naming ``stimulus_id`` as well as the path."""
         return MediaError(self.reason, path=self.path, stimulus_id=stimulus_id)
+
+
+def _rebuild_media_error(reason: str, path: Path | None, stimulus_id: str | None
+                         ) -> MediaError:
+    return MediaError(reason, path=path, stimulus_id=stimulus_id)
 
 
 @dataclass(frozen=True)
