@@ -9,8 +9,8 @@ reduced values and one batch of full-width activations at a time, whatever the n
 
 The cache key covers everything that changes the numbers: model identity and weights (the
 declared weights name, or a fingerprint of the parameters when there is none), layers,
-preprocessing, window mode, reduction settings, autocast dtype, the stimulus set's content and
-order, and the library version.
+preprocessing, window mode, reduction settings, autocast dtype, the stimuli (ids, file contents
+and presentation times, in order; not metadata columns), and the library version.
 """
 
 from __future__ import annotations
@@ -18,7 +18,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import math
 import tempfile
+import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -73,24 +75,45 @@ def _resolve_dtype(dtype: str | torch.dtype | None) -> torch.dtype | None:
                          f"'float16'.") from None
 
 
+# Fingerprints of modules without declared weights, valid while no parameter changes in place.
+_FINGERPRINTS: weakref.WeakKeyDictionary[torch.nn.Module, tuple[tuple[Any, ...], str]] = \
+    weakref.WeakKeyDictionary()
+
+
 def weights_identity(spec: ModelSpec, module: torch.nn.Module) -> str:
-    """The declared weights name, or a sha256 fingerprint of the module's state when none."""
+    """The declared weights name, or a sha256 fingerprint of the module's state when none.
+
+    The fingerprint is memoised per module and recomputed when any tensor of its state is
+    replaced or modified in place (torch's version counters), so repeated extractions with the
+    same module do not rehash its parameters.
+    """
     if spec.weights is not None:
         return spec.weights
+    state = module.state_dict(keep_vars=True)
+    versions = tuple((name, t.data_ptr(), t._version, tuple(t.shape)) for name, t in state.items())
+    memo = _FINGERPRINTS.get(module)
+    if memo is not None and memo[0] == versions:
+        return memo[1]
     digest = hashlib.sha256()
-    for name, tensor in module.state_dict().items():
+    for name, tensor in state.items():
         flat = tensor.detach().to("cpu").contiguous().reshape(-1)
         digest.update(f"{name}:{flat.dtype}:{tuple(tensor.shape)}".encode())
         digest.update(flat.view(torch.uint8).numpy().tobytes())
-    return "params-sha256:" + digest.hexdigest()[:32]
+    identity = "params-sha256:" + digest.hexdigest()[:32]
+    _FINGERPRINTS[module] = (versions, identity)
+    return identity
 
 
-def stimuli_identity(stimuli: Any, records: Sequence[StimulusRecord]) -> str:
-    """Content hash of the stimulus set (``StimulusSet.content_hash()``), else of its files."""
-    content_hash = getattr(stimuli, "content_hash", None)
-    if callable(content_hash):
-        return str(content_hash())
-    return storage.stable_hash([(r.stimulus_id, storage.sha256_file(r.path), r.duration_ms)
+def stimuli_identity(records: Sequence[StimulusRecord]) -> str:
+    """Content hash of what the model sees: ids, file contents and presentation times, in order.
+
+    Unlike ``StimulusSet.content_hash()`` it ignores metadata columns (labels, conditions), so
+    benchmarks that annotate the same stimuli differently share one extraction.
+    """
+    from dynamic_vision.stimuli import file_sha256  # memoised per process
+
+    return storage.stable_hash([(r.stimulus_id, file_sha256(r.path), r.is_image,
+                                 None if math.isnan(r.duration_ms) else r.duration_ms)
                                 for r in records], length=32)
 
 
@@ -102,12 +125,12 @@ def _library_version() -> str:
 
 def cache_key(spec: ModelSpec, weights: str, layers: Sequence[str], reducer: Reduction,
               window: str, dtype: torch.dtype | None, stimuli_hash: str,
-              stimulus_ids: Sequence[str], time_axis: Mapping[str, int | None] | None) -> str:
+              time_axis: Mapping[str, int | None] | None) -> str:
     """The content key of one extraction (see the module docstring for what it covers)."""
     return storage.stable_hash(
         spec.identifier, spec.kind, spec.preprocessing(), weights, list(layers),
         reducer.settings(), window if spec.kind == "video" else "frame", str(dtype),
-        stimuli_hash, storage.stable_hash(list(stimulus_ids), length=32),
+        stimuli_hash,
         dict(time_axis or {}), _library_version(), ENGINE_VERSION, length=24)
 
 
@@ -353,7 +376,8 @@ def extract_activations(module: torch.nn.Module, spec: ModelSpec, stimuli: Any,
     reducer = make_reducer(reduction, n_components, seed)
     time_axis = dict(time_axis or {})
     key = cache_key(spec, weights_identity(spec, module), layers, reducer, window,
-                    autocast_dtype, stimuli_identity(stimuli, records), stimulus_ids, time_axis)
+                    autocast_dtype, stimuli_identity(records), time_axis)
+    key = storage.stable_hash(key, chunk_size, length=24)  # the chunk layout on disk
     chunks = [stimulus_ids[i:i + chunk_size] for i in range(0, len(stimulus_ids), chunk_size)]
     manifest = {"model": spec.identifier, "layers": layers, "reduction": reducer.settings(),
                 "window": window, "n_stimuli": len(records), "chunk_size": chunk_size,
