@@ -65,11 +65,21 @@ def align_time(values: np.ndarray, step_start: Sequence[float], step_end: Sequen
                time_bins: TimeBins, axis: int = -1) -> np.ndarray:
     """Average ``values`` over model time steps (along ``axis``) into ``time_bins``.
 
-    Returns an array with ``axis`` replaced by one entry per time bin.
+    Returns a floating array with ``axis`` replaced by one entry per time bin. A bin is NaN
+    only where a NaN step carries weight in it.
     """
     weights = overlap_weights(step_start, step_end, time_bins)
     moved = np.moveaxis(np.asarray(values), axis, -1)
     if moved.shape[-1] != weights.shape[1]:
         raise ValueError(f"values have {moved.shape[-1]} time steps along axis {axis}, "
                          f"but {weights.shape[1]} step intervals were given.")
-    return np.moveaxis(moved @ weights.T.astype(moved.dtype, copy=False), -1, axis)
+    if not np.issubdtype(moved.dtype, np.floating):  # integer weights would truncate to 0
+        moved = moved.astype(np.float64)
+    used = weights.T.astype(moved.dtype, copy=False)
+    missing = np.isnan(moved)
+    if not missing.any():
+        return np.moveaxis(moved @ used, -1, axis)
+    # NaN steps (e.g. padding after a short clip) spoil only the bins that give them weight.
+    out = np.where(missing, 0, moved) @ used
+    out[(missing.astype(np.float32) @ (weights.T > 0).astype(np.float32)) > 0] = np.nan
+    return np.moveaxis(out, -1, axis)
