@@ -154,6 +154,27 @@ def register() -> None:
             bibtex=f"@misc{{{_safe(identifier)}, title={{{identifier}}}, year={{2024}}}}")
 
 
+def activate(folder: Path, monkeypatch) -> dict[str, Path]:
+    """Register the toys for one test, with its log and markers under ``folder``.
+
+    Environment variables are set through ``monkeypatch`` so that worker processes started by
+    the test inherit them; returns the paths of the log and the marker folder.
+    """
+    paths = {"log": folder / "toy.log", "markers": folder / "markers"}
+    monkeypatch.setenv("DV_SCALE_TOY_LOG", str(paths["log"]))
+    monkeypatch.setenv("DV_SCALE_TOY_MARKERS", str(paths["markers"]))
+    register()
+    return paths
+
+
+def log_lines(path: Path, kind: str) -> list[tuple[str, ...]]:
+    """The ``kind`` ("extract" or "score") lines of a toy log, without the pid."""
+    if not path.exists():
+        return []
+    return [tuple(line.split()[1:-1]) for line in path.read_text().splitlines()
+            if line.startswith(kind + " ")]
+
+
 def unregister() -> None:
     for identifier in MODELS:
         model_registry.unregister(identifier)
@@ -172,4 +193,6 @@ for _identifier in BENCHMARKS:
     globals()[f"_benchmark_{_safe(_identifier)}"] = \
         (lambda identifier: lambda **kw: ToyBenchmark(identifier))(_identifier)
 
-register()
+
+#: What score_many(imports=...) must run in each worker so that the toys are registered there.
+WORKER_SETUP = f"{__name__}:register"

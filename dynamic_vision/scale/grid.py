@@ -29,7 +29,7 @@ from dynamic_vision.scale.failures import (
     smaller_batch,
 )
 from dynamic_vision.scale.plan import KEY_FIELDS, Job, RowKey, expand, plan_jobs, revision_of
-from dynamic_vision.scale.worker import _describe, failed_row, run_job
+from dynamic_vision.scale.worker import _describe, failed_row, run_job, run_setup
 
 if TYPE_CHECKING:  # the store imports SQLAlchemy: only when a grid runs
     from dynamic_vision.scale.store import ResultStore
@@ -135,8 +135,9 @@ def score_many(models: str | Sequence[str], benchmarks: str | Sequence[str],
     retry
         How often transient and out-of-memory failures are retried.
     imports
-        Modules each worker imports before scoring: plugins registered in code rather than
-        through entry points or plugin folders.
+        What each worker runs before scoring: ``"package.module"`` (imported) or
+        ``"package.module:function"`` (imported and called), for plugins registered in code
+        rather than through entry points or plugin folders.
     progress
         Show a progress bar over rows.
     poll_s
@@ -147,12 +148,10 @@ def score_many(models: str | Sequence[str], benchmarks: str | Sequence[str],
     GridReport
         The plan and the stored rows of the grid; ``.table()`` gives a model × benchmark frame.
     """
-    import importlib
-
     from dynamic_vision.scale.store import ResultStore
 
-    for module in imports:
-        importlib.import_module(module)
+    for name in imports:
+        run_setup(name)
     model_ids = expand(model_registry, _as_list(models))
     benchmark_ids = expand(benchmark_registry, _as_list(benchmarks))
     owns_store = not isinstance(store, ResultStore)

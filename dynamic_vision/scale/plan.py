@@ -62,7 +62,8 @@ class Job:
     spool
         Folder where the worker writes each finished row as JSON before answering.
     imports
-        Modules the worker imports first (plugins registered outside entry points).
+        Set-up the worker runs first: ``"module"`` or ``"module:function"`` (see
+        :func:`~dynamic_vision.scale.worker.run_setup`).
     attempt
         1 for the first try, then 2, 3, ... (retries).
     batch_size

@@ -26,7 +26,19 @@ from dynamic_vision.scale.failures import BATCH_SIZE_VARIABLE, FailureKind, JobT
 from dynamic_vision.scale.plan import Job, RowKey
 from dynamic_vision.scale.shared_cache import SharedCache
 
-__all__ = ["run_job", "failed_row", "failed_spool_key"]
+__all__ = ["run_job", "run_setup", "failed_row", "failed_spool_key"]
+
+
+def run_setup(name: str) -> None:
+    """Import ``"package.module"``, or import it and call ``"package.module:function"``.
+
+    Workers run these before scoring, for plugins registered in code rather than through
+    entry points or plugin folders.
+    """
+    module_name, _, function = name.partition(":")
+    module = importlib.import_module(module_name)
+    if function:
+        getattr(module, function)()
 
 
 def _now() -> str:
@@ -136,8 +148,8 @@ def run_job(job: Job) -> list[dict[str, Any]]:
         started = _now()
         try:
             with _time_limit(job.time_limit_s):
-                for module in job.imports:
-                    importlib.import_module(module)
+                for name in job.imports:
+                    run_setup(name)
                 model = None
                 if todo:
                     from dynamic_vision.registry import model_registry
