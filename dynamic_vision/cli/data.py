@@ -1,0 +1,102 @@
+"""``dynamic-vision data list | fetch ID [--dry-run] | verify ID``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from dynamic_vision.registry import dataset_registry, stimulus_set_registry
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    data = subparsers.add_parser(
+        "data", help="list, fetch and verify data plugins",
+        description="Data plugins declare their files, hashes and licence. `list` shows them "
+                    "(no download), `fetch` downloads and verifies what is missing, `verify` "
+                    "re-hashes what is on disk.")
+    commands = data.add_subparsers(dest="data_command", metavar="ACTION")
+    listing = commands.add_parser("list", help="list datasets and stimulus sets")
+    listing.add_argument("pattern", nargs="?", help="wildcard filter, e.g. 'SimMotion*'")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+    listing.set_defaults(func=run_list)
+    fetching = commands.add_parser("fetch", help="download and verify a data plugin's files")
+    fetching.add_argument("identifier")
+    fetching.add_argument("--dry-run", action="store_true",
+                          help="only say what would be downloaded")
+    fetching.add_argument("--quiet", action="store_true", help="no progress bars")
+    fetching.set_defaults(func=run_fetch)
+    verifying = commands.add_parser("verify", help="re-hash a data plugin's files")
+    verifying.add_argument("identifier")
+    verifying.set_defaults(func=run_verify)
+    data.set_defaults(func=lambda args: data.print_help() or 2)
+
+
+def _size(size: int | None) -> str:
+    if size is None:
+        return "?"
+    value = float(size)
+    for unit in ("B", "KB", "MB", "GB", "TB"):
+        if value < 1000 or unit == "TB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1000
+    return "?"  # pragma: no cover
+
+
+def _rows(pattern: str | None) -> list[dict]:
+    from dynamic_vision.datasets import describe, get_spec
+
+    rows = []
+    for registry in (dataset_registry, stimulus_set_registry):
+        for identifier in registry.list(pattern):
+            info = registry.info(identifier)
+            try:
+                get_spec(identifier)
+                row = describe(identifier)
+            except LookupError:  # registered directly, without a DataSpec
+                row = {"identifier": identifier, "access": info.get("access", "-"),
+                       "licence": info.get("licence", "-"), "size_bytes": None,
+                       "fetched": None}
+            rows.append({"kind": registry.kind, **row})
+    return rows
+
+
+def run_list(args: argparse.Namespace) -> int:
+    rows = _rows(args.pattern)
+    if args.json:
+        print(json.dumps(rows, indent=1, default=str))
+        return 0
+    table = [("identifier", "kind", "access", "size", "licence", "on disk")]
+    for row in rows:
+        fetched = {True: "yes", False: "no", None: "-"}[row.get("fetched")]
+        table.append((row["identifier"], row["kind"], str(row.get("access", "-")),
+                      _size(row.get("size_bytes")), str(row.get("licence", "-")), fetched))
+    widths = [max(len(r[i]) for r in table) for i in range(len(table[0]))]
+    for line in table:
+        print("  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip())
+    return 0
+
+
+def run_fetch(args: argparse.Namespace) -> int:
+    from dynamic_vision.datasets import data_folder, fetch
+
+    plan = fetch(args.identifier, dry_run=args.dry_run, progress=not args.quiet)
+    verb = {"present": "present", "download": "would download" if args.dry_run
+            else "downloaded", "manual": "must be supplied by you"}
+    for item in plan:
+        print(f"{item.name}: {verb[item.action]} ({_size(item.size)})"
+              + (f" from {item.url}" if item.action == "download" else ""))
+    if not plan:
+        print(f"'{args.identifier}' has no files to fetch (generated or embedded data).")
+    print(f"folder: {data_folder(args.identifier)}")
+    return 0
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    from dynamic_vision.datasets import verify
+
+    statuses = verify(args.identifier)
+    for status in statuses:
+        print(f"{status.name}: {'ok' if status.ok else status.problem}")
+    if not statuses:
+        print(f"'{args.identifier}' has no files to verify.")
+    return 0 if all(s.ok for s in statuses) else 1
