@@ -1,0 +1,122 @@
+"""RidgeCVRegression against scikit-learn's RidgeCV and himalaya on the same data."""
+
+import numpy as np
+import pytest
+import torch
+from sklearn.linear_model import RidgeCV
+
+from dynamic_vision.linear_models import RidgeCVRegression, cross_predict
+
+ALPHAS = np.logspace(-3, 4, 15)
+
+
+def _data(n, p, t, seed=0, offset=3.0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, p)) + offset
+    noise = np.geomspace(0.05, 30, t)
+    Y = 0.1 * X @ rng.normal(size=(p, t)) + rng.normal(size=(n, t)) * noise + 2.0
+    X_test = rng.normal(size=(25, p)) + offset
+    return X, Y, X_test
+
+
+@pytest.mark.parametrize("n,p", [(60, 200), (120, 25)], ids=["gram-eigen", "svd"])
+def test_matches_sklearn_ridgecv_leave_one_out(n, p):
+    X, Y, X_test = _data(n, p, 8)
+    reference = RidgeCV(alphas=ALPHAS, alpha_per_target=True).fit(X, Y)
+    ours = RidgeCVRegression(ALPHAS, dtype="float64").fit(X, Y)
+    np.testing.assert_array_equal(ours.alphas_, reference.alpha_)
+    assert len(np.unique(ours.alphas_)) > 2  # the grid really is exercised per target
+    np.testing.assert_allclose(ours.predict(X_test), reference.predict(X_test), rtol=1e-9,
+                               atol=1e-9)
+    np.testing.assert_allclose(ours.coef_, reference.coef_.T, rtol=1e-8, atol=1e-10)
+    np.testing.assert_allclose(ours.intercept_, reference.intercept_, rtol=1e-8, atol=1e-9)
+
+
+def test_float32_default_is_close_to_sklearn():
+    X, Y, X_test = _data(60, 200, 8)
+    reference = RidgeCV(alphas=ALPHAS, alpha_per_target=True).fit(X, Y)
+    ours = RidgeCVRegression(ALPHAS).fit(X, Y)
+    np.testing.assert_allclose(ours.alphas_, reference.alpha_, rtol=1e-6)
+    scale = np.abs(reference.predict(X_test)).max()
+    assert np.abs(ours.predict(X_test) - reference.predict(X_test)).max() < 1e-4 * scale
+
+
+def test_no_intercept_matches_sklearn():
+    X, Y, X_test = _data(50, 120, 4, offset=0.0)
+    reference = RidgeCV(alphas=ALPHAS, alpha_per_target=True, fit_intercept=False).fit(X, Y)
+    ours = RidgeCVRegression(ALPHAS, fit_intercept=False, dtype="float64").fit(X, Y)
+    np.testing.assert_array_equal(ours.alphas_, reference.alpha_)
+    np.testing.assert_allclose(ours.predict(X_test), reference.predict(X_test), rtol=1e-9,
+                               atol=1e-9)
+
+
+@pytest.mark.parametrize("n,p", [(60, 200), (120, 25)], ids=["kernel", "primal"])
+def test_kfold_matches_himalaya(n, p):
+    from himalaya.backend import set_backend
+    from himalaya.kernel_ridge import KernelRidgeCV
+    from himalaya.ridge import RidgeCV as HimalayaRidgeCV
+
+    set_backend("numpy")
+    X, Y, X_test = _data(n, p, 6)
+    reference = (KernelRidgeCV(alphas=ALPHAS, kernel="linear", cv=5, fit_intercept=True)
+                 if p > n else HimalayaRidgeCV(alphas=ALPHAS, cv=5, fit_intercept=True))
+    reference.fit(X, Y)
+    ours = RidgeCVRegression(ALPHAS, cv=5, dtype="float64").fit(X, Y)
+    np.testing.assert_allclose(ours.alphas_, np.asarray(reference.best_alphas_), rtol=1e-9)
+    np.testing.assert_allclose(ours.predict(X_test), np.asarray(reference.predict(X_test)),
+                               rtol=1e-6, atol=1e-6)
+
+
+def test_target_chunking_does_not_change_results():
+    X, Y, X_test = _data(40, 90, 7)
+    whole = RidgeCVRegression(ALPHAS, dtype="float64").fit(X, Y)
+    chunked = RidgeCVRegression(ALPHAS, dtype="float64", target_chunk_size=2).fit(X, Y)
+    np.testing.assert_array_equal(whole.alphas_, chunked.alphas_)
+    np.testing.assert_allclose(whole.predict(X_test), chunked.predict(X_test), rtol=1e-12)
+
+
+def test_shared_gram_cross_prediction_equals_refitting_each_split():
+    X, Y, _ = _data(50, 150, 5)
+    rng = np.random.default_rng(1)
+    splits = [(np.sort(idx[:40]), np.sort(idx[40:]))
+              for idx in (rng.permutation(50) for _ in range(3))]
+    estimator = RidgeCVRegression(ALPHAS, dtype="float64")
+    predictions, fitted = cross_predict(estimator, X, Y, splits)
+    for (train, test), predicted, model in zip(splits, predictions, fitted):
+        reference = RidgeCV(alphas=ALPHAS, alpha_per_target=True).fit(X[train], Y[train])
+        np.testing.assert_array_equal(model.alphas_, reference.alpha_)
+        np.testing.assert_allclose(predicted, reference.predict(X[test]), rtol=1e-8, atol=1e-8)
+
+
+def test_one_dimensional_target_and_explicit_inner_splits():
+    X, Y, X_test = _data(30, 10, 1)
+    inner = [(np.arange(15, 30), np.arange(15)), (np.arange(15), np.arange(15, 30))]
+    model = RidgeCVRegression(ALPHAS, cv=inner, dtype="float64").fit(X, Y[:, 0])
+    assert model.predict(X_test).shape == (25,)
+    errors = []
+    for alpha in ALPHAS:  # direct re-derivation of the two-fold criterion
+        total = 0.0
+        for train, val in inner:
+            from sklearn.linear_model import Ridge
+
+            fit = Ridge(alpha=alpha).fit(X[train], Y[train, 0])
+            total += np.mean((fit.predict(X[val]) - Y[val, 0]) ** 2)
+        errors.append(total / 2)
+    assert model.alphas_[0] == ALPHAS[int(np.argmin(errors))]
+
+
+def test_bad_alphas_and_shapes_are_refused():
+    X, Y, _ = _data(20, 5, 2)
+    with pytest.raises(ValueError, match=r"alphas must be positive and non-empty, got"):
+        RidgeCVRegression([0.0, 1.0]).fit(X, Y)
+    with pytest.raises(ValueError, match=r"^X has 20 samples but Y has 19\.$"):
+        RidgeCVRegression().fit(X, Y[:19])
+    with pytest.raises(ValueError, match=r"^Unknown cv 'gcv'; use 'loo', an int or a list"):
+        RidgeCVRegression(cv="gcv").fit(X, Y)
+
+
+def test_runs_on_requested_device_and_dtype():
+    X, Y, X_test = _data(30, 60, 3)
+    model = RidgeCVRegression(ALPHAS, device="cpu", dtype="float32").fit(X, Y)
+    assert model._weights.dtype == torch.float32 and model._weights.device.type == "cpu"
+    assert model.predict(X_test).dtype == np.float32
