@@ -163,3 +163,29 @@ def test_unsavable_column_is_refused(stimulus_set, tmp_path):
     with pytest.raises(ValueError, match="'mixed'"):
         save_stimulus_set(odd, tmp_path / "odd")
     assert not (tmp_path / "odd" / "stimulus_set.csv").exists()
+
+
+def test_truncated_video_fails_extraction_and_caches_nothing(media, tmp_path, monkeypatch):
+    """Through the activation engine: the error names the stimulus and its file, and no
+    activation chunk is stored for the set."""
+    torch = pytest.importorskip("torch")
+    from dynamic_vision.activations.engine import extract_activations
+    from dynamic_vision.model_spec import ModelSpec
+
+    monkeypatch.setenv("DYNAMIC_VISION_HOME", str(tmp_path / "home"))
+    frames = np.random.default_rng(2).integers(0, 256, (30, 16, 16, 3), np.uint8)
+    whole = video.write_video(tmp_path / "whole.mkv", frames, 30)
+    cut = tmp_path / "cut.mkv"
+    cut.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+    stimuli = StimulusSet.from_files({"fine": media / "v1.mkv", "cut": cut}, "truncated")
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Conv2d(3, 2, 3), torch.nn.AdaptiveAvgPool2d(1),
+                              torch.nn.Flatten())
+    spec = ModelSpec("tiny-test", "image", ("2",), 16, 10.0)
+    with pytest.raises(video.MediaError) as info:
+        extract_activations(net, spec, stimuli, progress=False, reduction=None)
+    assert info.value.stimulus_id == "cut" and info.value.path == cut
+    assert "'cut'" in str(info.value) and str(cut) in str(info.value)
+    home = tmp_path / "home"
+    assert not home.exists() or not [p for p in home.rglob("*") if p.is_file()
+                                      and p.suffix in (".npz", ".npy", ".nc")]
