@@ -1,0 +1,31 @@
+"""AlexNet at test size: the random twin's identity and the shape of every declared layer."""
+
+import torch
+
+from dynamic_vision.activations.hooks import LayerRecorder
+from dynamic_vision.models.alexnet.model import ZOO
+
+# Batch of 2 frames.
+EXPECTED_SHAPES = {
+    "features.2": (2, 64, 7, 7),
+    "features.5": (2, 192, 3, 3),
+    "features.7": (2, 384, 3, 3),
+    "features.9": (2, 256, 3, 3),
+    "features.12": (2, 256, 1, 1),
+    "classifier.2": (2, 4096),
+    "classifier.5": (2, 4096),
+}
+
+
+def test_layers_record_in_image_layout():
+    spec, module = ZOO.build_module(pretrained=False, input_size=64)
+    assert spec.identifier == "alexnet-random-input_size64"
+    assert spec.weights is None
+    shapes = {}
+
+    def record(layer, output):
+        shapes[layer] = tuple(output.shape)
+
+    with torch.no_grad(), LayerRecorder(module, spec.layers, record):
+        module(torch.rand(2, 3, 64, 64))
+    assert shapes == EXPECTED_SHAPES

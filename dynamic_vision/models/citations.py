@@ -1,0 +1,84 @@
+"""BibTeX of the published models in the zoo, shared by their registration and their specs.
+
+Plain strings only: plugin ``__init__.py`` files import this module while registering.
+"""
+
+TRAN2018 = """@inproceedings{tran2018closer,
+  title={A Closer Look at Spatiotemporal Convolutions for Action Recognition},
+  author={Tran, Du and Wang, Heng and Torresani, Lorenzo and Ray, Jamie and LeCun, Yann and Paluri, Manohar},
+  booktitle={Proceedings of the IEEE Conference on Computer Vision and Pattern Recognition},
+  pages={6450--6459},
+  year={2018}
+}"""
+
+XIE2018 = """@inproceedings{xie2018rethinking,
+  title={Rethinking Spatiotemporal Feature Learning: Speed-Accuracy Trade-offs in Video Classification},
+  author={Xie, Saining and Sun, Chen and Huang, Jonathan and Tu, Zhuowen and Murphy, Kevin},
+  booktitle={Proceedings of the European Conference on Computer Vision},
+  pages={305--321},
+  year={2018}
+}"""
+
+FAN2021 = """@inproceedings{fan2021multiscale,
+  title={Multiscale Vision Transformers},
+  author={Fan, Haoqi and Xiong, Bo and Mangalam, Karttikeya and Li, Yanghao and Yan, Zhicheng and Malik, Jitendra and Feichtenhofer, Christoph},
+  booktitle={Proceedings of the IEEE/CVF International Conference on Computer Vision},
+  pages={6824--6835},
+  year={2021}
+}"""
+
+LI2022 = """@inproceedings{li2022mvitv2,
+  title={MViTv2: Improved Multiscale Vision Transformers for Classification and Detection},
+  author={Li, Yanghao and Wu, Chao-Yuan and Fan, Haoqi and Mangalam, Karttikeya and Xiong, Bo and Malik, Jitendra and Feichtenhofer, Christoph},
+  booktitle={Proceedings of the IEEE/CVF Conference on Computer Vision and Pattern Recognition},
+  pages={4804--4814},
+  year={2022}
+}"""
+
+LIU2022_SWIN = """@inproceedings{liu2022video,
+  title={Video Swin Transformer},
+  author={Liu, Ze and Ning, Jia and Cao, Yue and Wei, Yixuan and Zhang, Zheng and Lin, Stephen and Hu, Han},
+  booktitle={Proceedings of the IEEE/CVF Conference on Computer Vision and Pattern Recognition},
+  pages={3202--3211},
+  year={2022}
+}"""
+
+KRIZHEVSKY2012 = """@inproceedings{krizhevsky2012imagenet,
+  title={ImageNet Classification with Deep Convolutional Neural Networks},
+  author={Krizhevsky, Alex and Sutskever, Ilya and Hinton, Geoffrey E},
+  booktitle={Advances in Neural Information Processing Systems},
+  volume={25},
+  year={2012}
+}"""
+
+HE2016 = """@inproceedings{he2016deep,
+  title={Deep Residual Learning for Image Recognition},
+  author={He, Kaiming and Zhang, Xiangyu and Ren, Shaoqing and Sun, Jian},
+  booktitle={Proceedings of the IEEE Conference on Computer Vision and Pattern Recognition},
+  pages={770--778},
+  year={2016}
+}"""
+
+LIU2022_CONVNEXT = """@inproceedings{liu2022convnet,
+  title={A ConvNet for the 2020s},
+  author={Liu, Zhuang and Mao, Hanzi and Wu, Chao-Yuan and Feichtenhofer, Christoph and Darrell, Trevor and Xie, Saining},
+  booktitle={Proceedings of the IEEE/CVF Conference on Computer Vision and Pattern Recognition},
+  pages={11976--11986},
+  year={2022}
+}"""
+
+TOUVRON2021 = """@inproceedings{touvron2021training,
+  title={Training Data-Efficient Image Transformers \\& Distillation through Attention},
+  author={Touvron, Hugo and Cord, Matthieu and Douze, Matthijs and Massa, Francisco and Sablayrolles, Alexandre and J{\\'e}gou, Herv{\\'e}},
+  booktitle={International Conference on Machine Learning},
+  pages={10347--10357},
+  year={2021}
+}"""
+
+TAN2019 = """@inproceedings{tan2019efficientnet,
+  title={EfficientNet: Rethinking Model Scaling for Convolutional Neural Networks},
+  author={Tan, Mingxing and Le, Quoc},
+  booktitle={International Conference on Machine Learning},
+  pages={6105--6114},
+  year={2019}
+}"""

@@ -1,0 +1,29 @@
+"""DeiT-S at test size: the random twin's identity and the shape of every declared layer."""
+
+import torch
+
+from dynamic_vision.activations.hooks import LayerRecorder
+from dynamic_vision.models.deit_small_patch16_224.model import ZOO
+
+# Batch of 2 frames.
+EXPECTED_SHAPES = {
+    "blocks.2": (2, 5, 384),
+    "blocks.5": (2, 5, 384),
+    "blocks.8": (2, 5, 384),
+    "blocks.11": (2, 5, 384),
+    "norm": (2, 5, 384),
+}
+
+
+def test_layers_record_in_image_layout():
+    spec, module = ZOO.build_module(pretrained=False, input_size=32)
+    assert spec.identifier == "deit_small_patch16_224-random-input_size32"
+    assert spec.weights is None
+    shapes = {}
+
+    def record(layer, output):
+        shapes[layer] = tuple(output.shape)
+
+    with torch.no_grad(), LayerRecorder(module, spec.layers, record):
+        module(torch.rand(2, 3, 32, 32))
+    assert shapes == EXPECTED_SHAPES

@@ -1,0 +1,31 @@
+"""MViT-v2-S at test size: the random twin's identity and the shape of every declared layer."""
+
+import torch
+
+from dynamic_vision.activations.hooks import LayerRecorder
+from dynamic_vision.models.mvit_v2_s.model import ZOO
+
+# Batch of 2; the patch embedding strides time by 2; pooling attention shrinks space only.
+EXPECTED_SHAPES = {
+    "blocks.0.volume": (2, 96, 2, 8, 8),
+    "blocks.2.volume": (2, 192, 2, 4, 4),
+    "blocks.4.volume": (2, 384, 2, 2, 2),
+    "blocks.8.volume": (2, 384, 2, 2, 2),
+    "blocks.13.volume": (2, 384, 2, 2, 2),
+    "blocks.15.volume": (2, 768, 2, 1, 1),
+}
+
+
+def test_layers_record_in_video_layout():
+    spec, module = ZOO.build_module(pretrained=False, input_size=32, clip_length=4)
+    assert spec.identifier == "mvit_v2_s-random-input_size32-clip_length4"
+    assert spec.weights is None
+    shapes = {}
+
+    def record(layer, output):
+        shapes[layer] = tuple(output.shape)
+
+    with torch.no_grad(), LayerRecorder(module, spec.layers, record):
+        module(torch.rand(2, 3, 4, 32, 32))
+    assert shapes == EXPECTED_SHAPES
+

@@ -1,0 +1,36 @@
+"""R(2+1)D-18: 18-layer ResNet with (2+1)-D factorised convolutions (Tran et al., 2018), trained on Kinetics-400."""
+
+from __future__ import annotations
+
+from dynamic_vision.model_spec import ModelSpec
+from dynamic_vision.model_zoo import KINETICS_MEAN, KINETICS_STD, ZooModel, torchvision_architecture
+from dynamic_vision.models.citations import TRAN2018
+
+# Kinetics clips of 16 frames at 15 fps, resized to 128x171 and centre-cropped to 112.
+SPEC = ModelSpec(
+    identifier="r2plus1d_18",
+    kind="video",
+    layers=(
+        "stem",
+        "layer1",
+        "layer2",
+        "layer3",
+        "layer4",
+        "avgpool",
+    ),
+    input_size=112,
+    fps=15,
+    clip_length=16,
+    mean=KINETICS_MEAN,
+    std=KINETICS_STD,
+    weights="torchvision:R2Plus1D_18_Weights.KINETICS400_V1",
+    bibtex=TRAN2018,
+)
+
+ZOO = ZooModel(
+    SPEC,
+    torchvision_architecture("r2plus1d_18"),
+)
+
+build = ZOO.build
+build_random = ZOO.build_random

@@ -1,0 +1,31 @@
+"""R(2+1)D-18 at test size: the random twin's identity and the shape of every declared layer."""
+
+import torch
+
+from dynamic_vision.activations.hooks import LayerRecorder
+from dynamic_vision.models.r2plus1d_18.model import ZOO
+
+# Batch of 2; (2+1)-D blocks halve time from layer2 on.
+EXPECTED_SHAPES = {
+    "stem": (2, 64, 4, 16, 16),
+    "layer1": (2, 64, 4, 16, 16),
+    "layer2": (2, 128, 2, 8, 8),
+    "layer3": (2, 256, 1, 4, 4),
+    "layer4": (2, 512, 1, 2, 2),
+    "avgpool": (2, 512, 1, 1, 1),
+}
+
+
+def test_layers_record_in_video_layout():
+    spec, module = ZOO.build_module(pretrained=False, input_size=32, clip_length=4)
+    assert spec.identifier == "r2plus1d_18-random-input_size32-clip_length4"
+    assert spec.weights is None
+    shapes = {}
+
+    def record(layer, output):
+        shapes[layer] = tuple(output.shape)
+
+    with torch.no_grad(), LayerRecorder(module, spec.layers, record):
+        module(torch.rand(2, 3, 4, 32, 32))
+    assert shapes == EXPECTED_SHAPES
+

@@ -1,0 +1,12 @@
+"""ResNet-50 and its random twin: registration only (see model.py)."""
+
+from dynamic_vision.model_zoo import register_zoo_model
+from dynamic_vision.models.citations import HE2016
+
+register_zoo_model(
+    "resnet50", "dynamic_vision.models.resnet50.model",
+    weights="torchvision:ResNet50_Weights.IMAGENET1K_V2",
+    kind="image", fps=30, clip_length=1, input_size=224,
+    n_layers=5, bibtex=HE2016, version=1,
+    check_options={"input_size": 32},
+)

@@ -1,0 +1,33 @@
+"""ResNet-50: ResNet-50 (He et al., 2016), torchvision's improved ImageNet-1k recipe (V2 weights)."""
+
+from __future__ import annotations
+
+from dynamic_vision.model_spec import ModelSpec
+from dynamic_vision.model_zoo import ZooModel, torchvision_architecture
+from dynamic_vision.models.citations import HE2016
+
+# Image models see every frame on its own; 30 fps samples typical stimuli finely enough for
+# time bins of tens of milliseconds.
+SPEC = ModelSpec(
+    identifier="resnet50",
+    kind="image",
+    layers=(
+        "layer1",
+        "layer2",
+        "layer3",
+        "layer4",
+        "avgpool",
+    ),
+    input_size=224,
+    fps=30,
+    weights="torchvision:ResNet50_Weights.IMAGENET1K_V2",
+    bibtex=HE2016,
+)
+
+ZOO = ZooModel(
+    SPEC,
+    torchvision_architecture("resnet50"),
+)
+
+build = ZOO.build
+build_random = ZOO.build_random

@@ -1,0 +1,29 @@
+"""ResNet-50 at test size: the random twin's identity and the shape of every declared layer."""
+
+import torch
+
+from dynamic_vision.activations.hooks import LayerRecorder
+from dynamic_vision.models.resnet50.model import ZOO
+
+# Batch of 2 frames.
+EXPECTED_SHAPES = {
+    "layer1": (2, 256, 8, 8),
+    "layer2": (2, 512, 4, 4),
+    "layer3": (2, 1024, 2, 2),
+    "layer4": (2, 2048, 1, 1),
+    "avgpool": (2, 2048, 1, 1),
+}
+
+
+def test_layers_record_in_image_layout():
+    spec, module = ZOO.build_module(pretrained=False, input_size=32)
+    assert spec.identifier == "resnet50-random-input_size32"
+    assert spec.weights is None
+    shapes = {}
+
+    def record(layer, output):
+        shapes[layer] = tuple(output.shape)
+
+    with torch.no_grad(), LayerRecorder(module, spec.layers, record):
+        module(torch.rand(2, 3, 32, 32))
+    assert shapes == EXPECTED_SHAPES
