@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -441,11 +441,37 @@ def iter_frames(path: str | os.PathLike[str], fps: float | None = None,
         yield buffer[:filled]
 
 
-def write_video(path: str | os.PathLike[str], frames: np.ndarray, fps: float) -> Path:
-    """Write ``(T, H, W, 3)`` uint8 frames to a lossless, reproducible video file, atomically.
+def _frame_batches(frames: np.ndarray | Iterable[np.ndarray], path: Path
+                   ) -> Iterator[np.ndarray]:
+    """``(t, H, W, 3)`` uint8 batches from an array or an iterable of frames or chunks."""
+    batches = [frames] if isinstance(frames, np.ndarray) else frames
+    for batch in batches:
+        batch = np.asarray(batch)
+        if batch.ndim == 3:
+            batch = batch[None]
+        if batch.ndim != 4 or batch.shape[-1] != 3 or batch.dtype != np.uint8:
+            raise ValueError(f"frames for {path} must be (T, H, W, 3) uint8 arrays (or an "
+                             f"iterable of (H, W, 3) frames or such chunks), got shape "
+                             f"{batch.shape} and dtype {batch.dtype}")
+        yield batch
+
+
+def write_video(path: str | os.PathLike[str], frames: np.ndarray | Iterable[np.ndarray],
+                fps: float) -> Path:
+    """Write uint8 RGB frames to a lossless, reproducible video file, atomically.
 
     ``.mkv`` gives FFV1 and ``.mp4`` gives lossless x264 (RGB). Decoding the file gives back
     exactly ``frames``, and writing the same frames twice gives identical bytes.
+
+    Parameters
+    ----------
+    path
+        Destination; its suffix picks the format.
+    frames
+        A ``(T, H, W, 3)`` uint8 array, or an iterable of ``(H, W, 3)`` frames or
+        ``(t, H, W, 3)`` chunks, so long movies can be written without holding them.
+    fps
+        Frame rate.
 
     Returns
     -------
@@ -459,26 +485,33 @@ def write_video(path: str | os.PathLike[str], frames: np.ndarray, fps: float) ->
     if suffix not in _WRITERS:
         raise ValueError(f"Cannot write {path}: use one of the lossless formats "
                          f"{sorted(_WRITERS)}.")
-    frames = np.asarray(frames)
-    if frames.ndim != 4 or frames.shape[-1] != 3 or frames.dtype != np.uint8 or not len(frames):
-        raise ValueError(f"frames for {path} must be a non-empty (T, H, W, 3) uint8 array, got "
-                         f"shape {frames.shape} and dtype {frames.dtype}")
     if not (math.isfinite(fps) and fps > 0):
         raise ValueError(f"fps must be a positive number, got {fps!r}")
     codec, pixel_format, options, container_format = _WRITERS[suffix]
     from fractions import Fraction
 
     rate = Fraction(fps).limit_denominator(1001)
+    written = 0
     with atomic_write(path) as handle:
         with av.open(handle, "w", format=container_format,
                      options={"fflags": "+bitexact"}) as container:
-            stream = container.add_stream(codec, rate=rate, options=dict(options))
-            stream.height, stream.width = frames.shape[1], frames.shape[2]
-            stream.pix_fmt = pixel_format
-            stream.thread_count = 1
-            stream.codec_context.flags |= av.codec.context.Flags.bitexact
-            for array in frames:
-                frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(array), format="rgb24")
-                container.mux(stream.encode(frame))
+            stream = None
+            for batch in _frame_batches(frames, path):
+                if stream is None:
+                    stream = container.add_stream(codec, rate=rate, options=dict(options))
+                    stream.height, stream.width = batch.shape[1], batch.shape[2]
+                    stream.pix_fmt = pixel_format
+                    stream.thread_count = 1
+                    stream.codec_context.flags |= av.codec.context.Flags.bitexact
+                elif batch.shape[1:3] != (stream.height, stream.width):
+                    raise ValueError(f"frames for {path} change size from "
+                                     f"{(stream.height, stream.width)} to {batch.shape[1:3]}")
+                for array in batch:
+                    frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(array),
+                                                       format="rgb24")
+                    container.mux(stream.encode(frame))
+                    written += 1
+            if stream is None or not written:
+                raise ValueError(f"No frames to write to {path}.")
             container.mux(stream.encode())
     return path

@@ -41,7 +41,19 @@ def test_write_rejects_bad_input(tmp_path):
         video.write_video(tmp_path / "a.avi", moving_frames(2), fps=10)
     with pytest.raises(ValueError, match="uint8"):
         video.write_video(tmp_path / "a.mkv", moving_frames(2).astype(float), fps=10)
+    with pytest.raises(ValueError, match="No frames"):
+        video.write_video(tmp_path / "a.mkv", np.zeros((0, 8, 8, 3), np.uint8), fps=10)
+    with pytest.raises(ValueError, match="change size"):
+        video.write_video(tmp_path / "a.mkv", [moving_frames(2), moving_frames(2, 8, 8)], 10)
     assert not list(tmp_path.iterdir())
+
+
+def test_write_from_an_iterable_of_frames_and_chunks(tmp_path):
+    frames = moving_frames(9)
+    whole = video.write_video(tmp_path / "whole.mkv", frames, fps=15)
+    pieces = video.write_video(tmp_path / "pieces.mkv",
+                               iter([frames[0], frames[1:5], frames[5], frames[6:]]), fps=15)
+    assert whole.read_bytes() == pieces.read_bytes()
 
 
 @pytest.mark.parametrize("suffix", [".mkv", ".mp4"])
