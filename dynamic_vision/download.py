@@ -58,12 +58,14 @@ class UnsafeArchiveError(ValueError):
     """An archive member that would be written outside the destination (or is a device)."""
 
 
-def _file_digest(path: Path, algorithm: str) -> str:
-    digest = hashlib.new(algorithm)
+def _file_digests(path: Path, algorithms: list[str]) -> dict[str, str]:
+    """Hex digests of ``path`` for each algorithm, in one pass over the file."""
+    digests = {name: hashlib.new(name) for name in algorithms}
     with open(path, "rb") as handle:
         for chunk in iter(lambda: handle.read(_CHUNK), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+            for digest in digests.values():
+                digest.update(chunk)
+    return {name: digest.hexdigest() for name, digest in digests.items()}
 
 
 def verify_file(path: str | os.PathLike[str], *, sha256: str | None = None,
@@ -75,12 +77,41 @@ def verify_file(path: str | os.PathLike[str], *, sha256: str | None = None,
     actual_size = path.stat().st_size
     if size is not None and actual_size != size:
         return f"size {actual_size} bytes, expected {size}"
-    for algorithm, expected in (("sha256", sha256), ("sha1", sha1)):
-        if expected is not None:
-            actual = _file_digest(path, algorithm)
-            if actual != expected.lower():
-                return f"{algorithm} {actual}, expected {expected.lower()}"
+    expected = {name: value.lower() for name, value in (("sha256", sha256), ("sha1", sha1))
+                if value is not None}
+    if expected:
+        actual = _file_digests(path, list(expected))
+        for name, value in expected.items():
+            if actual[name] != value:
+                return f"{name} {actual[name]}, expected {value}"
     return None
+
+
+@contextlib.contextmanager
+def _exclusive(lock_path: Path) -> Iterator[None]:
+    """An advisory lock so two processes never append to the same ``.part`` at once."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover (Windows: no advisory locks)
+        yield
+        return
+    while True:
+        handle = open(lock_path, "a")
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            same = os.stat(lock_path).st_ino == os.fstat(handle.fileno()).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        # The holder removed the lock file after we opened it: lock the current one instead.
+        handle.close()
+    try:
+        yield
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            lock_path.unlink()
+        handle.close()
 
 
 class _Interrupted(Exception):
@@ -177,6 +208,17 @@ def download(url: str, path: str | os.PathLike[str], *, sha256: str | None = Non
     if path.exists() and verify_file(path, sha256=sha256, size=size, sha1=sha1) is None:
         return path
     path.parent.mkdir(parents=True, exist_ok=True)
+    with _exclusive(path.with_name(path.name + ".lock")):
+        # Another process may have finished the same file while this one waited.
+        if path.exists() and verify_file(path, sha256=sha256, size=size, sha1=sha1) is None:
+            return path
+        _download_unlocked(url, path, sha256=sha256, size=size, sha1=sha1, retries=retries,
+                           progress=progress, timeout=timeout)
+    return path
+
+
+def _download_unlocked(url: str, path: Path, *, sha256: str | None, size: int | None,
+                       sha1: str | None, retries: int, progress: bool, timeout: float) -> None:
     part = path.with_name(path.name + ".part")
     from tqdm.auto import tqdm
 
@@ -208,7 +250,6 @@ def download(url: str, path: str | os.PathLike[str], *, sha256: str | None = Non
             f"deleted. If the upstream file changed on purpose, update the declared hash.",
             path=path, expected=sha256 or sha1 or str(size), actual=problem)
     os.replace(part, path)
-    return path
 
 
 # -- archives --------------------------------------------------------------------------------

@@ -199,3 +199,23 @@ def test_extract_tar_and_refuse_escaping_links(tmp_path):
             extract_archive(bad, tmp_path / "bad")
         assert not (tmp_path / "bad").exists()
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_concurrent_downloads_of_one_file_transfer_it_once(server, tmp_path):
+    target = tmp_path / "data.bin"
+    errors = []
+
+    def fetch_it():
+        try:
+            download(f"{server.url}/data.bin", target, sha256=PAYLOAD_SHA256, progress=False)
+        except Exception as error:  # surfaced below
+            errors.append(error)
+
+    threads = [threading.Thread(target=fetch_it) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors and target.read_bytes() == PAYLOAD
+    assert len(server.log) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data.bin"]  # no lock or part left
