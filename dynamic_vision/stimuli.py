@@ -196,6 +196,7 @@ class StimulusSet(pd.DataFrame):
                 raise StimulusError(f"Stimulus set '{name}' has an invalid stimulus_id {sid!r}; "
                                     f"ids must be non-empty strings.", stimulus_id=None)
         _raise_on_duplicates(list(ids), name)
+        self._check_media_values(name)
         for sid, path in zip(ids, self["path"]):
             if not Path(path).is_file():
                 raise StimulusError(f"Stimulus '{sid}' of '{name}': file {path} does not exist.",
@@ -203,6 +204,21 @@ class StimulusSet(pd.DataFrame):
             if media:
                 _probe(sid, Path(path))
         return self
+
+    def _check_media_values(self, name: str) -> None:
+        """Frame counts, durations and sizes are positive; fps is positive, or NaN (images)."""
+        fps = self["fps"].to_numpy(dtype=float)
+        bad = ~((fps > 0) | np.isnan(fps))
+        for column in ("n_frames", "duration_ms", "width", "height"):
+            values = pd.to_numeric(self[column], errors="coerce").to_numpy(dtype=float)
+            bad |= ~(values > 0)  # NaN fails too
+        if bad.any():
+            row = self.iloc[int(np.flatnonzero(bad)[0])]
+            facts = ", ".join(f"{c}={row[c]}" for c in _PROBED)
+            raise StimulusError(f"Stimulus '{row['stimulus_id']}' of '{name}' has impossible "
+                                f"media facts ({facts}); re-probe it with "
+                                f"StimulusSet.from_files.", stimulus_id=row["stimulus_id"],
+                                path=row["path"])
 
     # -- access -------------------------------------------------------------------------------
     def _row(self, stimulus_id: str) -> int:

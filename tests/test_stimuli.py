@@ -83,6 +83,10 @@ def test_validation_names_the_stimulus(stimulus_set, media, tmp_path):
     with pytest.raises(StimulusError, match="'b'.*gone.mp4") as info:
         broken.validate()
     assert info.value.stimulus_id == "b"
+    impossible = stimulus_set.copy()
+    impossible.loc[2, "duration_ms"] = np.nan
+    with pytest.raises(StimulusError, match="'c'.*impossible media facts"):
+        impossible.validate(media=False)
     bad = tmp_path / "bad.mkv"
     bad.write_bytes(b"not a video at all" * 100)
     with pytest.raises(StimulusError) as info:
