@@ -407,11 +407,42 @@ def read_frames(path: str | os.PathLike[str], fps: float | None = None,
     MediaError
         Missing, corrupt or truncated file.
     """
-    frames = list(_frames(path, fps, size, resize, start_ms, end_ms, stimulus_id))
-    if not frames:
+    # Frames go straight into one array sized from the header (grown if the header was
+    # short), so the peak is one copy of the clip rather than a list plus its stack.
+    buffer: np.ndarray | None = None
+    count = 0
+    for frame in _frames(path, fps, size, resize, start_ms, end_ms, stimulus_id):
+        if buffer is None:
+            expected = _expected_count(Path(path), fps, start_ms, end_ms)
+            buffer = np.empty((max(expected, 1), *frame.shape), dtype=np.uint8)
+        elif count == len(buffer):
+            buffer = np.concatenate([buffer, np.empty_like(buffer[: max(len(buffer) // 2, 1)])])
+        buffer[count] = frame
+        count += 1
+    if buffer is None:
         raise MediaError(f"no frame falls in the window [{start_ms}, {end_ms}) ms", path=path,
                          stimulus_id=stimulus_id)
-    return np.stack(frames)
+    return buffer[:count]
+
+
+def _expected_count(path: Path, fps: float | None, start_ms: float | None,
+                    end_ms: float | None) -> int:
+    """How many frames :func:`read_frames` should give, from the headers (+1 for rounding)."""
+    if is_image_path(path):
+        return 1
+    try:
+        with _open_video(path, None) as container:
+            source_fps, n_frames, duration_ms, _ = _stream_facts(container)
+    except MediaError:
+        return 1
+    start = 0.0 if start_ms is None else max(float(start_ms), 0.0)
+    end = duration_ms if end_ms is None else min(float(end_ms), duration_ms)
+    if not (math.isfinite(end) and end > start):
+        return max(n_frames, 1)
+    rate = source_fps if fps is None else fps
+    if not (math.isfinite(rate) and rate > 0):
+        return max(n_frames, 1)
+    return int(math.ceil((end - start) * rate / 1000.0)) + 1
 
 
 def iter_frames(path: str | os.PathLike[str], fps: float | None = None,

@@ -184,3 +184,11 @@ def test_corrupt_and_truncated_files_name_the_path(tmp_path):
     assert "half" in str(info.value) and str(cut) in str(info.value)
     with pytest.raises(MediaError, match="does not exist"):
         video.read_frames(tmp_path / "absent.mkv")
+
+
+def test_read_frames_grows_past_a_short_header_estimate(tmp_path, monkeypatch):
+    frames = moving_frames(11)
+    path = video.write_video(tmp_path / "clip.mkv", frames, fps=30)
+    monkeypatch.setattr(video, "_expected_count", lambda *args: 2)
+    np.testing.assert_array_equal(video.read_frames(path), frames)
+    np.testing.assert_array_equal(video.read_frames(path, fps=60), np.repeat(frames, 2, 0))
