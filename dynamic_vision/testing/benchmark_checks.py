@@ -111,7 +111,7 @@ class TableModel:
             raise RuntimeError(f"Model '{self.identifier}': call start_recording or start_task "
                                f"before look_at.")
         region, time_bins, layers = self._recording
-        per_stimulus = []
+        per_stimulus, widths = [], []
         for _, row in stimuli.iterrows():
             blocks = []
             for layer in layers:
@@ -119,10 +119,10 @@ class TableModel:
                 duration = float(row.get("duration_ms", 1000.0) or 1000.0)
                 edges = np.linspace(0.0, duration, len(steps) + 1)
                 blocks.append(align_time(steps.T, edges[:-1], edges[1:], time_bins))
+            widths = [len(block) for block in blocks]
             per_stimulus.append(np.concatenate(blocks))
         values = np.stack(per_stimulus)
-        layer_of = np.concatenate([[layer] * len(self._features(stimuli.iloc[0], layer)[0])
-                                   for layer in layers])
+        layer_of = np.repeat(layers, widths)
         bins = np.asarray(time_bins)
         return xr.DataArray(
             values, dims=("presentation", "neuroid", "time_bin"),

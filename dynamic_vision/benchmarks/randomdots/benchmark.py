@@ -1,0 +1,24 @@
+"""``RandomDots.direction-logistic``: decode the motion direction of random-dot clips.
+
+A linear (logistic) probe reads the direction out of the model's MT activations, averaged over
+the clip, on the held-out half of the clips; the score is its accuracy (chance: 1/8), also
+reported per coherence. A model that sees motion rises from chance at 0 % coherence towards 1.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from dynamic_vision.benchmarking import TaskBenchmark
+
+
+def build(small: bool = False) -> TaskBenchmark:
+    """The benchmark; ``small=True`` uses the reduced SimMotion set that tests build."""
+    from dynamic_vision.data.simmotion import BIBTEX, build as simmotion
+
+    return TaskBenchmark(
+        "RandomDots.direction-logistic",
+        stimuli=functools.partial(simmotion.load_random_dots, small=small),
+        label="label", kind="classification", condition="coherence", region="MT",
+        n_splits=5, held_out_fraction=0.5, split_seed=0, visual_degrees=8.0, version=1,
+        bibtex=BIBTEX)

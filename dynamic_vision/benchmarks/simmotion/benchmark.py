@@ -1,0 +1,56 @@
+"""The SimMotion benchmarks: electrode benchmarks on simulated V1 and MT recordings.
+
+Each scores the held-out half of the clips (stratified by ``category``) in 20 time bins of
+50 ms; layered models choose their layer on the public half. ``small=True`` builds them on the
+reduced SimMotion set that tests use.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from dynamic_vision.benchmarking import NeuralBenchmark
+
+#: SimMotion clips span 8 degrees of visual angle (a typical receptive-field mapping screen).
+VISUAL_DEGREES = 8.0
+
+
+def _bibtex() -> str:
+    from dynamic_vision.data.simmotion import BIBTEX
+
+    return BIBTEX
+
+
+def _benchmark(identifier: str, region: str, metric: str, ceiling: Any,
+               small: bool) -> NeuralBenchmark:
+    from dynamic_vision.data.simmotion import build
+
+    return NeuralBenchmark(
+        identifier,
+        assembly=functools.partial(build.load_recordings, region, small=small),
+        stimuli=functools.partial(build.load_stimulus_set, small=small),
+        region=region, metric=metric, ceiling=ceiling, stratify="category",
+        held_out_fraction=0.5, split_seed=0, visual_degrees=VISUAL_DEGREES, version=1,
+        bibtex=_bibtex(), ceiling_convention="ratio")
+
+
+def v1_ridge(small: bool = False) -> NeuralBenchmark:
+    """``SimMotion.V1-ridge``: ridge predictivity of simulated V1, per time bin."""
+    from dynamic_vision.ceilings import split_half_ceiling
+
+    return _benchmark("SimMotion.V1-ridge", "V1", "ridge", split_half_ceiling, small)
+
+
+def mt_ridge(small: bool = False) -> NeuralBenchmark:
+    """``SimMotion.MT-ridge``: ridge predictivity of simulated MT, per time bin."""
+    from dynamic_vision.ceilings import split_half_ceiling
+
+    return _benchmark("SimMotion.MT-ridge", "MT", "ridge", split_half_ceiling, small)
+
+
+def mt_rdm(small: bool = False) -> NeuralBenchmark:
+    """``SimMotion.MT-rdm``: representational similarity with simulated MT, per time bin."""
+    from dynamic_vision.ceilings import rsa_ceiling
+
+    return _benchmark("SimMotion.MT-rdm", "MT", "rsa", rsa_ceiling, small)
