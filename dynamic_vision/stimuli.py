@@ -270,7 +270,14 @@ class StimulusSet(pd.DataFrame):
         values = {c: self[c].tolist() for c in columns}
         for i, path in enumerate(self["path"]):
             row = [_canonical(values[c][i]) for c in columns]
-            digest.update(json.dumps([row, file_sha256(path)]).encode())
+            try:
+                file_digest = file_sha256(path)
+            except OSError as error:
+                sid = self["stimulus_id"].iloc[i]
+                raise StimulusError(f"Cannot hash stimulus '{sid}' of '{self.identifier}': "
+                                    f"{path} is unreadable ({error}).", stimulus_id=sid,
+                                    path=path) from error
+            digest.update(json.dumps([row, file_digest]).encode())
         return digest.hexdigest()
 
 

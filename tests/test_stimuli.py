@@ -127,6 +127,9 @@ def test_content_hash(stimulus_set, media, tmp_path, monkeypatch):
     assert stimulus_set.subset(["b", "a", "c"]).content_hash() != digest
     (moved / "v1.mkv").write_bytes((moved / "v1.mkv").read_bytes() + b"\0")
     assert relocated.content_hash() != digest
+    (moved / "still.png").unlink()
+    with pytest.raises(StimulusError, match="'c'.*still.png"):
+        relocated.content_hash()
 
 
 def test_file_digests_are_computed_once(media, monkeypatch):
