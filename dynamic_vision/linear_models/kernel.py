@@ -9,8 +9,9 @@ estimator with ``fit_kernel`` / ``predict_kernel`` and falls back to ``fit`` / `
 
 from __future__ import annotations
 
+import contextlib
 import copy
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -18,7 +19,31 @@ import torch
 from tqdm.auto import tqdm
 
 __all__ = ["as_tensor", "resolve_dtype", "resolve_device", "gram", "center_kernel",
-           "cross_predict"]
+           "cross_predict", "thread_budget"]
+
+# Below this many multiply-adds a fit is run on one CPU thread (see thread_budget).
+_SMALL_WORK = 1e8
+
+
+@contextlib.contextmanager
+def thread_budget(X: Any, Y: Any = None) -> Iterator[None]:
+    """Run small CPU problems on one thread, restoring torch's setting afterwards.
+
+    For matrices of a few hundred rows, intra-op threads cost more in start-up and
+    synchronisation than they save, and on a busy machine their spin-waiting makes a fit tens
+    of times slower. Large problems keep every thread.
+    """
+    n_samples = np.shape(X)[0]
+    n_columns = np.shape(X)[1] + (0 if Y is None else int(np.prod(np.shape(Y)[1:])))
+    previous = torch.get_num_threads()
+    small = float(n_samples) ** 2 * max(n_columns, 1) < _SMALL_WORK
+    if small and previous > 1:
+        torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        if small and previous > 1:
+            torch.set_num_threads(previous)
 
 
 def resolve_dtype(dtype: str | torch.dtype) -> torch.dtype:
@@ -106,6 +131,11 @@ def cross_predict(estimator: Any, X: np.ndarray, Y: np.ndarray,
         estimator fitted on split ``k`` (with its learned attributes, e.g. ``alphas_``).
     """
     n_train_max = max(len(train) for train, _ in splits)
+    with thread_budget(X, Y):
+        return _cross_predict(estimator, X, Y, splits, n_train_max, progress, description)
+
+
+def _cross_predict(estimator, X, Y, splits, n_train_max, progress, description):
     predictions, fitted = [], []
     use_kernel = _supports_kernel(estimator, X.shape[1], n_train_max)
     K = None

@@ -23,6 +23,7 @@ import torch
 
 from dynamic_vision.linear_models.kernel import (
     as_tensor,
+    thread_budget,
     center_kernel,
     resolve_device,
     resolve_dtype,
@@ -159,6 +160,10 @@ class RidgeCVRegression:
     # -- public estimator API -----------------------------------------------------------------
     def fit(self, X: np.ndarray, Y: np.ndarray) -> RidgeCVRegression:
         """Choose alphas and fit on samples × features ``X`` and samples × targets ``Y``."""
+        with thread_budget(X, Y):
+            return self._fit(X, Y)
+
+    def _fit(self, X: np.ndarray, Y: np.ndarray) -> RidgeCVRegression:
         X_t = as_tensor(X, self._dtype, self._device)
         self._ndim_y = np.ndim(Y)
         n, p = X_t.shape

@@ -1,0 +1,19 @@
+"""The ``linear`` metric: least-squares regression predictivity."""
+
+from __future__ import annotations
+
+from dynamic_vision.linear_models.least_squares import LeastSquaresRegression
+from dynamic_vision.metrics.regression import RegressionMetric
+from dynamic_vision.splits import Splitter
+
+__all__ = ["build"]
+
+
+def build(splits: Splitter | None = None, stratify_coord: str | None = "category",
+          dtype: str = "float64", device: str | None = None,
+          progress: bool = False) -> RegressionMetric:
+    """Least-squares predictivity metric (see
+    :class:`~dynamic_vision.metrics.regression.RegressionMetric`)."""
+    regression = LeastSquaresRegression(dtype=dtype, device=device)
+    return RegressionMetric(regression, splits=splits, stratify_coord=stratify_coord,
+                            progress=progress)

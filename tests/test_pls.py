@@ -1,0 +1,70 @@
+"""PLSRegression (kernel form) and LeastSquaresRegression against scikit-learn."""
+
+import numpy as np
+import pytest
+from sklearn.cross_decomposition import PLSRegression as SklearnPLS
+from sklearn.linear_model import LinearRegression
+
+from dynamic_vision.linear_models import cross_predict
+from dynamic_vision.linear_models.least_squares import LeastSquaresRegression
+from dynamic_vision.linear_models.pls import PLSRegression
+
+
+def _data(n, p, t, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, p)) + 2.0
+    Y = 0.1 * X @ rng.normal(size=(p, t)) + rng.normal(size=(n, t)) + 1.0
+    return X, Y, rng.normal(size=(15, p)) + 2.0
+
+
+def _relative(a, b):
+    return np.abs(a - b).max() / np.abs(b).max()
+
+
+@pytest.mark.parametrize("n,p,t,k,scale", [
+    (60, 200, 5, 10, False), (100, 30, 4, 8, False), (60, 80, 3, 6, True),
+    (50, 40, 1, 5, False), (30, 20, 70, 4, False)],
+    ids=["wide", "tall", "scaled", "one-target", "many-targets"])
+def test_pls_matches_sklearn(n, p, t, k, scale):
+    X, Y, X_test = _data(n, p, t)
+    # A tight tolerance lets scikit-learn's NIPALS iteration reach the limit we compute exactly.
+    reference = SklearnPLS(n_components=k, scale=scale, max_iter=5000, tol=1e-15).fit(X, Y)
+    ours = PLSRegression(n_components=k, scale=scale).fit(X, Y)
+    assert _relative(ours.predict(X_test).reshape(15, -1),
+                     reference.predict(X_test).reshape(15, -1)) < 1e-6
+    # scores agree up to each component's sign
+    np.testing.assert_allclose(np.abs(ours.x_scores_), np.abs(reference.x_scores_), rtol=1e-5,
+                               atol=1e-6 * np.abs(reference.x_scores_).max())
+
+
+def test_pls_with_brainscore_defaults_on_a_shared_gram():
+    X, Y, _ = _data(70, 150, 6, seed=2)
+    splits = [(np.arange(14, 70), np.arange(14)), (np.arange(56), np.arange(56, 70))]
+    predictions, _ = cross_predict(PLSRegression(25), X, Y, splits)
+    for (train, test), predicted in zip(splits, predictions):
+        reference = SklearnPLS(25, scale=False, max_iter=5000, tol=1e-15).fit(X[train],
+                                                                              Y[train])
+        assert _relative(predicted, reference.predict(X[test])) < 1e-6
+
+
+def test_pls_stops_when_targets_are_explained():
+    X, _, _ = _data(30, 10, 1)
+    Y = X[:, :2] @ np.array([[1.0], [2.0]])
+    with pytest.warns(RuntimeWarning, match=r"^PLS stopped after \d+ of 20 components: the "
+                                            r"targets are fully explained\.$"):
+        model = PLSRegression(20).fit(X, Y)
+    assert model.n_components_ < 20
+    np.testing.assert_allclose(model.predict(X), Y, atol=1e-8)
+
+
+@pytest.mark.parametrize("n,p", [(60, 200), (100, 30)])
+def test_least_squares_matches_sklearn(n, p):
+    X, Y, X_test = _data(n, p, 3)
+    reference = LinearRegression().fit(X, Y)
+    ours = LeastSquaresRegression().fit(X, Y)
+    np.testing.assert_allclose(ours.predict(X_test), reference.predict(X_test), rtol=1e-8,
+                               atol=1e-8)
+    splits = [(np.arange(10, n), np.arange(10))]
+    (predicted,), _ = cross_predict(LeastSquaresRegression(), X, Y, splits)
+    np.testing.assert_allclose(predicted, LinearRegression().fit(X[10:], Y[10:]).predict(X[:10]),
+                               rtol=1e-7, atol=1e-7)
