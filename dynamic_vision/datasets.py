@@ -266,10 +266,11 @@ def _resolve_loader(spec: DataSpec) -> Callable[..., Any]:
 
 def _call_loader(loader: Callable[..., Any], spec: DataSpec, folder: Path,
                  kwargs: dict[str, Any]) -> Any:
+    # Only parameters named ``spec``/``folder`` receive them: a ``**kwargs`` generator that
+    # forwards its keywords elsewhere must not be handed arguments it never asked for.
     parameters = inspect.signature(loader).parameters
-    takes_all = any(p.kind is p.VAR_KEYWORD for p in parameters.values())
     context = {"spec": spec, "folder": folder}
-    extra = {k: v for k, v in context.items() if takes_all or k in parameters}
+    extra = {k: v for k, v in context.items() if k in parameters and k not in kwargs}
     return loader(**extra, **kwargs)
 
 
@@ -282,7 +283,8 @@ class _DataLoader:
         self.__qualname__ = f"load[{spec.identifier}]"
 
     def __call__(self, **kwargs: Any) -> Any:
-        fetch(self.spec, progress=kwargs.pop("progress", True))
+        # ``progress`` also reaches the loader (generators show their own bars).
+        fetch(self.spec, progress=kwargs.get("progress", True))
         return _call_loader(_resolve_loader(self.spec), self.spec,
                             data_folder(self.spec.identifier), kwargs)
 

@@ -194,21 +194,31 @@ def test_embedded_generator(served, tmp_path, monkeypatch):
         import numpy as np
         from dynamic_vision.assemblies import neural_assembly
 
-        def build(spec, n_neuroids=2):
+        def build(spec, n_neuroids=2, progress=True):
             return neural_assembly(np.ones((1, n_neuroids, 1)), stimulus_id=["s"],
                                    neuroid_id=np.arange(n_neuroids), region="MT",
                                    time_bin_start=[0], time_bin_end=[10],
                                    attrs={"identifier": spec.identifier})
+
+        def forward(**kwargs):
+            class Spec:
+                identifier = "forwarded"
+            return build(Spec, **kwargs)
     """))
     monkeypatch.syspath_prepend(str(tmp_path))
     register_dataset(DataSpec("Test.Generated", [], "generated_data_plugin:build", BIBTEX,
                               "MIT", "embedded", "Simulated test data.", simulated=True))
     registered.append((dataset_registry, "Test.Generated"))
-    assembly = dataset_registry.load("Test.Generated", n_neuroids=3)
+    assembly = dataset_registry.load("Test.Generated", n_neuroids=3, progress=False)
     assert assembly.sizes["neuroid"] == 3 and assembly.attrs["identifier"] == "Test.Generated"
     assert fetch("Test.Generated") == [] and verify("Test.Generated") == []
     assert dataset_registry.info("Test.Generated")["simulated"] is True
     check_dataset("Test.Generated")
+    # A generator taking **kwargs gets only what the caller passed (no spec/folder).
+    register_dataset(DataSpec("Test.Forwarding", [], "generated_data_plugin:forward", BIBTEX,
+                              "MIT", "embedded", "Simulated test data.", simulated=True))
+    registered.append((dataset_registry, "Test.Forwarding"))
+    assert dataset_registry.load("Test.Forwarding", n_neuroids=4).sizes["neuroid"] == 4
 
 
 def test_conformance_catches_an_incomplete_declaration(served):
