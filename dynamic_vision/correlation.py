@@ -44,8 +44,7 @@ def pearson_columns(a: np.ndarray, b: np.ndarray, axis: int = 0) -> np.ndarray:
     numerator = (a * b).sum(axis=axis)
     denominator = np.sqrt((a * a).sum(axis=axis) * (b * b).sum(axis=axis))
     with np.errstate(invalid="ignore", divide="ignore"):
-        r = numerator / denominator
-    r[denominator == 0] = np.nan
+        r = np.where(denominator == 0, np.nan, numerator / denominator)
     return np.clip(r, -1.0, 1.0)
 
 
