@@ -137,13 +137,20 @@ class ZooModel:
         identifier = name + ("" if pretrained else RANDOM_SUFFIX) + suffix
         spec = dataclasses.replace(self.spec, identifier=identifier,
                                    weights=self.spec.weights if pretrained else None, **changes)
+        state = None
+        if pretrained:  # before building anything, so that missing weights fail at once
+            from dynamic_vision.weights import fetch_weights, load_state_dict
+
+            state = load_state_dict(fetch_weights(self.spec.weights, model=name))
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(RANDOM_SEED)
             module = self.architecture(spec)
-        if pretrained:
-            from dynamic_vision.weights import load_weights
-
-            load_weights(module, self.spec.weights, model=name)
+        if state is not None:
+            try:
+                module.load_state_dict(state)
+            except RuntimeError as error:
+                raise RuntimeError(f"The weights {self.spec.weights} do not fit model "
+                                   f"'{name}': {error}") from error
         if self.adapt is not None:
             module = self.adapt(module)
         return spec, module.eval()
