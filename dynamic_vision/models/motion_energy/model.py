@@ -1,0 +1,56 @@
+"""The ``motion-energy`` model: the spatiotemporal Gabor front end of the SimMotion simulation.
+
+Its neuroids are every unit of :class:`~dynamic_vision.motion_energy.MotionEnergyBank` (by
+default 8 directions x 3 spatial x 2 temporal frequencies x 3 x 3 positions = 432), computed
+from clips decoded at the bank's 30 fps and resized to its 128 x 128 pixels, and placed in time
+with the bank's latency before being averaged into time bins. It has no weights, so
+``pretrained`` is accepted and ignored.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from dynamic_vision.feature_model import FeatureModel
+from dynamic_vision.motion_energy import MotionEnergyBank, to_contrast
+
+__all__ = ["MotionEnergyModel", "build", "VISUAL_DEGREES"]
+
+#: The 128-pixel input is taken to span 8 degrees, so the bank's 0.04-0.16 cycles/pixel are
+#: 0.64-2.56 cycles/degree, the range of parafoveal V1 cells' preferred spatial frequencies.
+VISUAL_DEGREES = 8.0
+
+
+class MotionEnergyModel(FeatureModel):
+    """Motion energy of every unit of ``bank`` (one layer, ``"energy"``).
+
+    Parameters
+    ----------
+    bank
+        The filter bank; the default is the one SimMotion's recordings were simulated with.
+    progress
+        Show a progress bar on long looks.
+    """
+
+    def __init__(self, bank: MotionEnergyBank | None = None, *, identifier: str = "motion-energy",
+                 progress: bool = True):
+        self.bank = bank if bank is not None else MotionEnergyBank()
+        super().__init__(identifier, "energy", fps=self.bank.fps, size=self.bank.size,
+                         degrees=VISUAL_DEGREES, progress=progress)
+
+    def features(self, frames: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return self.bank.response_steps(self.bank.energies(to_contrast(frames)))
+
+    def neuroids(self) -> pd.DataFrame:
+        table = self.bank.units()
+        return table.rename(columns={c: f"preferred_{c}" for c in table.columns
+                                     if c in ("direction", "orientation", "spatial_frequency",
+                                              "temporal_frequency", "speed")})
+
+
+def build(pretrained: bool | None = None, **kwargs: Any) -> MotionEnergyModel:
+    """The ``motion-energy`` model (``pretrained`` is ignored: the model has no weights)."""
+    return MotionEnergyModel(**kwargs)
