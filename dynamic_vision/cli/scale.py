@@ -67,6 +67,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "leaderboard", help="write a static leaderboard site from the results database")
     leaderboard.add_argument("--out", type=Path, required=True, help="site folder")
     leaderboard.add_argument("--title", default="dynamic_vision leaderboard")
+    leaderboard.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
     _store_arguments(leaderboard)
     leaderboard.set_defaults(func=run_leaderboard)
 
@@ -159,7 +160,8 @@ def run_leaderboard(args: argparse.Namespace) -> int:
     from dynamic_vision.scale.leaderboard import build_leaderboard
 
     with _store(args) as store:
-        site = build_leaderboard(store.rows(), args.out, title=args.title)
+        site = build_leaderboard(store.rows(), args.out, title=args.title,
+                                 plots=not args.no_plots)
     if args.json:
         print(json.dumps({"index": str(site.index), "pages": len(site.pages),
                           "models": site.n_models, "benchmarks": site.n_benchmarks}))
