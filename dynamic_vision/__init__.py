@@ -26,12 +26,14 @@ from dynamic_vision.registry import (
 )
 from dynamic_vision.scores import Score
 from dynamic_vision.scoring import score
+from dynamic_vision.scale import score_many
 
 __version__ = "0.1.0"
 
 __all__ = [
     "__version__",
     "score",
+    "score_many",
     "Score",
     "load_model",
     "load_benchmark",
