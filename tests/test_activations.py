@@ -303,3 +303,35 @@ def test_unreadable_stimulus_names_it_and_leaves_no_chunk(media, resnet, tmp_pat
     with pytest.raises(video.MediaError, match="bad"):
         extract_activations(resnet, IMAGE_SPEC, stimuli, ["fc"], progress=False)
     assert not list((tmp_path / "home").rglob("*.npz"))
+
+
+def test_pca_reduction_fits_on_the_first_steps(media, resnet):
+    from sklearn.decomposition import PCA
+
+    from dynamic_vision.activations.reduction import PCAReduction
+
+    full = extract_activations(resnet, IMAGE_SPEC, media, ["layer4"], reduction=None,
+                               cache=False, progress=False)["layer4"]
+    reduced = extract_activations(resnet, IMAGE_SPEC, media, ["layer4"], cache=False,
+                                  reduction=PCAReduction(n_components=4, fit_samples=8),
+                                  progress=False)["layer4"]
+    steps = np.concatenate([full.values[i, :, :n].T
+                            for i, n in enumerate(full["n_steps"].values)])
+    # Documented fit set: the first 8 time steps in stimulus-set order (clip_a's 6, clip_b's 2).
+    reference = PCA(n_components=4, svd_solver="full").fit(steps[:8])
+    for row, n in enumerate(full["n_steps"].values):
+        expected = reference.transform(full.values[row, :, :n].T)
+        got = reduced.values[row, :, :n].T
+        signs = np.sign(np.sum(got * expected, axis=0))
+        np.testing.assert_allclose(got * signs, expected, atol=2e-3 * np.abs(expected).max())
+
+
+def test_bfloat16_autocast_stays_close(media, resnet):
+    kwargs = dict(reduction=None, cache=False, progress=False)
+    exact = extract_activations(resnet, IMAGE_SPEC, media.subset(["clip_a"]), ["layer4"],
+                                **kwargs)["layer4"].values
+    fast = extract_activations(resnet, IMAGE_SPEC, media.subset(["clip_a"]), ["layer4"],
+                               dtype="bfloat16", **kwargs)["layer4"].values
+    assert fast.dtype == np.float32
+    r = np.corrcoef(exact.ravel(), fast.ravel())[0, 1]
+    assert r > 0.99 and not np.array_equal(exact, fast)
