@@ -342,12 +342,13 @@ def data_folder(identifier: str) -> Path:
 @dataclass(frozen=True)
 class FilePlan:
     """What :func:`fetch` does (or would do) with one file: ``present``, ``download`` or
-    ``manual`` (the user must supply it)."""
+    ``manual`` (the user must supply it); ``problem`` says why a file on disk was rejected."""
 
     name: str
     url: str | None
     size: int | None
     action: str
+    problem: str | None = None
 
 
 @dataclass(frozen=True)
@@ -403,24 +404,29 @@ def fetch(identifier: str | DataSpec, dry_run: bool = False, progress: bool = Tr
     plan = []
     for remote in spec.files:
         path = folder / remote.name
+        problem = None
         if _verified(remote, path, marker) or (path.is_file() and not remote.verifiable):
             action = "present"
-        elif path.is_file() and verify_file(path, sha256=remote.sha256, size=remote.size,
-                                            sha1=remote.sha1) is None:
-            marker[remote.name] = _stamp(path)
-            action = "present"
         else:
-            action = "download" if spec.access == "open" and remote.url else "manual"
-        plan.append(FilePlan(remote.name, remote.url, remote.size, action))
+            problem = verify_file(path, sha256=remote.sha256, size=remote.size,
+                                  sha1=remote.sha1)
+            if problem is None:
+                marker[remote.name] = _stamp(path)
+                action = "present"
+            else:
+                action = "download" if spec.access == "open" and remote.url else "manual"
+        plan.append(FilePlan(remote.name, remote.url, remote.size, action, problem))
     if dry_run:
         return plan
     manual = [p for p in plan if p.action == "manual"]
     if manual:
         how = spec.instructions or (f"See {spec.homepage}." if spec.homepage else "")
+        listed = ", ".join(p.name if p.problem == "missing" else f"{p.name} (on disk but "
+                           f"{p.problem})" for p in manual)
         raise DataAccessError(
             f"Data plugin '{spec.identifier}' ({spec.access} access) needs files the library "
-            f"cannot download: {', '.join(p.name for p in manual)}. {how} Put them in "
-            f"{folder} and run `dynamic-vision data verify {spec.identifier}`.".replace("  ", " "))
+            f"cannot download: {listed}. {how} Put them in {folder} and run "
+            f"`dynamic-vision data verify {spec.identifier}`.".replace("  ", " "))
     for remote, item in zip(spec.files, plan):
         path = folder / remote.name
         if item.action == "download":

@@ -105,7 +105,10 @@ def test_open_netcdf_dataset_fetch_load_verify(served, capsys):
     local.write_bytes(local.read_bytes()[:-10])
     assert main(["data", "verify", "Test.Open"]) == 1
     assert "size" in capsys.readouterr().out
+    assert main(["data", "fetch", "Test.Open", "--dry-run"]) == 0
+    assert "assy.nc: would download" in capsys.readouterr().out
     assert main(["data", "fetch", "Test.Open", "--quiet"]) == 0
+    assert "assy.nc: downloaded" in capsys.readouterr().out
     xr.testing.assert_identical(load_assembly(local), assembly)
 
 
@@ -185,6 +188,8 @@ def test_registration_access_explains_and_accepts_placed_files(served, tmp_path)
     xr.testing.assert_identical(dataset_registry.load("Test.Private"), small_assembly())
     (folder / "private.nc").write_bytes(source.read_bytes() + b"x")
     assert "sha256" in verify("Test.Private")[0].problem
+    with pytest.raises(DataAccessError, match=r"private.nc \(on disk but sha256"):
+        dataset_registry.load("Test.Private")
 
 
 def test_embedded_generator(served, tmp_path, monkeypatch):

@@ -219,3 +219,12 @@ def test_concurrent_downloads_of_one_file_transfer_it_once(server, tmp_path):
     assert not errors and target.read_bytes() == PAYLOAD
     assert len(server.log) == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data.bin"]  # no lock or part left
+
+
+def test_file_url(tmp_path):
+    source = tmp_path / "mirror" / "data.bin"
+    source.parent.mkdir()
+    source.write_bytes(PAYLOAD)
+    target = download(source.as_uri(), tmp_path / "data.bin", sha256=PAYLOAD_SHA256,
+                      progress=False)
+    assert target.read_bytes() == PAYLOAD
