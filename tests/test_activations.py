@@ -293,7 +293,9 @@ def test_unknown_layer_names_the_model_and_suggests(media, resnet):
         extract_activations(resnet, IMAGE_SPEC, media, ["layer5"], cache=False, progress=False)
 
 
-def test_unreadable_stimulus_names_it_and_leaves_no_chunk(media, resnet, tmp_path, monkeypatch):
+@pytest.mark.parametrize("workers", [0, 1])
+def test_unreadable_stimulus_names_it_and_leaves_no_chunk(media, resnet, tmp_path, monkeypatch,
+                                                          workers):
     monkeypatch.setenv("DYNAMIC_VISION_HOME", str(tmp_path / "home"))
     broken = tmp_path / "broken.mkv"
     broken.write_bytes(b"not a video at all")
@@ -301,7 +303,8 @@ def test_unreadable_stimulus_names_it_and_leaves_no_chunk(media, resnet, tmp_pat
     stimuli.loc[len(stimuli)] = {**stimuli.iloc[0].to_dict(), "stimulus_id": "bad",
                                  "path": str(broken), "fps": 30.0, "n_frames": 3}
     with pytest.raises(video.MediaError, match="bad"):
-        extract_activations(resnet, IMAGE_SPEC, stimuli, ["fc"], progress=False)
+        extract_activations(resnet, IMAGE_SPEC, stimuli, ["fc"], num_workers=workers,
+                            progress=False)
     assert not list((tmp_path / "home").rglob("*.npz"))
 
 

@@ -77,8 +77,16 @@ class StimulusFrames(torch.utils.data.Dataset):
     def __len__(self) -> int:
         return len(self.records)
 
-    def __getitem__(self, index: int) -> tuple[int, torch.Tensor]:
-        frames = decode_stimulus(self.records[index], self.fps, self.input_size)
+    def __getitem__(self, index: int) -> tuple[int, torch.Tensor | video.MediaError]:
+        """``(index, frames)``, or ``(index, error)`` for an unreadable file.
+
+        The error is returned rather than raised so that it reaches the main process intact
+        (DataLoader workers would re-raise it as a bare RuntimeError).
+        """
+        try:
+            frames = decode_stimulus(self.records[index], self.fps, self.input_size)
+        except video.MediaError as error:
+            return index, error
         return index, torch.from_numpy(np.ascontiguousarray(frames))
 
 

@@ -268,6 +268,8 @@ def _fit_pca(module: torch.nn.Module, spec: ModelSpec, layers: Sequence[str],
              reducer: PCAReduction, records: Sequence[StimulusRecord], run: dict[str, Any]) -> None:
     """Fit PCA on the first ``fit_samples`` steps, in stimulus-set order."""
     for index, frames in _loader(records, spec, 0, run["device"]):
+        if isinstance(frames, BaseException):
+            raise frames
         plan = _Plan(spec, run["window"], [(records[index], frames)])
 
         def collect(layer: str, features: torch.Tensor) -> None:
@@ -408,7 +410,10 @@ def _extract_chunks(module: torch.nn.Module, spec: ModelSpec, layers: Sequence[s
     from tqdm.auto import tqdm
 
     module.eval().to(run["device"])
-    if isinstance(reducer, PCAReduction) and not reducer.fitted:
+    if isinstance(reducer, PCAReduction):
+        # Always refit on these stimuli: a fit carried over from another stimulus set would not
+        # match the cache key, which names these stimuli.
+        reducer.reset()
         _fit_pca(module, spec, layers, reducer, records, run)
     todo = [records[i] for chunk in missing
             for i in range(chunk * chunk_size, min((chunk + 1) * chunk_size, len(records)))]
@@ -419,6 +424,8 @@ def _extract_chunks(module: torch.nn.Module, spec: ModelSpec, layers: Sequence[s
     current = next(chunk_iter)
     with bar:
         for index, frames in _loader(todo, spec, num_workers, run["device"]):
+            if isinstance(frames, BaseException):
+                raise frames
             pending.append((todo[index], frames))
             if len(pending) < len(store.chunks[current]):
                 continue

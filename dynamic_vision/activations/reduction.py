@@ -162,6 +162,11 @@ class PCAReduction(Reduction):
         return {"method": "pca", "n_components": self.n_components,
                 "fit_samples": self.fit_samples}
 
+    def reset(self) -> None:
+        """Forget collected rows and fitted components."""
+        self._rows.clear()
+        self._fitted.clear()
+
     def rows_seen(self, layer: str) -> int:
         return sum(rows.shape[0] for rows in self._rows.get(layer, []))
 
