@@ -165,8 +165,9 @@ class FMRIBenchmark(Benchmark):
         """The train/test gap in TRs (at least the HRF length)."""
         from dynamic_vision import hrf
 
-        gap_s = self.gap_s if self.gap_s is not None else hrf.HRF_LENGTH_S
-        return int(np.ceil(gap_s / self.tr_s))
+        if self.gap_s is None:
+            return hrf.hrf_length_trs(self.tr_s)
+        return int(np.ceil(self.gap_s / self.tr_s))
 
     def splits(self, n_trs: int) -> list[tuple[np.ndarray, np.ndarray]]:
         """Train and test TR indices of each fold: contiguous test chunks, gapped training."""
@@ -222,11 +223,12 @@ class FMRIBenchmark(Benchmark):
             source = check_model_output(candidate.look_at(shown), candidate, time_bins, [movie])
             features = source.values[0].T.astype(np.float64)  # (time bin, feature)
             features = (features - features.mean(axis=0)) / (features.std(axis=0) + 1e-8)
+            times_s = np.arange(n_bins) * bin_s
             if self.response == "hrf":
-                convolved = hrf.convolve_hrf(features, dt=bin_s)
-                blocks.append(hrf.bin_to_tr(convolved, dt=bin_s, tr=self.tr_s, n_trs=n_trs))
+                convolved = hrf.convolve_hrf(features, dt_s=bin_s)
+                blocks.append(hrf.bin_to_trs(convolved, times_s, self.tr_s, n_trs=n_trs))
             else:
-                binned = hrf.bin_to_tr(features, dt=bin_s, tr=self.tr_s, n_trs=n_trs)
+                binned = hrf.bin_to_trs(features, times_s, self.tr_s, n_trs=n_trs)
                 blocks.append(hrf.fir_delays(binned, self.fir_delays))
         return np.concatenate(blocks)
 
