@@ -302,6 +302,10 @@ def _decoded_frames(path: Path, stimulus_id: str | None
         longest_gap_ms = 0.0
         try:
             for frame in container.decode(stream):
+                if frame.is_corrupt:  # concealed damage (e.g. H.264): refuse, do not guess
+                    raise MediaError(f"frame {decoded} is corrupt (the decoder concealed "
+                                     f"damaged data); re-encode or replace the file",
+                                     path=path, stimulus_id=stimulus_id)
                 raw = frame.time
                 if raw is None:
                     raw = decoded * fallback_step / 1000.0

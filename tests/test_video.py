@@ -197,6 +197,16 @@ def test_corrupt_and_truncated_files_name_the_path(tmp_path):
     with pytest.raises(MediaError, match="truncated") as info:
         video.read_frames(cut, stimulus_id="half")
     assert "half" in str(info.value) and str(cut) in str(info.value)
+    for suffix in (".mkv", ".mp4"):  # damaged bytes mid-file, not just cut off
+        whole = video.write_video(tmp_path / f"whole{suffix}", frames, fps=30)
+        data = bytearray(whole.read_bytes())
+        middle = len(data) // 2
+        data[middle:middle + 2000] = bytes(b ^ 0x55 for b in data[middle:middle + 2000])
+        damaged = tmp_path / f"damaged{suffix}"
+        damaged.write_bytes(bytes(data))
+        with pytest.raises(MediaError, match="corrupt") as info:
+            video.read_frames(damaged, stimulus_id="hit")
+        assert "hit" in str(info.value) and str(damaged) in str(info.value)
     with pytest.raises(MediaError, match="does not exist"):
         video.read_frames(tmp_path / "absent.mkv")
 
