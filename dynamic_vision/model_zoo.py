@@ -116,12 +116,19 @@ class ZooModel:
                      clip_length: int | None = None) -> tuple[ModelSpec, torch.nn.Module]:
         """The spec and the torch module (eval mode), with published or seeded random weights.
 
+        ``pretrained=None`` means published weights when the spec declares some, else the
+        seeded initialisation (a model defined by its initialisation, without ``-random``).
         ``input_size`` / ``clip_length`` change the input geometry (tests use small ones); the
         spec's identifier then says so, so caches never mix the variants.
         """
         import torch
 
-        pretrained = True if pretrained is None else bool(pretrained)
+        published = self.spec.weights is not None
+        pretrained = published if pretrained is None else bool(pretrained)
+        if pretrained and not published:
+            raise ValueError(f"'{self.spec.identifier}' declares no published weights "
+                             f"(ModelSpec.weights is None); build it with pretrained=False, or "
+                             f"declare a weights name or URL in its spec.")
         changes: dict[str, Any] = {}
         if input_size is not None and input_size != self.spec.input_size:
             changes["input_size"] = int(input_size)
@@ -134,7 +141,7 @@ class ZooModel:
                 f"clip_length={self.spec.clip_length} only; use '{name}{RANDOM_SUFFIX}' (or "
                 f"pretrained=False) for other sizes, got {changes}.")
         suffix = "".join(f"-{key}{value}" for key, value in changes.items())
-        identifier = name + ("" if pretrained else RANDOM_SUFFIX) + suffix
+        identifier = name + (RANDOM_SUFFIX if published and not pretrained else "") + suffix
         spec = dataclasses.replace(self.spec, identifier=identifier,
                                    weights=self.spec.weights if pretrained else None, **changes)
         state = None

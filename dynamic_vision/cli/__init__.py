@@ -16,7 +16,7 @@ from collections.abc import Sequence
 __all__ = ["main", "build_parser", "COMMAND_MODULES"]
 
 #: Modules of this package that each add one or more sub-commands.
-COMMAND_MODULES = ("listing", "scoring", "data", "scale")
+COMMAND_MODULES = ("listing", "scoring", "data", "scale", "models")
 
 #: Exceptions whose message is the whole story for a command-line user.
 _EXPECTED_ERRORS: tuple[type[BaseException], ...] = (
