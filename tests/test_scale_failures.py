@@ -115,6 +115,21 @@ def test_time_limit_stops_a_job_and_is_not_retried(tmp_path, toys, monkeypatch):
         ("failed", "timeout", 1)}
 
 
+def test_coordinator_abandons_jobs_past_their_limit(tmp_path, toys, monkeypatch):
+    # In a thread the worker cannot stop itself (no SIGALRM): the coordinator's deadline must.
+    from dynamic_vision.scale import grid
+
+    monkeypatch.setattr(grid, "GRACE_S", 0.2)
+    monkeypatch.setenv("DV_SCALE_TOY_SLEEP", "1.5")
+    started = time.monotonic()
+    with cf.ThreadPoolExecutor(1) as threads, _store(tmp_path, "deadline") as store:
+        row, = score_many("scale-toy-a", "ScaleToy.V1-slow", executor=threads, store=store,
+                          imports=SETUP, time_limit_s=0.2, progress=False).rows
+        assert time.monotonic() - started < 1.4
+    assert (row["status"], row["failure_kind"], row["attempts"]) == ("failed", "timeout", 1)
+    assert "time limit" in row["failure_message"]
+
+
 class _AlwaysLost:
     """An engine whose workers always vanish."""
 

@@ -77,7 +77,7 @@ def test_process_pool_gives_identical_rows(tmp_path, toys, reference):
 
 def test_dask_local_cluster_gives_identical_rows(tmp_path, toys, reference):
     distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
                                   host="127.0.0.1", dashboard_address=None) as cluster, \
             distributed.Client(cluster) as client:
         report = _run(tmp_path, "dask", client)

@@ -4,17 +4,17 @@ Anything with ``submit(fn, *args)`` returning a future with ``result()`` and ``d
 a :mod:`concurrent.futures` executor, a dask.distributed ``Client``, a submitit executor. Where
 their semantics differ an adapter smooths it over:
 
-=================  ==================================================================  =================================================
-engine             what the adapter handles                                            GPU requests
-=================  ==================================================================  =================================================
-inline (``None``)  runs each job at once in this process (debugging, notebooks)       whatever this process sees
-process pool       a worker killed mid-job breaks the whole pool: it is rebuilt, the   one pool per node; pin devices with
-                   lost jobs come back as transient failures and are retried          ``CUDA_VISIBLE_DEVICES`` per coordinator
-dask.distributed   ``pure=False`` so a resubmitted job really runs again; a timed-out   ``gpus=1`` submits with ``resources={"GPU": 1}``;
-                   job is cancelled                                                    start workers with ``--resources GPU=1``
-submitit           jobs are not futures: wrapped; the time limit becomes               ``gpus=1`` sets ``gpus_per_node=1`` (SLURM
-                   ``timeout_min``; a timed-out job is cancelled                       ``--gres=gpu:1``)
-=================  ==================================================================  =================================================
+- **inline** (``None``): runs each job at once in this process (debugging, notebooks); it
+  uses whatever devices this process sees.
+- **process pool**: a worker killed mid-job breaks the whole pool, so it is rebuilt and the
+  lost jobs come back as transient failures and are retried. GPUs: one coordinator per node,
+  devices chosen with ``CUDA_VISIBLE_DEVICES``.
+- **dask.distributed**: jobs are submitted with ``pure=False`` so that a resubmitted job really
+  runs again; a timed-out job is cancelled. GPUs: ``gpus=1`` submits with
+  ``resources={"GPU": 1}``; start the workers with ``--resources GPU=1``.
+- **submitit**: jobs are not futures and are wrapped; the time limit becomes ``timeout_min``
+  and a timed-out job is cancelled. GPUs: ``gpus=1`` sets ``gpus_per_node=1`` (SLURM
+  ``--gres=gpu:1``).
 """
 
 from __future__ import annotations
@@ -58,6 +58,8 @@ class ExecutorAdapter:
 
     name = "executor"
     max_in_flight = 1
+    #: True where the engine stops over-long jobs itself (the coordinator then does not).
+    enforces_time_limit = False
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> Any:
         """Start ``fn(*args)``; returns an object with ``done()`` and ``result()``."""
@@ -219,6 +221,7 @@ class SubmititAdapter(ExecutorAdapter):
     """
 
     name = "submitit"
+    enforces_time_limit = True  # SLURM counts timeout_min from the job's start, not its queuing
 
     def __init__(self, executor: Any, gpus: int = 0, max_in_flight: int = 64):
         self.executor = executor

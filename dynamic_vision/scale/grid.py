@@ -29,7 +29,7 @@ from dynamic_vision.scale.failures import (
     smaller_batch,
 )
 from dynamic_vision.scale.plan import KEY_FIELDS, Job, RowKey, expand, plan_jobs, revision_of
-from dynamic_vision.scale.worker import _describe, failed_row, run_job, run_setup
+from dynamic_vision.scale.worker import describe_failure, failed_row, run_job, run_setup
 
 if TYPE_CHECKING:  # the store imports SQLAlchemy: only when a grid runs
     from dynamic_vision.scale.store import ResultStore
@@ -40,6 +40,9 @@ logger = logging.getLogger(__name__)
 
 #: Time limit of one job when none is given; every job has one.
 DEFAULT_TIME_LIMIT_S = 6 * 3600.0
+#: Seconds the coordinator waits past a job's limit before abandoning it (plus 10 % of the
+#: limit): where the worker can stop itself, its own, more precise limit fires first.
+GRACE_S = 30.0
 
 
 @dataclass
@@ -195,7 +198,7 @@ class _Coordinator:
                  max_in_flight: int | None, time_limit_s: float, poll_s: float, progress: bool):
         self.adapter, self.store, self.retry = adapter, store, retry
         self.cap = max(1, max_in_flight or adapter.max_in_flight)
-        self.grace_s = 30.0 + 0.1 * time_limit_s  # the worker's own limit should fire first
+        self.grace_s = GRACE_S + 0.1 * time_limit_s  # the worker's own limit should fire first
         self.poll_s, self.progress = poll_s, progress
         adapter.configure(time_limit_s=time_limit_s)
 
@@ -229,8 +232,8 @@ class _Coordinator:
                     bar.update(len(rows) - (len(retried.benchmarks) if retried else 0))
 
     def _expired(self, in_flight: dict[Any, tuple[Job, float]]) -> list[Any]:
-        if getattr(self.adapter, "name", "") == "submitit":
-            return []  # SLURM enforces timeout_min, counted from the job's start, not its queuing
+        if self.adapter.enforces_time_limit:
+            return []
         now = time.monotonic()
         expired = [f for f, (_, deadline) in in_flight.items() if now > deadline]
         for future in expired:
@@ -250,7 +253,7 @@ class _Coordinator:
         logger.warning("Job %s failed (%s): %s", job.name, kind.value, error)
         if kind is FailureKind.TRANSIENT:
             self.adapter.recover()
-        return [failed_row(job, key, kind, _describe(error)) for key in job.keys]
+        return [failed_row(job, key, kind, describe_failure(error)) for key in job.keys]
 
     def _retry(self, job: Job, rows: list[dict[str, Any]]) -> Job | None:
         retriable = {FailureKind.TRANSIENT.value, FailureKind.OUT_OF_MEMORY.value}

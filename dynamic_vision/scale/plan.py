@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from dynamic_vision import storage
-from dynamic_vision.registry import Registry, benchmark_registry, model_registry
+from dynamic_vision.registry import Registry, benchmark_registry
 
 __all__ = ["KEY_FIELDS", "RowKey", "Job", "expand", "revision_of", "stimulus_group_of", "plan_jobs"]
 

@@ -26,7 +26,7 @@ from dynamic_vision.scale.failures import BATCH_SIZE_VARIABLE, FailureKind, JobT
 from dynamic_vision.scale.plan import Job, RowKey
 from dynamic_vision.scale.shared_cache import SharedCache
 
-__all__ = ["run_job", "run_setup", "failed_row", "failed_spool_key"]
+__all__ = ["run_job", "run_setup", "failed_row", "failed_spool_key", "describe_failure"]
 
 
 def run_setup(name: str) -> None:
@@ -102,7 +102,8 @@ def failed_row(job: Job, key: RowKey, kind: FailureKind | str, message: str,
             "failure_message": message, "started_at": started_at, "finished_at": _now()}
 
 
-def _describe(error: BaseException) -> str:
+def describe_failure(error: BaseException) -> str:
+    """The error's type and message, then the last frames of its traceback."""
     lines = traceback.format_exception(type(error), error, error.__traceback__)
     return f"{type(error).__name__}: {error}\n" + "".join(lines[-6:])
 
@@ -168,13 +169,13 @@ def run_job(job: Job) -> list[dict[str, Any]]:
                         except JobTimeout:
                             raise
                         except Exception as error:  # classified and recorded, never lost
-                            row = failed_row(job, key, classify(error), _describe(error))
+                            row = failed_row(job, key, classify(error), describe_failure(error))
                             spool.write(failed_spool_key(key), row)
                         else:
                             spool.write(key.digest, row)
                     rows[key] = row
         except Exception as error:  # model failed to load, an import failed, or time ran out
-            kind, message = classify(error), _describe(error)
+            kind, message = classify(error), describe_failure(error)
             for key in todo:
                 if key not in rows:
                     rows[key] = failed_row(job, key, kind, message, started)

@@ -61,7 +61,8 @@ def _aggregate_cell(cells: dict[str, Cell]) -> str:
         attributes.append(f'data-{data_key}-text="{_number(cell.value)}"')
     shown = cells["flat"]
     partial = " partial" if shown.present < shown.total else ""
-    return (f'<td class="aggregate{partial}" data-sort="{"" if shown.value is None else repr(shown.value)}" '
+    sort = "" if shown.value is None else repr(shown.value)
+    return (f'<td class="aggregate{partial}" data-sort="{sort}" '
             f'{" ".join(attributes)} title="{shown.present} of {shown.total} benchmarks">'
             f'<span class="v">{_number(shown.value)}</span>'
             f'<small class="coverage">{shown.coverage}</small></td>')
