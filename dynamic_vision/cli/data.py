@@ -65,11 +65,15 @@ def run_list(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(rows, indent=1, default=str))
         return 0
-    table = [("identifier", "kind", "access", "size", "licence", "on disk")]
+    table = [("identifier", "kind", "access", "simulated", "size", "licence", "on disk")]
     for row in rows:
-        fetched = {True: "yes", False: "no", None: "-"}[row.get("fetched")]
-        table.append((row["identifier"], row["kind"], str(row.get("access", "-")),
-                      _size(row.get("size_bytes")), str(row.get("licence", "-")), fetched))
+        embedded = row.get("access") == "embedded"
+        fetched = "generated" if embedded else {True: "yes", False: "no",
+                                                None: "-"}[row.get("fetched")]
+        simulated = {True: "yes", False: "no"}.get(row.get("simulated"), "-")
+        table.append((row["identifier"], row["kind"], str(row.get("access", "-")), simulated,
+                      "-" if embedded else _size(row.get("size_bytes")),
+                      str(row.get("licence", "-")), fetched))
     widths = [max(len(r[i]) for r in table) for i in range(len(table[0]))]
     for line in table:
         print("  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip())
