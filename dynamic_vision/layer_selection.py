@@ -147,7 +147,7 @@ def select_layer(model: Any, region: str, stimuli: Any, target: xr.DataArray, *,
     cache
         Read and write the on-disk result (also off when ``DYNAMIC_VISION_NO_CACHE=1``).
     """
-    from dynamic_vision.activations.engine import weights_identity
+    from dynamic_vision.activations.cache_key import weights_identity
 
     candidates = list(model.layers if layers is None else layers)
     if not candidates:

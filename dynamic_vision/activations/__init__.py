@@ -6,9 +6,10 @@
 ('presentation', 'neuroid', 'time_step')
 
 Rooms: :mod:`.hooks` (forward hooks on dotted layer names), :mod:`.dataset` (decoding in
-DataLoader workers), :mod:`.windows` (frames and clips → model time steps), :mod:`.reduction`
-(width reduction while streaming), :mod:`.store` (chunked on-disk cache), :mod:`.engine` (the
-loop that ties them together). Importing this package does not import torch; the names below are
+DataLoader workers), :mod:`.windows` (frames and clips → model time steps), :mod:`.plan` (the
+batched model inputs of a chunk of stimuli), :mod:`.reduction` (width reduction while
+streaming), :mod:`.store` (chunked on-disk store), :mod:`.cache_key` (what identifies an
+extraction), :mod:`.engine` (the loop that ties them together). Importing this package does not import torch; the names below are
 loaded on first use.
 """
 

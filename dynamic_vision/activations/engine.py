@@ -7,20 +7,15 @@ every recorded layer's output is reduced as soon as the layer has run (:mod:`.re
 activations of each chunk of stimuli go to disk (:mod:`.store`), so memory holds one chunk of
 reduced values and one batch of full-width activations at a time, whatever the number of stimuli.
 
-The cache key covers everything that changes the numbers: model identity and weights (the
-declared weights name, or a fingerprint of the parameters when there is none), layers,
-preprocessing, window mode, reduction settings, autocast dtype, the stimuli (ids, file contents
-and presentation times, in order; not metadata columns), and the library version.
+Extractions are cached on disk under a content key (:mod:`.cache_key`); units of each chunk are
+planned by :mod:`.plan`.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import logging
-import math
 import tempfile
-import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -30,24 +25,19 @@ import xarray as xr
 
 from dynamic_vision import storage
 from dynamic_vision.activations import windows
-from dynamic_vision.activations.dataset import (
-    StimulusFrames,
-    StimulusRecord,
-    preprocess_frames,
-    records_from,
-)
+from dynamic_vision.activations.cache_key import cache_key, stimuli_identity, weights_identity
+from dynamic_vision.activations.dataset import StimulusFrames, StimulusRecord, records_from
 from dynamic_vision.activations.hooks import LayerRecorder, resolve_layers
+from dynamic_vision.activations.plan import ChunkPlan, as_steps, time_axis_of
 from dynamic_vision.activations.reduction import PCAReduction, Reduction, make_reducer
 from dynamic_vision.activations.store import ActivationStore, LayerChunk
 from dynamic_vision.model_spec import ModelSpec
 
-__all__ = ["extract_activations", "resolve_device", "weights_identity", "stimuli_identity",
-           "cache_key", "DEFAULT_CHUNK_SIZE"]
+__all__ = ["extract_activations", "resolve_device", "weights_identity", "cache_key",
+           "DEFAULT_CHUNK_SIZE"]
 
 logger = logging.getLogger(__name__)
 
-#: Bumped when the engine's output for the same inputs changes (part of cache keys).
-ENGINE_VERSION = 1
 #: Stimuli per on-disk chunk: the unit of resumption and of RAM held before writing.
 DEFAULT_CHUNK_SIZE = 32
 _AUTOCAST_DTYPES = {"bfloat16": torch.bfloat16, "bf16": torch.bfloat16,
@@ -75,164 +65,13 @@ def _resolve_dtype(dtype: str | torch.dtype | None) -> torch.dtype | None:
                          f"'float16'.") from None
 
 
-# Fingerprints of modules without declared weights, valid while no parameter changes in place.
-_FINGERPRINTS: weakref.WeakKeyDictionary[torch.nn.Module, tuple[tuple[Any, ...], str]] = \
-    weakref.WeakKeyDictionary()
-
-
-def weights_identity(spec: ModelSpec, module: torch.nn.Module) -> str:
-    """The declared weights name, or a sha256 fingerprint of the module's state when none.
-
-    The fingerprint is memoised per module and recomputed when any tensor of its state is
-    replaced or modified in place (torch's version counters), so repeated extractions with the
-    same module do not rehash its parameters.
-    """
-    if spec.weights is not None:
-        return spec.weights
-    state = module.state_dict(keep_vars=True)
-    versions = tuple((name, t.data_ptr(), t._version, tuple(t.shape)) for name, t in state.items())
-    memo = _FINGERPRINTS.get(module)
-    if memo is not None and memo[0] == versions:
-        return memo[1]
-    digest = hashlib.sha256()
-    for name, tensor in state.items():
-        flat = tensor.detach().to("cpu").contiguous().reshape(-1)
-        digest.update(f"{name}:{flat.dtype}:{tuple(tensor.shape)}".encode())
-        digest.update(flat.view(torch.uint8).numpy().tobytes())
-    identity = "params-sha256:" + digest.hexdigest()[:32]
-    _FINGERPRINTS[module] = (versions, identity)
-    return identity
-
-
-def stimuli_identity(records: Sequence[StimulusRecord]) -> str:
-    """Content hash of what the model sees: ids, file contents and presentation times, in order.
-
-    Unlike ``StimulusSet.content_hash()`` it ignores metadata columns (labels, conditions), so
-    benchmarks that annotate the same stimuli differently share one extraction.
-    """
-    from dynamic_vision.stimuli import file_sha256  # memoised per process
-
-    return storage.stable_hash([(r.stimulus_id, file_sha256(r.path), r.is_image,
-                                 None if math.isnan(r.duration_ms) else r.duration_ms)
-                                for r in records], length=32)
-
-
-def _library_version() -> str:
-    from dynamic_vision import __version__
-
-    return __version__
-
-
-def cache_key(spec: ModelSpec, weights: str, layers: Sequence[str], reducer: Reduction,
-              window: str, dtype: torch.dtype | None, stimuli_hash: str,
-              time_axis: Mapping[str, int | None] | None) -> str:
-    """The content key of one extraction (see the module docstring for what it covers)."""
-    return storage.stable_hash(
-        spec.identifier, spec.kind, spec.preprocessing(), weights, list(layers),
-        reducer.settings(), window if spec.kind == "video" else "frame", str(dtype),
-        stimuli_hash,
-        dict(time_axis or {}), _library_version(), ENGINE_VERSION, length=24)
-
-
 def _default_batch_size(spec: ModelSpec, device: torch.device) -> int:
     if spec.kind == "image":
         return 128 if device.type == "cuda" else 32
     return 16 if device.type == "cuda" else 4
 
 
-class _Plan:
-    """Model inputs (units) of one chunk of stimuli and how their outputs become steps."""
-
-    def __init__(self, spec: ModelSpec, window: str,
-                 items: Sequence[tuple[StimulusRecord, torch.Tensor]]):
-        self.spec, self.window = spec, window
-        self.frames = [frames for _, frames in items]
-        self.units: list[tuple[int, np.ndarray]] = []  # (stimulus position, frame indices)
-        self.static: list[bool] = []
-        self.n_frames: list[int] = []
-        self.records = [record for record, _ in items]
-        for position, (record, frames) in enumerate(items):
-            static = record.is_image
-            self.static.append(static)
-            self.n_frames.append(int(frames.shape[0]))
-            length = spec.clip_length
-            if spec.kind == "image":
-                indices = [np.array([0])] if static else [np.array([i]) for i in range(len(frames))]
-            elif static:
-                indices = [np.zeros(length, dtype=np.int64)]
-            elif window == "block":
-                indices = list(windows.block_windows(len(frames), length))
-            else:
-                indices = list(windows.causal_windows(len(frames), length))
-            self.units.extend((position, index) for index in indices)
-
-    def batches(self, batch_size: int) -> Iterator[tuple[int, int]]:
-        for start in range(0, len(self.units), batch_size):
-            yield start, min(start + batch_size, len(self.units))
-
-    def inputs(self, start: int, stop: int, device: torch.device) -> torch.Tensor:
-        """Normalised model input for units ``start:stop``: (B,3,S,S) or (B,3,L,S,S)."""
-        gathered = torch.stack([self.frames[pos][torch.from_numpy(index)]
-                                for pos, index in self.units[start:stop]])
-        batch = preprocess_frames(gathered, self.spec.mean, self.spec.std, device)
-        if self.spec.kind == "image":
-            return batch[:, 0]
-        return batch.transpose(1, 2)  # (B, L, 3, S, S) → (B, 3, L, S, S), torchvision's layout
-
-    def n_steps(self, position: int, steps_per_unit: int) -> int:
-        """Valid output steps of the stimulus at ``position``."""
-        spec = self.spec
-        if spec.kind == "image":
-            if self.static[position]:
-                return windows.static_image_steps(self.records[position].duration_ms, spec.fps)
-            return self.n_frames[position]
-        if self.static[position]:
-            return steps_per_unit if self.window == "block" else \
-                windows.static_image_steps(self.records[position].duration_ms, spec.fps)
-        if self.window == "block":
-            return windows.kept_block_steps(self.n_frames[position], spec.clip_length,
-                                            steps_per_unit)
-        return self.n_frames[position]
-
-    def step_ms(self, steps_per_unit: int) -> float:
-        if self.spec.kind == "video" and self.window == "block":
-            return windows.step_duration_ms(self.spec.fps, self.spec.clip_length / steps_per_unit)
-        return windows.step_duration_ms(self.spec.fps, 1)
-
-    def layer_chunk(self, unit_values: np.ndarray) -> LayerChunk:
-        """Spread ``(n_units, steps_per_unit, k)`` outputs over stimuli as a :class:`LayerChunk`."""
-        steps_per_unit = unit_values.shape[1]
-        n_stimuli = len(self.frames)
-        counts = [self.n_steps(i, steps_per_unit) for i in range(n_stimuli)]
-        values = np.full((n_stimuli, max(counts), unit_values.shape[2]), np.nan, np.float32)
-        owners = np.array([pos for pos, _ in self.units])
-        for position in range(n_stimuli):
-            steps = unit_values[owners == position].reshape(-1, unit_values.shape[2])
-            if steps.shape[0] < counts[position]:  # one pass of a still image, broadcast
-                steps = np.broadcast_to(steps[-1:], (counts[position], steps.shape[1]))
-            values[position, :counts[position]] = steps[:counts[position]]
-        return LayerChunk(values, np.asarray(counts), self.step_ms(steps_per_unit))
-
-
-def _as_steps(output: torch.Tensor, spec: ModelSpec, window: str,
-              axis: int | None) -> torch.Tensor:
-    """A layer's batch output as ``(B, steps, features)``."""
-    batch = output.shape[0]
-    if spec.kind == "image" or axis is None:
-        return output.reshape(batch, 1, -1)
-    moved = output.movedim(axis, 1)
-    steps = moved.reshape(batch, moved.shape[1], -1)
-    return steps[:, -1:] if window == "causal" else steps
-
-
-def _time_axis(layer: str, output: torch.Tensor, overrides: Mapping[str, int | None]) -> int | None:
-    """Time axis of a video layer's output: declared, else 2 for 5-d (B, C, T, H, W) outputs."""
-    if layer in overrides:
-        return overrides[layer]
-    return 2 if output.ndim == 5 else None
-
-
-def _run_chunk(module: torch.nn.Module, spec: ModelSpec, layers: Sequence[str], plan: _Plan,
+def _run_chunk(module: torch.nn.Module, spec: ModelSpec, layers: Sequence[str], plan: ChunkPlan,
                consume: Callable[[str, torch.Tensor], torch.Tensor | None], *,
                device: torch.device, batch_size: int, dtype: torch.dtype | None, window: str,
                time_axis: Mapping[str, int | None]) -> dict[str, np.ndarray]:
@@ -240,7 +79,7 @@ def _run_chunk(module: torch.nn.Module, spec: ModelSpec, layers: Sequence[str], 
     collected: dict[str, list[np.ndarray]] = {layer: [] for layer in layers}
 
     def on_output(layer: str, output: torch.Tensor) -> None:
-        steps = _as_steps(output, spec, window, _time_axis(layer, output, time_axis))
+        steps = as_steps(output, spec, window, time_axis_of(layer, output, time_axis))
         batch, n_steps, width = steps.shape
         reduced = consume(layer, steps.reshape(batch * n_steps, width).float())
         if reduced is not None:
@@ -270,7 +109,7 @@ def _fit_pca(module: torch.nn.Module, spec: ModelSpec, layers: Sequence[str],
     for index, frames in _loader(records, spec, 0, run["device"]):
         if isinstance(frames, BaseException):
             raise frames
-        plan = _Plan(spec, run["window"], [(records[index], frames)])
+        plan = ChunkPlan(spec, run["window"], [(records[index], frames)])
 
         def collect(layer: str, features: torch.Tensor) -> None:
             reducer.collect(layer, features)
@@ -429,7 +268,7 @@ def _extract_chunks(module: torch.nn.Module, spec: ModelSpec, layers: Sequence[s
             pending.append((todo[index], frames))
             if len(pending) < len(store.chunks[current]):
                 continue
-            plan = _Plan(spec, run["window"], pending)
+            plan = ChunkPlan(spec, run["window"], pending)
             outputs = _run_chunk(module, spec, layers, plan,
                                  lambda layer, x: reducer.transform(layer, x), **run)
             store.write_chunk(current, {layer: plan.layer_chunk(outputs[layer])
