@@ -273,13 +273,6 @@ def resize_frame(frame: Any, size: int | tuple[int, int] | None, mode: str = "re
     return out
 
 
-def _sample_times(fps: float, start_ms: float, end_ms: float, tolerance_ms: float) -> np.ndarray:
-    """Output times ``start + k / fps`` (ms) that fall before ``end``."""
-    step = 1000.0 / fps
-    count = max(0, int(math.ceil((end_ms - tolerance_ms - start_ms) / step)))
-    return start_ms + step * np.arange(count, dtype=np.float64)
-
-
 def _decoded_frames(path: Path, stimulus_id: str | None
                     ) -> Iterator[tuple[Any, float, float, float]]:
     """Yield ``(frame, time_ms, next_time_ms, tolerance_ms)`` for every frame of a video.
