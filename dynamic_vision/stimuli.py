@@ -118,6 +118,19 @@ class StimulusSet(pd.DataFrame):
     def _constructor(self) -> type[StimulusSet]:
         return StimulusSet
 
+    def __finalize__(self, other: Any, method: str | None = None, **kwargs: Any) -> StimulusSet:
+        result = super().__finalize__(other, method=method, **kwargs)
+        if getattr(result, "identifier", None) is None:
+            # pandas keeps _metadata through slicing but not through concat or merge: keep the
+            # identifier when all concatenated sets share it, and the left one's on a merge.
+            if method == "concat":
+                names = {getattr(obj, "identifier", None) for obj in getattr(other, "objs", ())}
+                if len(names) == 1:
+                    result.identifier = names.pop()
+            elif method == "merge":
+                result.identifier = getattr(getattr(other, "left", None), "identifier", None)
+        return result
+
     # -- construction ---------------------------------------------------------------------------
     @classmethod
     def from_files(cls, files: Mapping[str, str | os.PathLike[str]]

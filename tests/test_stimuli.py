@@ -64,6 +64,16 @@ def test_slicing_keeps_type_and_identifier(stimulus_set):
     for part in (stimulus_set.iloc[:2], stimulus_set[stimulus_set["fps"] > 0],
                  stimulus_set[["stimulus_id", "path"]], stimulus_set.copy()):
         assert isinstance(part, StimulusSet) and part.identifier == "test-set"
+    import pickle
+
+    for derived in (pd.concat([stimulus_set.iloc[:1], stimulus_set.iloc[1:]]),
+                    stimulus_set.merge(pd.DataFrame({"stimulus_id": ["a"], "extra": [1]}),
+                                       how="left"),
+                    pickle.loads(pickle.dumps(stimulus_set))):
+        assert isinstance(derived, StimulusSet) and derived.identifier == "test-set"
+    other = stimulus_set.copy()
+    other.identifier = "other"
+    assert pd.concat([stimulus_set, other]).identifier is None  # ambiguous: not guessed
     sub = stimulus_set.subset(["c", "a"])
     assert isinstance(sub, StimulusSet) and sub["stimulus_id"].tolist() == ["c", "a"]
     assert sub.identifier == "test-set"
