@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import shutil
 
 import numpy as np
@@ -64,8 +65,6 @@ def test_slicing_keeps_type_and_identifier(stimulus_set):
     for part in (stimulus_set.iloc[:2], stimulus_set[stimulus_set["fps"] > 0],
                  stimulus_set[["stimulus_id", "path"]], stimulus_set.copy()):
         assert isinstance(part, StimulusSet) and part.identifier == "test-set"
-    import pickle
-
     for derived in (pd.concat([stimulus_set.iloc[:1], stimulus_set.iloc[1:]]),
                     stimulus_set.merge(pd.DataFrame({"stimulus_id": ["a"], "extra": [1]}),
                                        how="left"),
