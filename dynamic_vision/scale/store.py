@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sqlite3
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -124,6 +125,8 @@ class ResultStore:
         self.engine = _sqlite_engine(parsed) if self.dialect == "sqlite" else \
             sa.create_engine(parsed, pool_pre_ping=True)
         self.schema = schema
+        self._native_upsert = self.dialect == "postgresql" or (
+            self.dialect == "sqlite" and sqlite3.sqlite_version_info >= (3, 35))
         metadata = sa.MetaData(schema=schema)
         self.table = _table(metadata)
         with self.engine.begin() as connection:
@@ -179,6 +182,24 @@ class ResultStore:
 
     def _upsert(self, connection: sa.Connection, values: dict[str, Any],
                 replace_done: bool) -> int:
+        table = self.table
+        changes = {k: v for k, v in values.items() if k not in KEY_FIELDS}
+        if self._native_upsert:  # one statement: INSERT ... ON CONFLICT ... RETURNING
+            if self.dialect == "sqlite":
+                from sqlalchemy.dialects.sqlite import insert
+            else:
+                from sqlalchemy.dialects.postgresql import insert
+            statement = insert(table).values(**values)
+            statement = statement.on_conflict_do_update(
+                index_elements=list(KEY_FIELDS),
+                set_={k: statement.excluded[k] for k in changes},
+                where=None if replace_done else table.c.status != "done")
+            # rowcount is not reliable for upserts across drivers; RETURNING is
+            return len(connection.execute(statement.returning(table.c.status)).fetchall())
+        return self._portable_upsert(connection, values, replace_done)
+
+    def _portable_upsert(self, connection: sa.Connection, values: dict[str, Any],
+                         replace_done: bool) -> int:
         table = self.table
         where = sa.and_(*(table.c[name] == values[name] for name in KEY_FIELDS))
         if not replace_done:
