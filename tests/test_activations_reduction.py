@@ -1,4 +1,5 @@
-"""Width reductions against independent references (explicit matrices, scikit-learn)."""
+"""Width reductions against independent references (explicit matrices, scikit-learn), and the
+layout helpers (windows, chunks)."""
 
 from __future__ import annotations
 
@@ -101,3 +102,14 @@ def test_windows():
     assert static_image_steps(100.0, 10.0) == 1
     assert static_image_steps(150.0, 15.0) == 3
     assert static_image_steps(float("nan"), 15.0) == 1
+
+
+def test_chunks_close_at_a_stimulus_count_or_a_frame_budget():
+    from dynamic_vision.activations.dataset import StimulusRecord
+    from dynamic_vision.activations.engine import chunk_bounds
+
+    short = [StimulusRecord(f"s{i}", "x.mkv", False, 1000.0) for i in range(5)]  # 15 frames
+    assert chunk_bounds(short, 15.0, chunk_size=2) == [(0, 2), (2, 4), (4, 5)]
+    assert chunk_bounds(short, 15.0, chunk_size=10, max_frames=40) == [(0, 3), (3, 5)]
+    stills = [StimulusRecord(f"i{i}", "x.png", True, 100.0) for i in range(3)]
+    assert chunk_bounds(stills, 15.0, chunk_size=10, max_frames=2) == [(0, 2), (2, 3)]

@@ -34,12 +34,15 @@ from dynamic_vision.activations.store import ActivationStore, LayerChunk
 from dynamic_vision.model_spec import ModelSpec
 
 __all__ = ["extract_activations", "resolve_device", "weights_identity", "cache_key",
-           "DEFAULT_CHUNK_SIZE"]
+           "chunk_bounds", "DEFAULT_CHUNK_SIZE", "MAX_CHUNK_FRAMES"]
 
 logger = logging.getLogger(__name__)
 
 #: Stimuli per on-disk chunk: the unit of resumption and of RAM held before writing.
 DEFAULT_CHUNK_SIZE = 32
+#: A chunk also closes once its stimuli hold this many frames at the model's rate, so that long
+#: videos do not pile up decoded frames in memory (about 300 MB of uint8 frames at 224 px).
+MAX_CHUNK_FRAMES = 2048
 _AUTOCAST_DTYPES = {"bfloat16": torch.bfloat16, "bf16": torch.bfloat16,
                     "float16": torch.float16, "fp16": torch.float16, "half": torch.float16}
 
@@ -183,7 +186,8 @@ def extract_activations(module: torch.nn.Module, spec: ModelSpec, stimuli: Any,
     num_workers
         DataLoader workers decoding video while the model computes (0: decode in-process).
     chunk_size
-        Stimuli per on-disk chunk (unit of resumption).
+        Stimuli per on-disk chunk (unit of resumption); a chunk also closes at
+        ``MAX_CHUNK_FRAMES`` frames so that long videos do not accumulate in memory.
     cache
         Reuse and write ``DYNAMIC_VISION_HOME/activations``; ``DYNAMIC_VISION_NO_CACHE=1``
         disables it everywhere (a temporary store is used and removed).
@@ -218,8 +222,9 @@ def extract_activations(module: torch.nn.Module, spec: ModelSpec, stimuli: Any,
     time_axis = dict(time_axis or {})
     key = cache_key(spec, weights_identity(spec, module), layers, reducer, window,
                     autocast_dtype, stimuli_identity(records), time_axis)
-    key = storage.stable_hash(key, chunk_size, length=24)  # the chunk layout on disk
-    chunks = [stimulus_ids[i:i + chunk_size] for i in range(0, len(stimulus_ids), chunk_size)]
+    key = storage.stable_hash(key, chunk_size, MAX_CHUNK_FRAMES, length=24)  # layout on disk
+    bounds = chunk_bounds(records, spec.fps, chunk_size)
+    chunks = [stimulus_ids[start:stop] for start, stop in bounds]
     manifest = {"model": spec.identifier, "layers": layers, "reduction": reducer.settings(),
                 "window": window, "n_stimuli": len(records), "chunk_size": chunk_size,
                 "stimulus_set": str(getattr(stimuli, "identifier", "")), "key": key}
@@ -238,14 +243,37 @@ def extract_activations(module: torch.nn.Module, spec: ModelSpec, stimuli: Any,
             _extract_chunks(module, spec, layers, records, store, missing, reducer,
                             device=device, batch_size=batch_size or _default_batch_size(spec, device),
                             dtype=autocast_dtype, window=window, time_axis=time_axis,
-                            num_workers=num_workers, chunk_size=chunk_size, progress=progress)
+                            num_workers=num_workers, bounds=bounds, progress=progress)
         return _to_dataarrays(store.assemble(), stimulus_ids, spec, key, reducer)
+
+
+def chunk_bounds(records: Sequence[StimulusRecord], fps: float,
+                 chunk_size: int = DEFAULT_CHUNK_SIZE,
+                 max_frames: int = MAX_CHUNK_FRAMES) -> list[tuple[int, int]]:
+    """``(start, stop)`` record positions of consecutive chunks.
+
+    A chunk closes at ``chunk_size`` stimuli or once its stimuli reach ``max_frames`` frames at
+    ``fps`` (from the stimulus set's ``duration_ms``; a still image counts one frame), whichever
+    comes first. The layout depends only on the stimulus table, so it is known before decoding.
+    """
+    bounds, start, frames = [], 0, 0
+    for position, record in enumerate(records):
+        if record.is_image or not np.isfinite(record.duration_ms):
+            frames += 1
+        else:
+            frames += max(1, int(np.ceil(record.duration_ms * fps / 1000.0)))
+        if position + 1 - start >= chunk_size or frames >= max_frames:
+            bounds.append((start, position + 1))
+            start, frames = position + 1, 0
+    if start < len(records):
+        bounds.append((start, len(records)))
+    return bounds
 
 
 def _extract_chunks(module: torch.nn.Module, spec: ModelSpec, layers: Sequence[str],
                     records: Sequence[StimulusRecord], store: ActivationStore,
                     missing: Sequence[int], reducer: Reduction, *, num_workers: int,
-                    chunk_size: int, progress: bool, **run: Any) -> None:
+                    bounds: Sequence[tuple[int, int]], progress: bool, **run: Any) -> None:
     from tqdm.auto import tqdm
 
     module.eval().to(run["device"])
@@ -255,7 +283,7 @@ def _extract_chunks(module: torch.nn.Module, spec: ModelSpec, layers: Sequence[s
         reducer.reset()
         _fit_pca(module, spec, layers, reducer, records, run)
     todo = [records[i] for chunk in missing
-            for i in range(chunk * chunk_size, min((chunk + 1) * chunk_size, len(records)))]
+            for i in range(*bounds[chunk])]
     bar = tqdm(total=len(todo), desc=f"{spec.identifier} activations", unit="stimulus",
                disable=not progress)
     pending: list[tuple[StimulusRecord, torch.Tensor]] = []
