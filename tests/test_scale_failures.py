@@ -93,9 +93,11 @@ def test_out_of_memory_retried_once_with_half_the_batch(tmp_path, toys):
 
 def test_deterministic_failures_are_not_retried_unless_asked(tmp_path, toys):
     with _store(tmp_path, "broken") as store:
-        row, = score_many("scale-toy-a", "ScaleToy.V1-broken", store=store, imports=SETUP,
-                          progress=False).rows
+        first = score_many("scale-toy-a", "ScaleToy.V1-broken", store=store, imports=SETUP,
+                           progress=False)
+        row, = first.rows
         assert (row["failure_kind"], row["attempts"]) == ("deterministic", 1)
+        assert first.table().isna().all().all()  # a failed cell is missing, not 0
         again = score_many("scale-toy-a", "ScaleToy.V1-broken", store=store, imports=SETUP,
                            progress=False)
         assert again.jobs == [] and again.rows[0]["attempts"] == 1

@@ -122,6 +122,8 @@ def test_cli_status_export_leaderboard(grid, tmp_path, capsys):
     status = json.loads(capsys.readouterr().out)
     assert status["status"] == {"done": 12, "failed": 3} and len(status["failures"]) == 3
     assert {f["failure_kind"] for f in status["failures"]} == {"deterministic"}
+    assert {f["message"] for f in status["failures"]} == {
+        "ValueError: ScaleToy.V1-broken: this benchmark is broken on purpose"}
     out = tmp_path / "results.csv"
     assert main(["export", "--store", grid["url"], "--format", "csv", "--out", str(out),
                  "--json"]) == 0

@@ -131,7 +131,7 @@ def run_status(args: argparse.Namespace) -> int:
         counts[row["status"]] = counts.get(row["status"], 0) + 1
     failures = [{k: row[k] for k in ("model", "model_revision", "benchmark",
                                      "benchmark_version", "failure_kind", "attempts")}
-                | {"message": (row["failure_message"] or "").splitlines()[0:1]}
+                | {"message": next(iter((row["failure_message"] or "").splitlines()), "")}
                 for row in rows if row["status"] == "failed"]
     if args.json:
         print(json.dumps({"rows": len(rows), "status": counts, "failures": failures}, indent=1))
@@ -139,9 +139,8 @@ def run_status(args: argparse.Namespace) -> int:
     print(f"{len(rows)} rows: " + (", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
                                    or "none yet"))
     for failure in failures:
-        message = failure["message"][0] if failure["message"] else ""
         print(f"  failed [{failure['failure_kind']}, {failure['attempts']} attempts] "
-              f"{failure['model']} on {failure['benchmark']}: {message}")
+              f"{failure['model']} on {failure['benchmark']}: {failure['message']}")
     return 0
 
 

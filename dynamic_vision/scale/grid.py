@@ -78,16 +78,15 @@ class GridReport:
 
     def table(self) -> Any:
         """Ceiled values as a model × benchmark DataFrame; missing and failed cells are NaN."""
-        frame = self.frame()
-        if frame.empty:
-            import pandas as pd
+        import pandas as pd
 
-            return pd.DataFrame()
-        done = frame[frame["status"] == "done"]
-        return done.pivot_table(index="model", columns="benchmark", values="value",
-                                aggfunc="first").reindex(
-            index=sorted({k.model for k in self.keys}),
-            columns=sorted({k.benchmark for k in self.keys}))
+        table = pd.DataFrame(float("nan"), index=sorted({k.model for k in self.keys}),
+                             columns=sorted({k.benchmark for k in self.keys}))
+        table.index.name, table.columns.name = "model", "benchmark"
+        for row in self.rows:
+            if row["status"] == "done" and row["value"] is not None:
+                table.loc[row["model"], row["benchmark"]] = row["value"]
+        return table
 
     def summary(self) -> dict[str, Any]:
         """Counts for logs and ``--json``."""

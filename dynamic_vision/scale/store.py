@@ -139,7 +139,7 @@ class ResultStore:
             else:
                 safe = parsed.render_as_string(hide_password=True)
                 spool = storage.home("scale", "spool", storage.stable_hash(safe, schema))
-        self.spool = SharedCache(spool)
+        self.spool = SharedCache(Path(spool).expanduser().absolute())  # workers may run elsewhere
 
     def __repr__(self) -> str:
         shown = sa.engine.make_url(self.url).render_as_string(hide_password=True)
@@ -229,8 +229,11 @@ class ResultStore:
         where the store has nothing better (no row, or one still marked running).
         """
         stored = {RowKey(**{k: r[k] for k in KEY_FIELDS}): r["status"] for r in self.rows()}
+        settled = {key.digest for key, status in stored.items() if status == "done"}
         adopted = []
         for name in self.spool.keys():
+            if name.removesuffix("-failed") in settled:
+                continue  # nothing in this file can change a finished row: do not even read it
             document = self.spool.read(name)
             if not isinstance(document, dict) or not all(k in document for k in KEY_FIELDS):
                 continue
