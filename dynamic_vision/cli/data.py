@@ -89,10 +89,29 @@ def run_fetch(args: argparse.Namespace) -> int:
     for item in plan:
         print(f"{item.name}: {verb[item.action]} ({_size(item.size)})"
               + (f" from {item.url}" if item.action == "download" else ""))
+        if args.dry_run:
+            exact = "unknown" if item.size is None else f"{item.size} bytes"
+            print(f"    url: {item.url or '-'}\n    size: {exact}")
+            for name in ("sha1", "sha256"):
+                value = getattr(item, name)
+                if value is None and name == "sha256" and item.recorded_sha256:
+                    value = f"{item.recorded_sha256} (recorded here)"
+                print(f"    {name}: {value or 'not declared'}")
+    _report_overrides()
     if not plan:
         print(f"'{args.identifier}' has no files to fetch (generated or embedded data).")
     print(f"folder: {data_folder(args.identifier)}")
     return 0
+
+
+def _report_overrides() -> None:
+    import os
+
+    from dynamic_vision.mirrors import HASHES_VARIABLE, MIRROR_VARIABLE
+
+    for variable in (MIRROR_VARIABLE, HASHES_VARIABLE):
+        if os.environ.get(variable):
+            print(f"{variable}={os.environ[variable]} is in force.")
 
 
 def run_verify(args: argparse.Namespace) -> int:
