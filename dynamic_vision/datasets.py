@@ -244,11 +244,26 @@ def _load_brainio_stimulus_set(spec: DataSpec, folder: Path, **_: Any) -> Any:
         table["stimulus_id"] = table["image_id"]
     table["stimulus_id"] = table["stimulus_id"].astype(str)
     column = options.get("filename_column", "filename")
+    _check_same_files(csv_path, archive, media_root, table[column].astype(str).tolist())
     files = {sid: media_root / str(name) for sid, name in zip(table["stimulus_id"],
                                                                table[column])}
     image_duration_ms = float(options.get("image_duration_ms", 100.0))
     return StimulusSet.from_files(files, spec.identifier, metadata=table,
                                   image_duration_ms=image_duration_ms)
+
+
+def _check_same_files(csv_path: Path, archive: Path, media_root: Path,
+                      listed: Sequence[str]) -> None:
+    """brainio's rule: the extracted files are exactly those the CSV lists, nothing more."""
+    present = {p.relative_to(media_root).as_posix() for p in media_root.rglob("*")
+               if p.is_file()}
+    expected = {Path(name).as_posix() for name in listed}
+    missing, extra = sorted(expected - present), sorted(present - expected)
+    if missing or extra:
+        raise ValueError(
+            f"Stimulus archive {archive} does not hold exactly the files {csv_path.name} lists: "
+            f"{len(missing)} missing (e.g. {missing[:3]}), {len(extra)} extra (e.g. "
+            f"{extra[:3]}). Delete {media_root} and the archive, then fetch again.")
 
 
 #: The fixed core loaders: ``loader(spec, folder, **kwargs)``.

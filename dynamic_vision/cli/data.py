@@ -80,28 +80,50 @@ def run_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _with_stimulus_set(identifier: str) -> list[str]:
+    """``identifier`` and, for recordings, the declarative stimulus set they were recorded on."""
+    from dynamic_vision.datasets import get_spec
+
+    stimulus_set = get_spec(identifier).metadata.get("stimulus_set")
+    if isinstance(stimulus_set, str) and stimulus_set in stimulus_set_registry:
+        try:
+            get_spec(stimulus_set)
+        except LookupError:
+            return [identifier]
+        return [identifier, stimulus_set]
+    return [identifier]
+
+
 def run_fetch(args: argparse.Namespace) -> int:
     from dynamic_vision.datasets import data_folder, fetch
 
-    plan = fetch(args.identifier, dry_run=args.dry_run, progress=not args.quiet)
-    verb = {"present": "present", "download": "would download" if args.dry_run
+    identifiers = _with_stimulus_set(args.identifier)
+    for identifier in identifiers:
+        if len(identifiers) > 1:
+            print(f"{identifier}:")
+        plan = fetch(identifier, dry_run=args.dry_run, progress=not args.quiet)
+        _print_plan(plan, args.dry_run)
+        if not plan:
+            print(f"'{identifier}' has no files to fetch (generated or embedded data).")
+        print(f"folder: {data_folder(identifier)}")
+    _report_overrides()
+    return 0
+
+
+def _print_plan(plan: list, dry_run: bool) -> None:
+    verb = {"present": "present", "download": "would download" if dry_run
             else "downloaded", "manual": "must be supplied by you"}
     for item in plan:
         print(f"{item.name}: {verb[item.action]} ({_size(item.size)})"
               + (f" from {item.url}" if item.action == "download" else ""))
-        if args.dry_run:
-            exact = "unknown" if item.size is None else f"{item.size} bytes"
+        if dry_run:
+            exact = "unknown (not published)" if item.size is None else f"{item.size} bytes"
             print(f"    url: {item.url or '-'}\n    size: {exact}")
             for name in ("sha1", "sha256"):
                 value = getattr(item, name)
                 if value is None and name == "sha256" and item.recorded_sha256:
                     value = f"{item.recorded_sha256} (recorded here)"
                 print(f"    {name}: {value or 'not declared'}")
-    _report_overrides()
-    if not plan:
-        print(f"'{args.identifier}' has no files to fetch (generated or embedded data).")
-    print(f"folder: {data_folder(args.identifier)}")
-    return 0
 
 
 def _report_overrides() -> None:
