@@ -75,6 +75,7 @@ def recordings(stimuli):
     rows = list(stimuli.iterrows())
     clean = np.stack([PLANTED(row) @ weights for _, row in rows])  # (stim, bin, neuroid)
     clean = clean.transpose(0, 2, 1)
+    clean[:, :, 0] = 0.0  # the first bin precedes the response: noise only
     values = np.concatenate([clean + 0.6 * rng.standard_normal(clean.shape)
                              for _ in range(N_REPS)])
     ids = np.tile(stimuli["stimulus_id"].values, N_REPS)
@@ -109,10 +110,14 @@ def test_planted_model_scores_high_per_time_bin(stimuli, recordings):
     assert per_bin.dims == ("time_bin",)
     np.testing.assert_allclose(per_bin["time_bin_start"].values, [b[0] for b in BINS])
     np.testing.assert_allclose(per_bin["time_bin_end"].values, [b[1] for b in BINS])
-    assert (per_bin.values > 0.8).all(), per_bin.values
+    reliable = per_bin["reliable"].values
+    assert reliable.tolist() == [False, True, True, True]  # no ceiling before the response
+    assert (per_bin.values[reliable] > 0.8).all(), per_bin.values
+    assert abs(result.detail["raw"].values[0]) < 0.3
     assert 0.5 < result.ceiling < 1.0
     assert result.value == pytest.approx(result.raw / result.ceiling)
-    assert result.raw == pytest.approx(result.detail["raw"].mean().item())
+    assert result.raw == pytest.approx(result.detail["raw"].values[reliable].mean())
+    assert result.provenance["n_time_bins"] == 3
 
 
 def test_shuffled_activations_score_near_zero_in_every_time_bin(stimuli, recordings):
@@ -178,6 +183,7 @@ def test_ceiling_is_computed_once_and_read_from_disk(stimuli, recordings):
                             version=2)
     assert again.ceiling.value == pytest.approx(value)
     assert len(calls) == N_BINS  # served from disk
+    assert not list(ceiling_cache_path("Toy.V1-cached", 2, "x").parent.glob(".*.tmp"))
     assert again.ceiling.detail["per_time_bin"].sizes["time_bin"] == N_BINS
 
 

@@ -12,17 +12,21 @@ Procedure (:meth:`NeuralBenchmark.__call__`)
    is selected; every layer's held-out score is kept as detail, and the selected layer's is the
    headline, so selection never sees a held-out stimulus.
 4. The ceiling of each time bin is computed from the repetition-resolved held-out recordings
-   (cached on disk). ``raw`` and ``ceiling`` are the means over time bins and the headline is
-   ``raw`` ceiled under ``ceiling_convention``.
+   (cached on disk). Bins whose ceiling is below ``min_ceiling`` carry no reliable signal (e.g.
+   before the response latency): they stay in the detail, flagged ``reliable=False``, but not in
+   the headline. A bin where the metric is undefined because the model's activations do not
+   vary counts as 0. ``raw`` and ``ceiling`` are the means over reliable time bins and the
+   headline is ``raw`` ceiled under ``ceiling_convention``.
 
 ``Score.detail`` holds ``raw``, ``raw_error``, ``ceiling`` and ``ceiled`` per ``time_bin`` (coords
-``time_bin_start``/``time_bin_end`` in ms) and, for layered models, ``layer_raw`` (layer ×
+``time_bin_start``/``time_bin_end`` in ms, ``reliable``) and, for layered models, ``layer_raw`` (layer ×
 time_bin, held-out) and ``layer_public_raw`` (layer) with ``attrs["selected_layer"]``.
 """
 
 from __future__ import annotations
 
 import logging
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -123,6 +127,9 @@ class NeuralBenchmark(Benchmark):
         How many times the model sees each stimulus.
     select_layers
         Ask layered models for every layer and select one on the public stimuli.
+    min_ceiling
+        Time bins whose ceiling is below this (e.g. before the response latency) are kept in
+        the detail but left out of the headline.
     version, bibtex, ceiling_convention
         See :class:`~dynamic_vision.benchmark.Benchmark`.
     """
@@ -132,8 +139,8 @@ class NeuralBenchmark(Benchmark):
                  time_bins: Sequence[tuple[float, float]] | None = None,
                  held_out_fraction: float | None = 0.5, stratify: str | None = None,
                  split_seed: int = 0, visual_degrees: float = 8.0, number_of_trials: int = 1,
-                 select_layers: bool = True, version: int = 1, bibtex: str = "",
-                 ceiling_convention: str = "ratio"):
+                 select_layers: bool = True, min_ceiling: float = 0.2, version: int = 1,
+                 bibtex: str = "", ceiling_convention: str = "ratio"):
         from dynamic_vision.registry import dataset_registry, stimulus_set_registry
 
         if ceiling_convention not in CEILING_CONVENTIONS:
@@ -150,6 +157,7 @@ class NeuralBenchmark(Benchmark):
         self.stratify = stratify
         self.split_seed = split_seed
         self.select_layers = select_layers
+        self.min_ceiling = float(min_ceiling)
         self._assembly = LazyData(assembly, dataset_registry, "recordings")
         self._stimuli = LazyData(stimuli, stimulus_set_registry, "stimuli")
         self._metric_source = metric
@@ -335,19 +343,30 @@ class NeuralBenchmark(Benchmark):
         ceiling_per_bin = (ceiling.detail["per_time_bin"].values
                            if "per_time_bin" in ceiling.detail else
                            np.full(len(raw), ceiling.value))
+        reliable = ceiling_per_bin >= self.min_ceiling
+        if not reliable.any():
+            raise ValueError(f"Benchmark '{self.identifier}': no time bin has a ceiling of at "
+                             f"least {self.min_ceiling}; the recordings are too noisy to score.")
+        undefined = np.isnan(raw) & reliable
+        if undefined.any():
+            # A model whose activations do not vary in a bin predicts nothing there: score 0.
+            warnings.warn(f"Benchmark '{self.identifier}': the metric is undefined in "
+                          f"{int(undefined.sum())} time bins (the model's activations do not vary "
+                          f"over stimuli there); they count as 0.", RuntimeWarning, stacklevel=3)
+        raw = np.where(np.isnan(raw) & reliable, 0.0, raw)
         function, _ = CEILING_CONVENTIONS[self.ceiling_convention]
         ceiled = np.array([function(r, c) for r, c in zip(raw, ceiling_per_bin)])
-        n_bins = len(raw)
         detail = xr.Dataset(
             {"raw": ("time_bin", raw), "raw_error": ("time_bin", raw_error),
              "ceiling": ("time_bin", ceiling_per_bin), "ceiled": ("time_bin", ceiled)},
-            coords=_time_bin_coords(self.time_bins))
+            coords={**_time_bin_coords(self.time_bins), "reliable": ("time_bin", reliable)})
         if layer_detail is not None:
             detail = detail.merge(layer_detail, compat="override", join="outer")
             detail.attrs.update(layer_detail.attrs)
-        mean_error = float(np.sqrt(np.nansum(np.square(raw_error))) / n_bins)
-        result = Score.from_raw(float(np.mean(raw)), mean_error, detail=detail)
-        result = result.ceiled(float(np.mean(ceiling_per_bin)), self.ceiling_convention)
+        n_bins = int(reliable.sum())
+        mean_error = float(np.sqrt(np.nansum(np.square(raw_error[reliable]))) / n_bins)
+        result = Score.from_raw(float(np.mean(raw[reliable])), mean_error, detail=detail)
+        result = result.ceiled(float(np.mean(ceiling_per_bin[reliable])), self.ceiling_convention)
         return result.with_provenance(region=self.region, n_time_bins=n_bins,
                                       n_held_out_stimuli=len(self._ids("held_out")),
                                       **({"selected_layer": layer_detail.attrs["selected_layer"]}
