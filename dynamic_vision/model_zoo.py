@@ -249,6 +249,9 @@ def timm_architecture(name: str, *, fixed_input_size: bool = False,
 def _attach_tap(block: torch.nn.Module, rearrange: Callable[[Any], torch.Tensor]) -> None:
     import torch
 
+    if isinstance(block, torch.nn.Sequential):  # a Sequential would also run its new child
+        raise ValueError("Attach layout taps to a block, not to a Sequential: tap its last "
+                         "block instead.")
     block.add_module("volume", torch.nn.Identity())
 
     def hook(module: torch.nn.Module, _inputs: Any, output: Any) -> None:

@@ -179,3 +179,11 @@ def test_random_twin_loads_as_a_model_commitment():
     model = dv.load_model("r3d_18-random", input_size=32, clip_length=4, progress=False)
     assert model.identifier == "r3d_18-random-input_size32-clip_length4"
     assert model.layers == _zoo("r3d_18").spec.layers
+
+
+def test_taps_refuse_sequentials_which_would_run_them_twice():
+    from dynamic_vision.model_zoo import channels_last_taps
+
+    network = torch.nn.Sequential(torch.nn.Sequential(torch.nn.Identity()))
+    with pytest.raises(ValueError, match="tap its last block"):
+        channels_last_taps(["0"])(network)

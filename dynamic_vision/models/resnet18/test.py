@@ -19,11 +19,12 @@ def test_layers_record_in_image_layout():
     spec, module = ZOO.build_module(pretrained=False, input_size=32)
     assert spec.identifier == "resnet18-random-input_size32"
     assert spec.weights is None
-    shapes = {}
+    calls = []
 
     def record(layer, output):
-        shapes[layer] = tuple(output.shape)
+        calls.append((layer, tuple(output.shape)))
 
     with torch.no_grad(), LayerRecorder(module, spec.layers, record):
         module(torch.rand(2, 3, 32, 32))
-    assert shapes == EXPECTED_SHAPES
+    assert [layer for layer, _ in calls] == list(spec.layers), "each layer once, in order"
+    assert dict(calls) == EXPECTED_SHAPES

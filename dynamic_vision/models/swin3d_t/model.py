@@ -6,15 +6,16 @@ from dynamic_vision.model_spec import ModelSpec
 from dynamic_vision.model_zoo import ZooModel, channels_last_taps, torchvision_architecture
 from dynamic_vision.models.citations import LIU2022_SWIN
 
-# torchvision evaluates Video Swin on 32-frame clips at 15 fps.
+# torchvision evaluates Video Swin on 32-frame clips at 15 fps. Layers are the last block of each
+# of the four stages.
 SPEC = ModelSpec(
     identifier="swin3d_t",
     kind="video",
     layers=(
-        "features.0.volume",
-        "features.2.volume",
-        "features.4.volume",
-        "features.6.volume",
+        "features.0.1.volume",
+        "features.2.1.volume",
+        "features.4.5.volume",
+        "features.6.1.volume",
     ),
     input_size=224,
     fps=15,

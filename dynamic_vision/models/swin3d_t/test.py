@@ -7,10 +7,10 @@ from dynamic_vision.models.swin3d_t.model import ZOO
 
 # Batch of 2; patches of 2 frames; patch merging shrinks space only.
 EXPECTED_SHAPES = {
-    "features.0.volume": (2, 96, 2, 8, 8),
-    "features.2.volume": (2, 192, 2, 4, 4),
-    "features.4.volume": (2, 384, 2, 2, 2),
-    "features.6.volume": (2, 768, 2, 1, 1),
+    "features.0.1.volume": (2, 96, 2, 8, 8),
+    "features.2.1.volume": (2, 192, 2, 4, 4),
+    "features.4.5.volume": (2, 384, 2, 2, 2),
+    "features.6.1.volume": (2, 768, 2, 1, 1),
 }
 
 
@@ -18,12 +18,13 @@ def test_layers_record_in_video_layout():
     spec, module = ZOO.build_module(pretrained=False, input_size=32, clip_length=4)
     assert spec.identifier == "swin3d_t-random-input_size32-clip_length4"
     assert spec.weights is None
-    shapes = {}
+    calls = []
 
     def record(layer, output):
-        shapes[layer] = tuple(output.shape)
+        calls.append((layer, tuple(output.shape)))
 
     with torch.no_grad(), LayerRecorder(module, spec.layers, record):
         module(torch.rand(2, 3, 4, 32, 32))
-    assert shapes == EXPECTED_SHAPES
+    assert [layer for layer, _ in calls] == list(spec.layers), "each layer once, in order"
+    assert dict(calls) == EXPECTED_SHAPES
 
