@@ -45,6 +45,6 @@ register_stimulus_set(DataSpec(
     identifier="RandomDots", files=[], loader=f"{_BUILD}:load_random_dots", bibtex=BIBTEX,
     licence=_LICENCE, access="embedded", simulated=True,
     description=("The random-dot kinematograms of SimMotion for direction discrimination: "
-                 "8 directions x 3 coherences x 8 clips; label = direction (deg), coherence "
+                 "8 directions x 3 coherences x 6 clips; label = direction (deg), coherence "
                  "column. Synthetic, generated offline on first use."),
     metadata={"citation": _CITATION, "version": 1}))

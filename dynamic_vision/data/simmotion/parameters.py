@@ -26,11 +26,14 @@ class SimMotionParameters:
     size, fps, n_frames
         Clips are ``size`` x ``size`` pixels, ``n_frames`` frames at ``fps`` (1 s by default).
     grating_directions, grating_spatial_frequencies, grating_temporal_frequencies,
-    grating_contrast
+    grating_contrasts
         Full factorial of drifting sinusoidal gratings (cycles/pixel, Hz, Michelson contrast).
-    plaid_directions, plaid_spatial_frequencies, plaid_temporal_frequency, plaid_angle
-        Plaids: two gratings (half contrast each) whose directions lie ``plaid_angle / 2``
-        either side of the plaid's pattern direction.
+        Two contrasts give every V1 unit several driving stimuli, so cross-validated
+        predictions are not at the mercy of one held-out grating.
+    plaid_directions, plaid_spatial_frequencies, plaid_temporal_frequency, plaid_angle,
+    plaid_contrast
+        Plaids: two gratings (``plaid_contrast / 2`` each) whose directions lie
+        ``plaid_angle / 2`` either side of the plaid's pattern direction.
     dot_directions, dot_coherences, dot_clips_per_condition, dot_count, dot_size, dot_speed
         Random-dot kinematograms: on each frame a fraction ``coherence`` of the dots steps
         ``dot_speed`` pixels in the signal direction; the others are replotted at random.
@@ -69,14 +72,15 @@ class SimMotionParameters:
     grating_directions: int = 8
     grating_spatial_frequencies: tuple[float, ...] = (0.04, 0.08, 0.16)
     grating_temporal_frequencies: tuple[float, ...] = (4.0, 8.0)
-    grating_contrast: float = 0.8
+    grating_contrasts: tuple[float, ...] = (0.4, 0.8)
     plaid_directions: int = 8
     plaid_spatial_frequencies: tuple[float, ...] = (0.04, 0.08)
     plaid_temporal_frequency: float = 4.0
     plaid_angle: float = 120.0
+    plaid_contrast: float = 0.8
     dot_directions: int = 8
     dot_coherences: tuple[float, ...] = (0.25, 0.5, 1.0)
-    dot_clips_per_condition: int = 8
+    dot_clips_per_condition: int = 6
     dot_count: int = 150
     dot_size: int = 3
     dot_speed: float = 3.0
@@ -127,7 +131,8 @@ class SimMotionParameters:
     def reduced(self) -> SimMotionParameters:
         """A small variant for fast tests: fewer conditions, units and repetitions."""
         return replace(self, grating_directions=4, grating_spatial_frequencies=(0.08,),
-                       grating_temporal_frequencies=(4.0,), plaid_directions=2,
+                       grating_temporal_frequencies=(4.0,), grating_contrasts=(0.8,),
+                       plaid_directions=2,
                        plaid_spatial_frequencies=(0.08,), dot_directions=4,
                        dot_coherences=(1.0,), dot_clips_per_condition=2, n_v1=8, n_mt=4,
                        repetitions=4)

@@ -38,12 +38,14 @@ def conditions(params: SimMotionParameters) -> pd.DataFrame:
     for direction in _directions(params.grating_directions):
         for sf in params.grating_spatial_frequencies:
             for tf in params.grating_temporal_frequencies:
-                rows.append({"stimulus_id": f"grating_dir{direction:03.0f}_sf{sf:.3f}_tf{tf:g}",
-                             "kind": "grating", "direction": direction,
-                             "orientation": direction % 180.0, "spatial_frequency": sf,
-                             "temporal_frequency": tf, "speed": tf / sf,
-                             "contrast": params.grating_contrast, "plaid_angle": nan,
-                             "coherence": nan, "dot_seed": -1})
+                for contrast in params.grating_contrasts:
+                    rows.append({"stimulus_id": f"grating_dir{direction:03.0f}_sf{sf:.3f}"
+                                                f"_tf{tf:g}_c{contrast:.2f}",
+                                 "kind": "grating", "direction": direction,
+                                 "orientation": direction % 180.0, "spatial_frequency": sf,
+                                 "temporal_frequency": tf, "speed": tf / sf,
+                                 "contrast": contrast, "plaid_angle": nan,
+                                 "coherence": nan, "dot_seed": -1})
     for direction in _directions(params.plaid_directions):
         for sf in params.plaid_spatial_frequencies:
             tf = params.plaid_temporal_frequency
@@ -52,7 +54,7 @@ def conditions(params: SimMotionParameters) -> pd.DataFrame:
             rows.append({"stimulus_id": f"plaid_dir{direction:03.0f}_sf{sf:.3f}",
                          "kind": "plaid", "direction": direction, "orientation": nan,
                          "spatial_frequency": sf, "temporal_frequency": tf,
-                         "speed": pattern_speed, "contrast": params.grating_contrast,
+                         "speed": pattern_speed, "contrast": params.plaid_contrast,
                          "plaid_angle": params.plaid_angle, "coherence": nan, "dot_seed": -1})
     dot_index = 0
     for direction in _directions(params.dot_directions):
