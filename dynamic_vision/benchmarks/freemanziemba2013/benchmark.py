@@ -1,0 +1,81 @@
+"""FreemanZiemba2013 electrode benchmarks on Brain-Score's public V1 and V2 recordings.
+
+The textures are shown as one-frame clips for 100 ms at 4 degrees; the recordings (20
+repetitions, 1 ms bins over 0-300 ms) are averaged into the benchmark's bins first.
+
+- ``-pls``: Brain-Score's procedure: one 50-200 ms bin, PLS (25 components) over 10 shuffle
+  splits of all images (90 % train, stratified by ``texture_type``, seed 1), split-half
+  ceiling, ``explained_variance`` convention, no layer selection.
+- ``-ridge``: this library's default: three 50 ms bins over 50-200 ms, ridge on the held-out
+  half of the images (stratified by ``texture_type``), layer chosen on the public half,
+  ``ratio`` convention.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from dynamic_vision.benchmarking import NeuralBenchmark
+
+DATASET = "FreemanZiemba2013.public"
+STIMULUS_SET = "FreemanZiemba2013.aperture-public"
+VISUAL_DEGREES = 4.0
+NUMBER_OF_TRIALS = 20
+BRAINSCORE_BINS = [(50.0, 200.0)]
+RIDGE_BINS = [(50.0, 100.0), (100.0, 150.0), (150.0, 200.0)]
+STRATIFY = "texture_type"
+
+
+def _bibtex() -> str:
+    from dynamic_vision.data.freemanziemba2013 import BIBTEX
+
+    return BIBTEX
+
+
+def brainscore_metric():
+    """PLS predictivity with Brain-Score's settings, its splits stratified by texture type."""
+    from dynamic_vision.linear_models.pls import PLSRegression
+    from dynamic_vision.metrics.regression import RegressionMetric
+    from dynamic_vision.splits import ShuffleSplits
+
+    return RegressionMetric(PLSRegression(n_components=25, scale=False, dtype="float64"),
+                            splits=ShuffleSplits(n_splits=10, train_size=0.9, seed=1,
+                                                 stratify_coord=STRATIFY))
+
+
+def _benchmark(region: str, variant: str) -> NeuralBenchmark:
+    from dynamic_vision.benchmarking.brainio_data import load_recordings
+    from dynamic_vision.ceilings import split_half_ceiling
+
+    bins = BRAINSCORE_BINS if variant == "pls" else RIDGE_BINS
+    common = dict(assembly=functools.partial(load_recordings, DATASET, STIMULUS_SET, bins),
+                  stimuli=STIMULUS_SET, region=region, ceiling=split_half_ceiling,
+                  visual_degrees=VISUAL_DEGREES, number_of_trials=NUMBER_OF_TRIALS,
+                  version=1, bibtex=_bibtex())
+    if variant == "pls":
+        return NeuralBenchmark(f"FreemanZiemba2013.{region}-pls", metric=brainscore_metric(),
+                               held_out_fraction=None, select_layers=False,
+                               ceiling_convention="explained_variance", **common)
+    return NeuralBenchmark(f"FreemanZiemba2013.{region}-ridge", metric="ridge",
+                           held_out_fraction=0.5, stratify=STRATIFY, split_seed=0,
+                           ceiling_convention="ratio", **common)
+
+
+def v1_pls() -> NeuralBenchmark:
+    """``FreemanZiemba2013.V1-pls``: Brain-Score-compatible PLS predictivity of V1."""
+    return _benchmark("V1", "pls")
+
+
+def v2_pls() -> NeuralBenchmark:
+    """``FreemanZiemba2013.V2-pls``: Brain-Score-compatible PLS predictivity of V2."""
+    return _benchmark("V2", "pls")
+
+
+def v1_ridge() -> NeuralBenchmark:
+    """``FreemanZiemba2013.V1-ridge``: ridge predictivity of V1 in 50 ms bins."""
+    return _benchmark("V1", "ridge")
+
+
+def v2_ridge() -> NeuralBenchmark:
+    """``FreemanZiemba2013.V2-ridge``: ridge predictivity of V2 in 50 ms bins."""
+    return _benchmark("V2", "ridge")
