@@ -48,9 +48,21 @@ def restrained_threads() -> Iterator[None]:
         torch.set_num_threads(before)
 
 
-@functools.lru_cache(maxsize=4)
 def load_for_checks(identifier: str) -> Any:
-    """The model ``identifier`` with random weights and its declared test-sized options."""
+    """The model ``identifier`` with random weights and its declared test-sized options.
+
+    A pretrained entry whose ``-random`` twin is registered (``random_twin_of``) builds exactly
+    that twin when asked for random weights, so both share one loaded model.
+    """
+    twin = f"{identifier}-random"
+    if twin in model_registry and \
+            model_registry.entry(twin).metadata.get("random_twin_of") == identifier:
+        identifier = twin
+    return _load(identifier)
+
+
+@functools.lru_cache(maxsize=4)
+def _load(identifier: str) -> Any:
     options = dict(model_registry.entry(identifier).metadata.get("check_options", {}))
     return model_registry.load(identifier, pretrained=False, **options)
 
