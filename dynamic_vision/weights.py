@@ -25,12 +25,9 @@ import re
 import socket
 import threading
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-from dynamic_vision.storage import atomic_write
 
 if TYPE_CHECKING:
     import torch
@@ -284,39 +281,23 @@ def _unreachable(url: str, timeout: float = CONNECT_TIMEOUT_S) -> str | None:
 
 
 def _download(source: WeightsSource, *, progress: bool) -> None:
-    """Download ``source.url`` beside its final path, verify it, then move it into place."""
+    """Download ``source.url`` beside its final path, verify it, then move it into place.
+
+    An interrupted transfer leaves ``.<name>.download.part``, from which the next call resumes.
+    """
+    from dynamic_vision.download import HashMismatchError, download
+
     partial = source.path.with_name(f".{source.path.name}.download")
-    with contextlib.suppress(FileNotFoundError):
-        partial.unlink()
+    full_hash = source.sha256 if source.sha256 and len(source.sha256) == 64 else None
     try:
-        full_hash = source.sha256 if source.sha256 and len(source.sha256) == 64 else None
-        try:
-            from dynamic_vision.download import download
-        except ImportError:
-            download = None  # type: ignore[assignment]
-        if download is not None:
-            download(source.url, partial, sha256=full_hash, progress=progress)
-        else:
-            _stream_to(source.url, partial, progress=progress)
+        download(source.url, partial, sha256=full_hash, progress=progress)
         _verify(partial, source.sha256, source)
         os.replace(partial, source.path)
+    except HashMismatchError as error:
+        raise WeightsVerificationError(f"{error} ({source.name})") from error
     finally:
         with contextlib.suppress(FileNotFoundError):
             partial.unlink()
-
-
-def _stream_to(url: str, path: Path, *, progress: bool) -> None:
-    from tqdm.auto import tqdm
-
-    request = urllib.request.Request(url, headers={"User-Agent": "dynamic-vision"})
-    with urllib.request.urlopen(request, timeout=CONNECT_TIMEOUT_S * 10) as response, \
-            atomic_write(path) as out:
-        total = int(response.headers.get("Content-Length") or 0) or None
-        with tqdm(total=total, unit="B", unit_scale=True, disable=not progress,
-                  desc=f"Downloading {path.name.strip('.').removesuffix('.download')}") as bar:
-            for chunk in iter(lambda: response.read(1 << 20), b""):
-                out.write(chunk)
-                bar.update(len(chunk))
 
 
 def _download_from_hub(source: WeightsSource) -> Path:
