@@ -155,7 +155,7 @@ def test_transient_failures_retried_up_to_the_cap(tmp_path, toys):
     assert {(r["failure_kind"], r["attempts"]) for r in report.rows} == {("transient", 3)}
 
 
-def test_version_bump_makes_new_rows_and_keeps_old_ones(tmp_path, toys, temporary_entries):
+def test_version_bump_makes_new_rows_and_keeps_old_ones(tmp_path, toys):
     with _store(tmp_path, "versions") as store:
         score_many("scale-toy-a", "ScaleToy.V1-corr", store=store, imports=SETUP,
                    progress=False)
