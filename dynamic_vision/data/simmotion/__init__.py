@@ -31,7 +31,8 @@ for _region, _what in (("V1", "spatiotemporal-Gabor motion-energy units"),
                      "Poisson-like trials per clip in 50 ms bins over 0-1000 ms, for 256 "
                      "gratings, plaids and random-dot clips. Generated offline on first use."),
         metadata={"region": _region, "species": "simulated", "stimulus_set": "SimMotion",
-                  "citation": _CITATION, "version": 1}))
+                  "citation": _CITATION, "version": 1,
+                  "test_load_kwargs": {"small": True}}))
 
 register_stimulus_set(DataSpec(
     identifier="SimMotion", files=[], loader=f"{_BUILD}:load_stimulus_set", bibtex=BIBTEX,
@@ -39,7 +40,8 @@ register_stimulus_set(DataSpec(
     description=("Synthetic clips (1 s, 30 fps, 128 px): drifting gratings, plaids and "
                  "random-dot kinematograms, with kind/category/direction/orientation/spatial "
                  "and temporal frequency/coherence columns. Generated offline on first use."),
-    metadata={"citation": _CITATION, "version": 1}))
+    metadata={"citation": _CITATION, "version": 1,
+                  "test_load_kwargs": {"small": True}}))
 
 register_stimulus_set(DataSpec(
     identifier="RandomDots", files=[], loader=f"{_BUILD}:load_random_dots", bibtex=BIBTEX,
@@ -47,4 +49,5 @@ register_stimulus_set(DataSpec(
     description=("The random-dot kinematograms of SimMotion for direction discrimination: "
                  "8 directions x 3 coherences x 6 clips; label = direction (deg), coherence "
                  "column. Synthetic, generated offline on first use."),
-    metadata={"citation": _CITATION, "version": 1}))
+    metadata={"citation": _CITATION, "version": 1,
+                  "test_load_kwargs": {"small": True}}))
