@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
+from pathlib import Path
 
 from dynamic_vision.registry import dataset_registry, stimulus_set_registry
 
@@ -27,6 +29,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     fetching.set_defaults(func=run_fetch)
     verifying = commands.add_parser("verify", help="re-hash a data plugin's files")
     verifying.add_argument("identifier")
+    verifying.add_argument("--path", metavar="DIR",
+                           help="bring-your-own-files plugins: the folder holding your copy; "
+                                "remembered once it verifies")
     verifying.set_defaults(func=run_verify)
     data.set_defaults(func=lambda args: data.print_help() or 2)
 
@@ -44,6 +49,7 @@ def _size(size: int | None) -> str:
 
 def _rows(pattern: str | None) -> list[dict]:
     from dynamic_vision.datasets import describe, get_spec
+    from dynamic_vision.user_data import check_tree, user_tree
 
     rows = []
     for registry in (dataset_registry, stimulus_set_registry):
@@ -52,6 +58,8 @@ def _rows(pattern: str | None) -> list[dict]:
             try:
                 get_spec(identifier)
                 row = describe(identifier)
+                if user_tree(identifier) is not None:  # files the user places, not fetched
+                    row["fetched"] = not check_tree(identifier)
             except LookupError:  # registered directly, without a DataSpec
                 row = {"identifier": identifier, "access": info.get("access", "-"),
                        "licence": info.get("licence", "-"), "size_bytes": None,
@@ -94,8 +102,39 @@ def _with_stimulus_set(identifier: str) -> list[str]:
     return [identifier]
 
 
+def _report_tree(identifier: str, path: str | None) -> int:
+    """Check a bring-your-own-files tree; print every problem; remember a complete ``path``."""
+    from dynamic_vision.user_data import (
+        check_tree,
+        describe_problems,
+        remember_root,
+        tree_root,
+        user_tree,
+    )
+
+    tree = user_tree(identifier)
+    root = tree_root(identifier) if path is None else Path(path).expanduser().resolve()
+    problems = check_tree(identifier, root, hashes=True)
+    for problem in problems:
+        print(f"{problem.path}: {problem.problem}" + (" (optional)" if problem.optional
+                                                       else ""))
+    if problems:
+        print(describe_problems(tree, root, problems), file=sys.stderr)
+        return 1
+    print(f"'{identifier}': all {len(tree.required)} required files present and matching "
+          f"in {root}.")
+    if path is not None:
+        print(f"remembered {remember_root(identifier, root)} as the location of "
+              f"'{identifier}'.")
+    return 0
+
+
 def run_fetch(args: argparse.Namespace) -> int:
     from dynamic_vision.datasets import data_folder, fetch
+    from dynamic_vision.user_data import user_tree
+
+    if user_tree(args.identifier) is not None:
+        return _report_tree(args.identifier, None)
 
     identifiers = _with_stimulus_set(args.identifier)
     for identifier in identifiers:
@@ -138,6 +177,14 @@ def _report_overrides() -> None:
 
 def run_verify(args: argparse.Namespace) -> int:
     from dynamic_vision.datasets import verify
+    from dynamic_vision.user_data import user_tree
+
+    if user_tree(args.identifier) is not None:
+        return _report_tree(args.identifier, getattr(args, "path", None))
+    if getattr(args, "path", None):
+        print(f"'{args.identifier}' is downloaded by the library; --path applies only to "
+              f"bring-your-own-files data.", file=sys.stderr)
+        return 2
 
     statuses = verify(args.identifier)
     for status in statuses:
