@@ -110,3 +110,67 @@ def test_table_leaves_failed_cells_missing(tmp_path, toys, reference):
     assert table.loc["scale-toy-a", "ScaleToy.V1-corr"] == pytest.approx(
         next(r["value"] for r in reference if r["model"] == "scale-toy-a"
              and r["benchmark"] == "ScaleToy.V1-corr"))
+
+
+def test_adapt_picks_an_adapter_per_engine():
+    from dynamic_vision.scale.executors import (
+        GenericAdapter,
+        InlineExecutor,
+        ProcessPoolAdapter,
+        adapt,
+        make_executor,
+    )
+
+    assert isinstance(adapt(None), InlineExecutor)
+    assert isinstance(adapt("local"), InlineExecutor)
+    pool = cf.ProcessPoolExecutor(1)
+    try:
+        adapted = adapt(pool)
+        assert isinstance(adapted, ProcessPoolAdapter) and adapted.max_in_flight == 1
+        adapted.shutdown()  # a pool passed in is the caller's: left running
+        assert pool.submit(abs, -3).result() == 3
+    finally:
+        pool.shutdown()
+    with cf.ThreadPoolExecutor(3) as threads:
+        assert isinstance(adapt(threads), GenericAdapter) and adapt(threads).max_in_flight == 3
+    with pytest.raises(TypeError, match="submit"):
+        adapt(object())
+    with pytest.raises(ValueError, match="Unknown executor 'slurm'"):
+        make_executor("slurm")
+
+
+class _CountingEngine:
+    """Threads that remember how many jobs were in flight at once."""
+
+    def __init__(self):
+        import threading
+
+        self.pool = cf.ThreadPoolExecutor(4)
+        self.lock = threading.Lock()
+        self.running = self.most = 0
+
+    def _run(self, fn, *args):
+        import time
+
+        with self.lock:
+            self.running += 1
+            self.most = max(self.most, self.running)
+        time.sleep(0.1)  # long enough for the coordinator to submit all it may
+        try:
+            return fn(*args)
+        finally:
+            with self.lock:
+                self.running -= 1
+
+    def submit(self, fn, *args):
+        return self.pool.submit(self._run, fn, *args)
+
+
+def test_jobs_in_flight_are_capped(tmp_path, toys, reference):
+    engine = _CountingEngine()
+    try:
+        report = _run(tmp_path, "capped", engine, max_in_flight=2)
+    finally:
+        engine.pool.shutdown()
+    assert engine.most == 2  # 6 jobs, never more than 2 at once
+    assert _results(report.rows) == reference

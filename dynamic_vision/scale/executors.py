@@ -172,9 +172,12 @@ class DaskAdapter(ExecutorAdapter):
         self.client = client
         self.resources = resources
         self._owned = owned
-        workers = client.scheduler_info().get("workers", {}) if hasattr(
-            client, "scheduler_info") else {}
-        self.max_in_flight = max(1, sum(w.get("nthreads", 1) for w in workers.values()))
+
+    @property
+    def max_in_flight(self) -> int:  # type: ignore[override]
+        """The cluster's worker threads now (8 while no worker has joined yet)."""
+        workers = self.client.scheduler_info().get("workers", {})
+        return max(1, sum(w.get("nthreads", 1) for w in workers.values())) if workers else 8
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> Any:
         return self.client.submit(fn, *args, pure=False, resources=self.resources)
