@@ -1,0 +1,221 @@
+"""Brain-Score's public classics through the real plugins, on exact-format replicas.
+
+Replicas of the BrainIO files (``tests/brainio_replicas.py``) are served from a loopback HTTP
+server laid out as a mirror of the S3 host; ``DYNAMIC_VISION_DATA_MIRROR`` points the plugins
+there and ``DYNAMIC_VISION_DATA_HASHES`` supplies the replicas' hashes (sha1 and size, as
+BrainIO publishes). Everything else (URLs, loaders, benchmarks) is the production code.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import threading
+
+import numpy as np
+import pytest
+from scipy import stats
+from sklearn.cross_decomposition import PLSRegression
+from sklearn.model_selection import StratifiedShuffleSplit
+
+from dynamic_vision import datasets
+from dynamic_vision.cli import main
+from dynamic_vision.download import HashMismatchError
+from dynamic_vision.registry import (
+    benchmark_registry,
+    dataset_registry,
+    metric_registry,
+    stimulus_set_registry,
+)
+from dynamic_vision.scores import apply_ceiling
+
+from . import brainio_replicas
+
+PUBLISHED_SHA1 = "13d28ca0ce88ee550b54db3004374ae19096e9b9"
+
+
+@pytest.fixture(scope="module")
+def mirror(tmp_path_factory):
+    """Replicas of all three datasets served over HTTP on 127.0.0.1; their hash manifest."""
+    root = tmp_path_factory.mktemp("brainio-mirror")
+    manifest: dict = {}
+    manifest.update(brainio_replicas.majajhong_replica(root))
+    manifest.update(brainio_replicas.freemanziemba_replica(root))
+    manifest.update(brainio_replicas.rajalingham_replica(root))
+    # As BrainIO publishes them: sha1 and size; the sha256 is recorded on first download.
+    brainio_style = {identifier: {name: {"sha1": h["sha1"], "size": h["size"]}
+                                  for name, h in files.items()}
+                     for identifier, files in manifest.items()}
+    manifest_path = root.parent / f"{root.name}-hashes.json"
+    manifest_path.write_text(json.dumps(brainio_style))
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02},
+                              daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", manifest_path, manifest
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def served(mirror, tmp_path_factory):
+    """The mirror and manifest in force and a fresh data home, for the whole module."""
+    url, manifest_path, manifest = mirror
+    patch = pytest.MonkeyPatch()
+    patch.setenv("DYNAMIC_VISION_HOME", str(tmp_path_factory.mktemp("home")))
+    patch.setenv("DYNAMIC_VISION_DATA_MIRROR", url)
+    patch.setenv("DYNAMIC_VISION_DATA_HASHES", str(manifest_path))
+    yield manifest
+    patch.undo()
+
+
+@pytest.fixture(scope="module")
+def pixels():
+    from dynamic_vision import load_model
+
+    return load_model("pixels")
+
+
+def test_dry_run_prints_the_real_urls_sizes_and_hashes(capsys, monkeypatch, tmp_path):
+    monkeypatch.setenv("DYNAMIC_VISION_HOME", str(tmp_path))
+    monkeypatch.delenv("DYNAMIC_VISION_DATA_MIRROR", raising=False)
+    monkeypatch.delenv("DYNAMIC_VISION_DATA_HASHES", raising=False)
+    assert main(["data", "fetch", "MajajHong2015.public", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    bucket = "https://brainscore-storage.s3.amazonaws.com/brainio-brainscore"
+    assert f"url: {bucket}/assy_dicarlo_MajajHong2015_public.nc" in out
+    assert f"sha1: {PUBLISHED_SHA1}" in out
+    assert f"url: {bucket}/stimulus_hvm-public.zip" in out
+    assert "sha1: 8aa44e038d7b551efa8077467622f9d48d72e473" in out
+    assert "size: unknown (not published)" in out
+    assert not (tmp_path / "data").exists() or not any((tmp_path / "data").rglob("*.nc"))
+    for identifier, sha1 in [("FreemanZiemba2013.public",
+                              "761c08f796db4e342555cdb60eef23a4f19ead43"),
+                             ("Rajalingham2018.public",
+                              "34c6a8b6f7c523589c1861e4123232e5f7c7df4c")]:
+        (plan,) = datasets.fetch(identifier, dry_run=True)
+        assert plan.sha1 == sha1 and plan.action == "download"
+    (plan,) = datasets.fetch("FreemanZiemba2013.public", dry_run=True)
+    assert plan.url.endswith("?versionId=W2vx7jdh9utZdVumHHarXa4L1zOrA8Fd")
+
+
+def test_replica_with_the_published_hash_is_refused(mirror, monkeypatch, tmp_path):
+    """Through the mirror but without the manifest, the replica fails the published sha1."""
+    url, _, _ = mirror
+    monkeypatch.setenv("DYNAMIC_VISION_HOME", str(tmp_path))
+    monkeypatch.setenv("DYNAMIC_VISION_DATA_MIRROR", url)
+    monkeypatch.delenv("DYNAMIC_VISION_DATA_HASHES", raising=False)
+    with pytest.raises(HashMismatchError, match=PUBLISHED_SHA1):
+        datasets.fetch("MajajHong2015.public", progress=False)
+    folder = datasets.data_folder("MajajHong2015.public")
+    assert not any(folder.glob("assy_*")), "a refused download must leave nothing behind"
+
+
+def test_download_verify_and_sha256_record(served):
+    plan = datasets.fetch("MajajHong2015.public", progress=False)
+    assert [p.action for p in plan] == ["download"]
+    assert plan[0].url.startswith("http://127.0.0.1:")
+    assert all(status.ok for status in datasets.verify("MajajHong2015.public"))
+    recorded = datasets.recorded_sha256("MajajHong2015.public")
+    name = "assy_dicarlo_MajajHong2015_public.nc"
+    assert recorded == {name: served["MajajHong2015.public"][name]["sha256"]}
+
+
+def test_brainio_layouts_load_to_the_library_contract(served):
+    majaj = dataset_registry.load("MajajHong2015.public")
+    assert majaj.dims == ("presentation", "neuroid", "time_bin")
+    assert set(np.unique(majaj["region"].values)) == {"V4", "IT"}
+    assert float(majaj["time_bin_start"][0]) == 70 and float(majaj["time_bin_end"][0]) == 170
+    hvm = stimulus_set_registry.load("hvm-public")
+    assert set(hvm["stimulus_id"]) == set(majaj["stimulus_id"].values)
+    assert (hvm["duration_ms"] == 100).all() and (hvm["n_frames"] == 1).all()
+    # legacy 'image_id' CSV, identifier-named data variable
+    objectome = stimulus_set_registry.load("objectome.public")
+    assert objectome["stimulus_id"].tolist() == objectome["image_id"].tolist()
+    trials = dataset_registry.load("Rajalingham2018.public")
+    assert trials.dims == ("presentation",) and "stimulus_id" in trials.coords
+
+
+def test_freemanziemba_bins_average_the_one_ms_recordings(served):
+    from dynamic_vision.benchmarking.brainio_data import load_recordings
+
+    raw = dataset_registry.load("FreemanZiemba2013.public")
+    assert raw.sizes["time_bin"] == 300
+    binned = load_recordings("FreemanZiemba2013.public", "FreemanZiemba2013.aperture-public",
+                             [(50, 200), (0, 10)])
+    expected = raw.values[:, :, 50:200].mean(axis=2)
+    np.testing.assert_allclose(binned.values[:, :, 0], expected, rtol=1e-12)
+    np.testing.assert_allclose(binned.values[:, :, 1], raw.values[:, :, :10].mean(axis=2))
+    assert "texture_type" in binned.coords  # merged from the stimulus set for stratification
+
+
+def test_stimulus_zip_must_hold_exactly_the_csv_files(served, tmp_path):
+    import zipfile
+
+    folder = datasets.data_folder("hvm-public")
+    datasets.fetch("hvm-public", progress=False)
+    spec = datasets.get_spec("hvm-public")
+    extracted = folder / "stimulus_hvm-public"
+    if not extracted.exists():
+        stimulus_set_registry.load("hvm-public")
+    stray = extracted / "stray.png"
+    stray.write_bytes(b"not listed")
+    try:
+        with pytest.raises(ValueError, match="1 extra"):
+            datasets.LOADERS["brainio_stimulus_set"](spec, folder)
+    finally:
+        stray.unlink()
+    assert zipfile.is_zipfile(folder / "stimulus_hvm-public.zip")
+
+
+def _independent_brainscore_pls(features: np.ndarray, ids: np.ndarray, recordings) -> float:
+    """Brain-Score's PLS predictivity, written from its definition with scikit-learn."""
+    averaged = recordings.groupby("stimulus_id").mean("presentation")  # float32, as stored
+    order = np.argsort(ids)
+    X = features[order]
+    assert list(ids[order]) == list(averaged["stimulus_id"].values)
+    objects = recordings["object_name"].to_series().groupby(
+        recordings["stimulus_id"].values).first().loc[ids[order]].values
+    Y = averaged.transpose("stimulus_id", "neuroid").values.astype(np.float64)
+    splitter = StratifiedShuffleSplit(n_splits=10, train_size=0.9, test_size=None,
+                                      random_state=1)
+    per_split = []
+    for train, test in splitter.split(np.zeros(len(X)), objects):
+        train, test = np.sort(train), np.sort(test)
+        fit = PLSRegression(n_components=25, scale=False, max_iter=100000, tol=1e-15)
+        predicted = fit.fit(X[train], Y[train]).predict(X[test])
+        per_split.append(np.median([stats.pearsonr(predicted[:, k], Y[test, k]).statistic
+                                    for k in range(Y.shape[1])]))
+    return float(np.mean(per_split))
+
+
+def test_majajhong_pls_equals_an_independent_brainscore_computation(served, pixels):
+    benchmark = benchmark_registry.load("MajajHong2015.IT-pls")
+    score = benchmark(pixels)
+    assert score.value == pytest.approx(
+        apply_ceiling(score.raw, score.ceiling, "explained_variance"), rel=1e-12)
+    # the same model features, computed on the benchmark's stimuli
+    pixels.start_recording("IT", [(70, 170)])
+    activations = pixels.look_at(benchmark.stimuli).isel(time_bin=0)
+    features = activations.transpose("presentation", "neuroid").values.astype(np.float64)
+    ids = activations["stimulus_id"].values.astype(str)
+    recordings = dataset_registry.load("MajajHong2015.public")
+    it = recordings.isel(neuroid=recordings["region"].values == "IT", time_bin=0)
+    expected = _independent_brainscore_pls(features, ids, it)
+    assert score.raw == pytest.approx(expected, abs=1e-9)
+    assert score.raw > 0.3, "the planted pixel signal must be recovered"
+    assert 0 < score.ceiling < 1
+
+
+def test_ridge_variants_score_held_out_stimuli(served, pixels):
+    majaj = benchmark_registry.load("MajajHong2015.V4-ridge")(pixels)
+    assert np.isfinite(majaj.value) and majaj.raw > 0.2
+    assert majaj.provenance["n_held_out_stimuli"] == 24
+    freeman = benchmark_registry.load("FreemanZiemba2013.V1-ridge")
+    score = freeman(pixels)
+    assert score.detail.sizes["time_bin"] == 3 and np.isfinite(score.value)
+    pls = benchmark_registry.load("FreemanZiemba2013.V2-pls")(pixels)
+    assert np.isfinite(pls.value)
