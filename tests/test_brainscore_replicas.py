@@ -219,3 +219,107 @@ def test_ridge_variants_score_held_out_stimuli(served, pixels):
     assert score.detail.sizes["time_bin"] == 3 and np.isfinite(score.value)
     pls = benchmark_registry.load("FreemanZiemba2013.V2-pls")(pixels)
     assert np.isfinite(pls.value)
+
+
+# -- Rajalingham2018-i2n ------------------------------------------------------------------------
+
+
+def _feature_model():
+    """A small behaving model: a fixed random read-out of 4x4 block luminance."""
+    from PIL import Image
+
+    from dynamic_vision.testing.benchmark_checks import TableModel
+
+    projection = np.random.default_rng(7).normal(size=(16, 12))
+
+    def features(row):
+        gray = np.asarray(Image.open(row["path"]).convert("L"), dtype=np.float64)
+        k = gray.shape[0] // 4
+        return gray.reshape(4, k, 4, k).mean(axis=(1, 3)).ravel() @ projection / 255.0
+
+    return TableModel("block-luminance", {"blocks": features})
+
+
+def _i2n(rates: np.ndarray, truth: np.ndarray, objects: list[str]) -> np.ndarray:
+    """Normalised image-by-distractor d' from a (image, object) matrix of error rates."""
+    from scipy.stats import norm
+
+    index = {o: k for k, o in enumerate(objects)}
+    dprime = np.full(rates.shape, np.nan)
+    for i in range(rates.shape[0]):
+        for o in range(rates.shape[1]):
+            if objects[o] == truth[i]:
+                continue
+            images_of_o = np.flatnonzero(truth == objects[o])
+            false_alarm = np.nanmean(rates[images_of_o, index[truth[i]]])
+            dprime[i, o] = norm.ppf(1 - rates[i, o]) - norm.ppf(false_alarm)
+    dprime = np.clip(dprime, -5, 5)
+    for t in objects:
+        rows = np.flatnonzero(truth == t)
+        dprime[rows] -= np.nanmean(dprime[rows], axis=0, keepdims=True)
+    return dprime
+
+
+def _human_rates(ids, objects, image_of, choice_of, distractor_of):
+    rates = np.full((len(ids), len(objects)), np.nan)
+    row = {i: k for k, i in enumerate(ids)}
+    counts = {}
+    for image, choice, distractor in zip(image_of, choice_of, distractor_of):
+        key = (row[image], objects.index(distractor))
+        chosen, shown = counts.get(key, (0, 0))
+        counts[key] = (chosen + (choice == distractor), shown + 1)
+    for (r, o), (chosen, shown) in counts.items():
+        rates[r, o] = chosen / shown
+    return rates
+
+
+def test_rajalingham_fits_and_tests_on_disjoint_images(served):
+    benchmark = benchmark_registry.load("Rajalingham2018-i2n")
+    fitting = set(benchmark.public_stimuli["stimulus_id"])
+    tested = set(benchmark.held_out_stimuli["stimulus_id"])
+    assert fitting and tested and not fitting & tested
+    assert fitting | tested == set(benchmark.stimuli["stimulus_id"])
+    trials = benchmark.trials()
+    assert set(trials["stimulus_id"].values) == tested
+    assert (trials["label"].values == trials["truth"].values).all()
+    assert set(trials["distractor"].values) <= set(benchmark.stimuli["label"])
+
+
+@pytest.mark.skipif("i2n" not in metric_registry,
+                    reason="the 'i2n' metric plugin is not registered in this checkout")
+def test_rajalingham_i2n_matches_a_direct_rederivation(served):
+    from numpy.random import RandomState
+
+    benchmark = benchmark_registry.load("Rajalingham2018-i2n")
+    model = _feature_model()
+    score = benchmark(model)
+    model.start_task("probabilities", fitting_stimuli=benchmark.public_stimuli)
+    probabilities = model.look_at(benchmark.held_out_stimuli)
+    trials = benchmark.trials()
+    ids = sorted(set(trials["stimulus_id"].values))
+    objects = sorted(set(trials["label"].values))
+    truth_of = dict(zip(trials["stimulus_id"].values, trials["label"].values))
+    truth = np.array([truth_of[i] for i in ids])
+    p = probabilities.sel(choice=objects) if "choice" in probabilities.dims else probabilities
+    p_rows = {sid: k for k, sid in enumerate(probabilities["stimulus_id"].values)}
+    P = np.asarray(p.values)[[p_rows[i] for i in ids]]
+    truth_p = P[np.arange(len(ids)), [objects.index(t) for t in truth]]
+    model_rates = P / (P + truth_p[:, None])
+    model_rates[truth[:, None] == np.array(objects)[None, :]] = np.nan
+    model_i2n = _i2n(model_rates, truth, objects).ravel()
+    image_of, choice_of = trials["stimulus_id"].values, trials["choice"].values
+    distractor_of = trials["distractor"].values
+    state = RandomState(0)
+    raws, ceilings = [], []
+    for _ in range(2):
+        order = list(range(len(image_of)))
+        state.shuffle(order)
+        halves = [np.asarray(order[: len(order) // 2]), np.asarray(order[len(order) // 2:])]
+        human = [_i2n(_human_rates(ids, objects, image_of[h], choice_of[h], distractor_of[h]),
+                      truth, objects).ravel() for h in halves]
+        valid = np.isfinite(human[0])
+        raws.append(stats.pearsonr(model_i2n[valid], human[0][valid]).statistic)
+        both = valid & np.isfinite(human[1])
+        ceilings.append(stats.pearsonr(human[0][both], human[1][both]).statistic)
+    assert score.raw == pytest.approx(np.mean(raws), abs=1e-9)
+    assert score.ceiling == pytest.approx(np.mean(ceilings), abs=1e-9)
