@@ -167,19 +167,19 @@ def _enum_owner(enum_name: str) -> Any:
 
 
 def _timm_source(name: str, tag: str) -> WeightsSource:
+    """timm keeps its pretrained weights on the Hugging Face hub as ``timm/<architecture>.<tag>``
+    with a ``model.safetensors`` file; resolving them needs no timm import."""
     import huggingface_hub
-    from timm.models import get_pretrained_cfg
 
-    cfg = get_pretrained_cfg(tag)
-    if cfg is None or not cfg.hf_hub_id:
-        raise ValueError(f"timm has no Hugging Face hub weights for {tag!r} (from {name!r}).")
-    repo_id, _, revision = cfg.hf_hub_id.partition("@")
-    filename = cfg.hf_hub_filename or "model.safetensors"
-    cached = huggingface_hub.try_to_load_from_cache(repo_id, filename, revision=revision or None)
-    cache_root = Path(huggingface_hub.constants.HF_HUB_CACHE)
-    folder = cache_root / ("models--" + repo_id.replace("/", "--"))
+    if "." not in tag or "/" in tag:
+        raise ValueError(f"timm weights are named 'timm:<architecture>.<pretrained tag>', e.g. "
+                         f"'timm:deit_small_patch16_224.fb_in1k'; got {name!r}.")
+    repo_id, filename, revision = f"timm/{tag}", "model.safetensors", "main"
+    cached = huggingface_hub.try_to_load_from_cache(repo_id, filename, revision=revision)
+    folder = Path(huggingface_hub.constants.HF_HUB_CACHE) / ("models--" + repo_id.replace("/", "--"))
     path = Path(cached) if isinstance(cached, str) else folder / "snapshots" / "<revision>" / filename
-    url = huggingface_hub.hf_hub_url(repo_id, filename, revision=revision or None)
+    endpoint = os.environ.get("HF_ENDPOINT", "").rstrip("/") or huggingface_hub.constants.ENDPOINT
+    url = f"{endpoint}/{repo_id}/resolve/{revision}/{filename}"
     return WeightsSource(name, url, path, None, "timm")
 
 
@@ -235,7 +235,7 @@ def _not_found_message(source: WeightsSource, model: str | None, reason: str) ->
              f"  looked for: {source.path}",
              f"  download URL: {source.url}"]
     if source.provider == "timm":
-        repo = source.url.split("/resolve/")[0].removeprefix("https://huggingface.co/")
+        repo = urllib.parse.urlparse(source.url).path.lstrip("/").split("/resolve/")[0]
         lines.append(f"To provide them: run `huggingface-cli download {repo}` on a machine "
                      f"with network and copy its Hugging Face cache (or point HF_HUB_CACHE at "
                      f"it), or unset HF_HUB_OFFLINE / {OFFLINE_VARIABLE} to download.")
@@ -301,12 +301,14 @@ def _download(source: WeightsSource, *, progress: bool) -> None:
 
 
 def _download_from_hub(source: WeightsSource) -> Path:
+    """Download into the Hugging Face cache (``hf_hub_download``) from the source's endpoint."""
     import huggingface_hub
 
-    repo_path, _, rest = source.url.removeprefix(
-        huggingface_hub.constants.ENDPOINT + "/").partition("/resolve/")
+    parsed = urllib.parse.urlparse(source.url)
+    repo_path, _, rest = parsed.path.lstrip("/").partition("/resolve/")
     revision, _, filename = rest.partition("/")
-    return Path(huggingface_hub.hf_hub_download(repo_path, filename, revision=revision))
+    return Path(huggingface_hub.hf_hub_download(
+        repo_path, filename, revision=revision, endpoint=f"{parsed.scheme}://{parsed.netloc}"))
 
 
 def _verify(path: Path, expected: str | None, source: WeightsSource) -> None:

@@ -185,3 +185,56 @@ def test_state_dict_wrappers_are_unwrapped(tmp_path):
     torch.save({"state_dict": module.state_dict(), "epoch": 3}, tmp_path / "ckpt.pth")
     state = load_state_dict(tmp_path / "ckpt.pth")
     assert set(state) == set(module.state_dict())
+
+
+class _HubHandler(http.server.BaseHTTPRequestHandler):
+    """The two requests hf_hub_download makes: HEAD for metadata, GET for the bytes."""
+
+    files: dict[str, bytes] = {}
+
+    def log_message(self, *args):
+        pass
+
+    def _answer(self, body: bool) -> None:
+        content = self.files.get(self.path)
+        if content is None:
+            self.send_response(404)
+            self.end_headers()
+            return
+        self.send_response(200)
+        self.send_header("X-Repo-Commit", "a" * 40)
+        self.send_header("ETag", f'"{hashlib.sha256(content).hexdigest()}"')
+        self.send_header("Content-Length", str(len(content)))
+        self.end_headers()
+        if body:
+            self.wfile.write(content)
+
+    def do_HEAD(self):
+        self._answer(body=False)
+
+    def do_GET(self):
+        self._answer(body=True)
+
+
+def test_timm_weights_download_into_the_hub_cache(tmp_path, monkeypatch):
+    import huggingface_hub
+    from safetensors.torch import save
+
+    tensors = {"weight": torch.arange(6, dtype=torch.float32).reshape(2, 3)}
+    _HubHandler.files = {
+        "/timm/deit_small_patch16_224.fb_in1k/resolve/main/model.safetensors": save(tensors)}
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _HubHandler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", False)
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(tmp_path / "hub"))
+    monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{httpd.server_address[1]}")
+    try:
+        path = fetch_weights("timm:deit_small_patch16_224.fb_in1k", progress=False)
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert path.is_relative_to(tmp_path / "hub" / "models--timm--deit_small_patch16_224.fb_in1k")
+    assert torch.equal(load_state_dict(path)["weight"], tensors["weight"])
+    # Now cached: found without any server.
+    assert fetch_weights("timm:deit_small_patch16_224.fb_in1k", download=False) == path
