@@ -87,9 +87,13 @@ def test_dask_local_cluster_gives_identical_rows(tmp_path, toys, reference):
 def test_submitit_local_executor_gives_identical_rows(tmp_path, toys, reference):
     submitit = pytest.importorskip("submitit")
     executor = submitit.LocalExecutor(folder=str(tmp_path / "submitit"))
-    # one model keeps it to two jobs: each submitit job is a fresh Python process
-    report = _run(tmp_path, "submitit", executor, models=MODELS[:1], time_limit_s=600)
-    assert _results(report.rows) == [r for r in reference if r["model"] == MODELS[0]]
+    # two jobs (shared motion stimuli; a failure): each submitit job is a fresh Python process
+    benchmarks = ["ScaleToy.MT-corr", "ScaleToy.MST-corr", "ScaleToy.V1-broken"]
+    report = _run(tmp_path, "submitit", executor, models=MODELS[:1], benchmarks=benchmarks,
+                  time_limit_s=600)
+    assert _results(report.rows) == [r for r in reference if r["model"] == MODELS[0]
+                                     and r["benchmark"] in benchmarks]
+    assert report.summary()["status"] == {"done": 2, "failed": 1}
     assert list((tmp_path / "submitit").glob("*_log.out"))  # really ran as submitit jobs
 
 
