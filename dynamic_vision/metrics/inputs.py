@@ -49,12 +49,13 @@ def _ids(assembly: xr.DataArray, name: str) -> np.ndarray:
     return ids
 
 
-def align_by_stimulus(source: xr.DataArray, target: xr.DataArray
-                      ) -> tuple[xr.DataArray, xr.DataArray]:
+def align_by_stimulus(source: xr.DataArray, target: xr.DataArray, *,
+                      numeric_target: bool = True) -> tuple[xr.DataArray, xr.DataArray]:
     """``source`` reordered to ``target``'s stimulus order, both validated.
 
     The source may hold extra stimuli (they are dropped); every target stimulus must be in the
-    source. Dimensions are ordered ``presentation, neuroid[, time_bin]``.
+    source. Dimensions are ordered ``presentation, neuroid[, time_bin]``. With
+    ``numeric_target=False`` (labels, choices) only the source's values are checked.
     """
     for assembly, name in ((source, "source"), (target, "target")):
         if "presentation" not in assembly.dims:
@@ -67,10 +68,11 @@ def align_by_stimulus(source: xr.DataArray, target: xr.DataArray
         raise ValueError(f"{len(missing)} of {len(target_ids)} target stimulus_ids are missing "
                          f"from the source: {missing[:5]}{' ...' if len(missing) > 5 else ''}. "
                          f"Show the model every stimulus of the target.")
-    source = source.isel(presentation=[position[sid] for sid in target_ids])
-    source, target = _ordered(source), _ordered(target)
+    source = _ordered(source.isel(presentation=[position[sid] for sid in target_ids]))
     check_finite(source, "source")
-    check_finite(target, "target")
+    if numeric_target:
+        target = _ordered(target)
+        check_finite(target, "target")
     return source, target
 
 
