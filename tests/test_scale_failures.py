@@ -82,13 +82,27 @@ def test_out_of_memory_retried_once_with_half_the_batch(tmp_path, toys):
                             progress=False)
         row, = report.rows
         assert (row["status"], row["attempts"]) == ("done", 2)
-        assert row["provenance"]["batch_size"] == 32
+        assert row["provenance"]["batch_size"] == 8  # half the assumed default of 16
         no_retry = score_many("scale-toy-b", "ScaleToy.V1-oom", store=store, imports=SETUP,
                               retry=RetryPolicy(max_oom_retries=0), progress=False)
         row, = no_retry.rows
         assert (row["status"], row["failure_kind"], row["attempts"]) == (
             "failed", "out_of_memory", 1)
         assert "CUDA out of memory" in row["failure_message"]
+
+
+def test_activation_engine_honours_the_batch_size_ceiling(monkeypatch):
+    torch = pytest.importorskip("torch")
+    from types import SimpleNamespace
+
+    from dynamic_vision.activations.engine import _default_batch_size
+
+    video, cpu = SimpleNamespace(kind="video"), torch.device("cpu")
+    default = _default_batch_size(video, cpu)
+    monkeypatch.setenv("DYNAMIC_VISION_BATCH_SIZE", "1")
+    assert _default_batch_size(video, cpu) == 1
+    monkeypatch.setenv("DYNAMIC_VISION_BATCH_SIZE", "1000")  # a ceiling, never a raise
+    assert _default_batch_size(video, cpu) == default
 
 
 def test_deterministic_failures_are_not_retried_unless_asked(tmp_path, toys):

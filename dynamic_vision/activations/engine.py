@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
@@ -70,8 +71,12 @@ def _resolve_dtype(dtype: str | torch.dtype | None) -> torch.dtype | None:
 
 def _default_batch_size(spec: ModelSpec, device: torch.device) -> int:
     if spec.kind == "image":
-        return 128 if device.type == "cuda" else 32
-    return 16 if device.type == "cuda" else 4
+        default = 128 if device.type == "cuda" else 32
+    else:
+        default = 16 if device.type == "cuda" else 4
+    # A ceiling from the environment, e.g. set by score_many retrying after an out-of-memory.
+    ceiling = os.environ.get("DYNAMIC_VISION_BATCH_SIZE", "").strip()
+    return min(default, int(ceiling)) if ceiling.isdigit() and int(ceiling) > 0 else default
 
 
 def _run_chunk(module: torch.nn.Module, spec: ModelSpec, layers: Sequence[str], plan: ChunkPlan,

@@ -32,11 +32,12 @@ __all__ = [
     "smaller_batch",
 ]
 
-#: Environment variable the activation engine reads as the batch-size ceiling; a job retried
-#: after running out of memory gets half the previous value.
+#: Environment variable the activation engine reads as a ceiling on its default batch size; a
+#: job retried after running out of memory gets half the previous value.
 BATCH_SIZE_VARIABLE = "DYNAMIC_VISION_BATCH_SIZE"
-#: The batch size assumed when none was set and a job ran out of memory.
-DEFAULT_BATCH_SIZE = 64
+#: The batch size assumed when none was set and a job ran out of memory: the engine's largest
+#: default for video models on a GPU, so the retry runs at most 8 clips per batch.
+DEFAULT_BATCH_SIZE = 16
 
 
 class FailureKind(str, Enum):
