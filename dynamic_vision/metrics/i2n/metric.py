@@ -1,0 +1,17 @@
+"""Factories of the ``i2n`` and ``i1n`` metrics (see :mod:`dynamic_vision.metrics.behavior`)."""
+
+from __future__ import annotations
+
+from dynamic_vision.metrics.behavior import BehavioralMetric
+
+__all__ = ["build_i2n", "build_i1n"]
+
+
+def build_i2n(n_bootstrap: int = 100, seed: int = 0) -> BehavioralMetric:
+    """Image-by-distractor normalised d' consistency."""
+    return BehavioralMetric("i2n", n_bootstrap=n_bootstrap, seed=seed)
+
+
+def build_i1n(n_bootstrap: int = 100, seed: int = 0) -> BehavioralMetric:
+    """Per-image normalised d' consistency."""
+    return BehavioralMetric("i1n", n_bootstrap=n_bootstrap, seed=seed)

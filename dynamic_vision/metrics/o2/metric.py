@@ -1,0 +1,12 @@
+"""Factory of the ``o2`` metric (see :mod:`dynamic_vision.metrics.behavior`)."""
+
+from __future__ import annotations
+
+from dynamic_vision.metrics.behavior import BehavioralMetric
+
+__all__ = ["build"]
+
+
+def build(n_bootstrap: int = 100, seed: int = 0) -> BehavioralMetric:
+    """Object-by-object d' consistency."""
+    return BehavioralMetric("o2", n_bootstrap=n_bootstrap, seed=seed)
