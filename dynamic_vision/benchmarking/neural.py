@@ -18,9 +18,10 @@ Procedure (:meth:`NeuralBenchmark.__call__`)
    vary counts as 0. ``raw`` and ``ceiling`` are the means over reliable time bins and the
    headline is ``raw`` ceiled under ``ceiling_convention``.
 
-``Score.detail`` holds ``raw``, ``raw_error``, ``ceiling`` and ``ceiled`` per ``time_bin`` (coords
-``time_bin_start``/``time_bin_end`` in ms, ``reliable``) and, for layered models, ``layer_raw`` (layer ×
-time_bin, held-out) and ``layer_public_raw`` (layer) with ``attrs["selected_layer"]``.
+``Score.detail`` holds ``raw``, ``raw_error``, ``ceiling`` and ``ceiled`` per ``time_bin``
+(coords ``time_bin_start``/``time_bin_end`` in ms, ``reliable``) and, for layered models,
+``layer_raw`` (layer × time_bin, held-out) and ``layer_public_raw`` (layer) with
+``attrs["selected_layer"]``. Unreliable bins are not scored (NaN).
 """
 
 from __future__ import annotations
@@ -67,7 +68,8 @@ def _time_bin_coords(time_bins: Sequence[tuple[float, float]]) -> dict[str, Any]
     return {"time_bin_start": ("time_bin", bins[:, 0]), "time_bin_end": ("time_bin", bins[:, 1])}
 
 
-def score_time_bins(metric: Metric, source: xr.DataArray, target: xr.DataArray
+def score_time_bins(metric: Metric, source: xr.DataArray, target: xr.DataArray,
+                    bins: Sequence[bool] | np.ndarray | None = None
                     ) -> tuple[np.ndarray, np.ndarray]:
     """Raw score and its error for each time bin, fitting the metric separately per bin.
 
@@ -77,18 +79,25 @@ def score_time_bins(metric: Metric, source: xr.DataArray, target: xr.DataArray
         ``metric(source, target) -> Score`` on ``(presentation, neuroid)`` assemblies.
     source, target
         ``(presentation, neuroid, time_bin)`` assemblies with equal time bins.
+    bins
+        Which bins to score (default: all); the others are NaN.
 
     Returns
     -------
     raw, raw_error
-        Arrays with one entry per time bin.
+        Arrays with one entry per time bin. A bin in which the model's activations do not vary
+        over stimuli (the metric is undefined there) is NaN.
     """
-    raw, error = [], []
-    for index in range(target.sizes["time_bin"]):
-        result = metric(source.isel(time_bin=index), target.isel(time_bin=index))
-        raw.append(float(result.raw))
-        error.append(float(result.raw_error))
-    return np.asarray(raw), np.asarray(error)
+    n_bins = target.sizes["time_bin"]
+    wanted = np.ones(n_bins, bool) if bins is None else np.asarray(bins, bool)
+    raw, error = np.full(n_bins, np.nan), np.full(n_bins, np.nan)
+    for index in np.flatnonzero(wanted):
+        source_bin = source.isel(time_bin=index)
+        if np.ptp(source_bin.values, axis=0).max() == 0:
+            continue  # constant activations predict nothing: undefined, not an error
+        result = metric(source_bin, target.isel(time_bin=index))
+        raw[index], error[index] = float(result.raw), float(result.raw_error)
+    return raw, error
 
 
 class NeuralBenchmark(Benchmark):
@@ -303,7 +312,7 @@ class NeuralBenchmark(Benchmark):
         layer_detail: xr.Dataset | None = None
         if layers is None:
             raw, raw_error = score_time_bins(self.metric, select_stimuli(
-                source, self._ids("held_out")), held_target)
+                source, self._ids("held_out")), held_target, self._reliable_bins())
         else:
             raw, raw_error, layer_detail = self._score_layers(source, layers, held_target)
         return self._assemble(raw, raw_error, layer_detail)
@@ -317,16 +326,17 @@ class NeuralBenchmark(Benchmark):
         public_source = select_stimuli(source, self._ids("public"))
         held_source = select_stimuli(source, self._ids("held_out"))
         layer_of = source["layer"].values.astype(str)
+        reliable = self._reliable_bins()
         public_raw, held_raw, held_error = [], [], []
         for layer in layers:
             mask = layer_of == layer
             if not mask.any():
                 raise ValueError(f"The model returned no neuroids for requested layer '{layer}'.")
             public, _ = score_time_bins(self.metric, public_source.isel(neuroid=mask),
-                                        public_target)
+                                        public_target, reliable)
             held, error = score_time_bins(self.metric, held_source.isel(neuroid=mask),
-                                          held_target)
-            public_raw.append(float(np.mean(public)))
+                                          held_target, reliable)
+            public_raw.append(float(np.mean(np.nan_to_num(public[reliable]))))
             held_raw.append(held)
             held_error.append(error)
         best = int(np.nanargmax(public_raw))
@@ -337,16 +347,24 @@ class NeuralBenchmark(Benchmark):
             attrs={"selected_layer": layers[best]})
         return held_raw[best], held_error[best], detail
 
+    def _reliable_bins(self) -> np.ndarray:
+        """Time bins whose ceiling reaches ``min_ceiling`` (the others are not scored)."""
+        ceiling = self.ceiling
+        if "per_time_bin" not in ceiling.detail:
+            return np.full(len(self.time_bins), ceiling.value >= self.min_ceiling)
+        reliable = ceiling.detail["per_time_bin"].values >= self.min_ceiling
+        if not reliable.any():
+            raise ValueError(f"Benchmark '{self.identifier}': no time bin has a ceiling of at "
+                             f"least {self.min_ceiling}; the recordings are too noisy to score.")
+        return reliable
+
     def _assemble(self, raw: np.ndarray, raw_error: np.ndarray,
                   layer_detail: xr.Dataset | None) -> Score:
         ceiling = self.ceiling
         ceiling_per_bin = (ceiling.detail["per_time_bin"].values
                            if "per_time_bin" in ceiling.detail else
                            np.full(len(raw), ceiling.value))
-        reliable = ceiling_per_bin >= self.min_ceiling
-        if not reliable.any():
-            raise ValueError(f"Benchmark '{self.identifier}': no time bin has a ceiling of at "
-                             f"least {self.min_ceiling}; the recordings are too noisy to score.")
+        reliable = self._reliable_bins()
         undefined = np.isnan(raw) & reliable
         if undefined.any():
             # A model whose activations do not vary in a bin predicts nothing there: score 0.

@@ -6,14 +6,9 @@ import numpy as np
 import pytest
 
 from dynamic_vision import load_benchmark, score
-from dynamic_vision.testing import check_benchmark
 from dynamic_vision.testing.benchmark_checks import TableModel
 
 IDENTIFIER = "RandomDots.direction-logistic"
-
-
-def test_conformance():
-    check_benchmark(IDENTIFIER)
 
 
 def test_input_independent_model_is_at_chance():
