@@ -99,5 +99,5 @@ def preprocess_frames(frames: torch.Tensor, mean: Sequence[float], std: Sequence
     frames = frames.to(device, non_blocking=True)
     mean_t = torch.tensor(mean, dtype=torch.float32, device=frames.device)
     std_t = torch.tensor(std, dtype=torch.float32, device=frames.device)
-    out = (frames.to(torch.float32) / 255.0 - mean_t) / std_t
+    out = frames.to(torch.float32).div_(255.0).sub_(mean_t).div_(std_t)  # in place: one buffer
     return out.movedim(-1, -3).contiguous()

@@ -27,35 +27,41 @@ class ChunkPlan:
     def __init__(self, spec: ModelSpec, window: str,
                  items: Sequence[tuple[StimulusRecord, torch.Tensor]]):
         self.spec, self.window = spec, window
-        self.frames = [frames for _, frames in items]
-        self.units: list[tuple[int, np.ndarray]] = []  # (stimulus position, frame indices)
-        self.static: list[bool] = []
-        self.n_frames: list[int] = []
         self.records = [record for record, _ in items]
-        for position, (record, frames) in enumerate(items):
-            static = record.is_image
-            self.static.append(static)
-            self.n_frames.append(int(frames.shape[0]))
-            length = spec.clip_length
+        self.static = [record.is_image for record in self.records]
+        self.n_frames = [int(frames.shape[0]) for _, frames in items]
+        # All frames of the chunk in one tensor, so that a batch is a single gather.
+        self.flat = torch.cat([frames for _, frames in items]) if len(items) > 1 else items[0][1]
+        offsets = np.concatenate([[0], np.cumsum(self.n_frames)[:-1]])
+        owners, unit_frames = [], []
+        length = spec.clip_length
+        for position, (static, n_frames) in enumerate(zip(self.static, self.n_frames)):
             if spec.kind == "image":
-                indices = [np.array([0])] if static else [np.array([i]) for i in range(len(frames))]
+                indices = np.zeros((1, 1), np.int64) if static else np.arange(n_frames)[:, None]
             elif static:
-                indices = [np.zeros(length, dtype=np.int64)]
+                indices = np.zeros((1, length), dtype=np.int64)
             elif window == "block":
-                indices = list(windows.block_windows(len(frames), length))
+                indices = windows.block_windows(n_frames, length)
             else:
-                indices = list(windows.causal_windows(len(frames), length))
-            self.units.extend((position, index) for index in indices)
+                indices = windows.causal_windows(n_frames, length)
+            owners.append(np.full(len(indices), position))
+            unit_frames.append(indices + offsets[position])
+        #: Stimulus position of every unit, and its ``(n_units, frames per unit)`` frame indices.
+        self.owners = np.concatenate(owners)
+        self.unit_frames = torch.from_numpy(np.concatenate(unit_frames).astype(np.int64))
+
+    @property
+    def n_units(self) -> int:
+        return len(self.owners)
 
     def batches(self, batch_size: int) -> Iterator[tuple[int, int]]:
-        for start in range(0, len(self.units), batch_size):
-            yield start, min(start + batch_size, len(self.units))
+        for start in range(0, self.n_units, batch_size):
+            yield start, min(start + batch_size, self.n_units)
 
     def inputs(self, start: int, stop: int, device: torch.device) -> torch.Tensor:
         """Normalised model input for units ``start:stop``: (B,3,S,S) or (B,3,L,S,S)."""
-        gathered = torch.stack([self.frames[pos][torch.from_numpy(index)]
-                                for pos, index in self.units[start:stop]])
-        batch = preprocess_frames(gathered, self.spec.mean, self.spec.std, device)
+        batch = preprocess_frames(self.flat[self.unit_frames[start:stop]], self.spec.mean,
+                                  self.spec.std, device)
         if self.spec.kind == "image":
             return batch[:, 0]
         return batch.transpose(1, 2)  # (B, L, 3, S, S) → (B, 3, L, S, S), torchvision's layout
@@ -83,10 +89,10 @@ class ChunkPlan:
     def layer_chunk(self, unit_values: np.ndarray) -> LayerChunk:
         """Spread ``(n_units, steps_per_unit, k)`` outputs over stimuli as a :class:`LayerChunk`."""
         steps_per_unit = unit_values.shape[1]
-        n_stimuli = len(self.frames)
+        n_stimuli = len(self.records)
         counts = [self.n_steps(i, steps_per_unit) for i in range(n_stimuli)]
         values = np.full((n_stimuli, max(counts), unit_values.shape[2]), np.nan, np.float32)
-        owners = np.array([pos for pos, _ in self.units])
+        owners = self.owners
         for position in range(n_stimuli):
             steps = unit_values[owners == position].reshape(-1, unit_values.shape[2])
             if steps.shape[0] < counts[position]:  # one pass of a still image, broadcast
