@@ -114,7 +114,21 @@ def test_export_formats(grid):
     finally:
         scale_toys.unregister()
     assert bib.count("@misc{") == 5 and "ScaleToy_MT_corr" in bib
+    assert to_bibtex(["not-registered"]) == ""
     assert to_csv(grid["rows"]).splitlines()[0].startswith("model,model_revision,benchmark")
+
+
+def test_bibtex_from_the_data_plugin_a_benchmark_names(temporary_entries):
+    from dynamic_vision.datasets import DataSpec, register_dataset
+    from dynamic_vision.registry import benchmark_registry
+
+    register_dataset(DataSpec(identifier="ScaleCite.V1", files=[], loader="netcdf",
+                              bibtex="@article{cite2024, title={Cited}}", licence="CC-BY",
+                              access="embedded", description="citation test"))
+    benchmark_registry.register("ScaleCite.V1-ridge", "tests.scale_toys:ToyBenchmark",
+                                dataset="ScaleCite.V1")
+    temporary_entries += [("dataset", "ScaleCite.V1"), ("benchmark", "ScaleCite.V1-ridge")]
+    assert to_bibtex(["ScaleCite.V1-ridge"]) == "@article{cite2024, title={Cited}}\n"
 
 
 def test_cli_status_export_leaderboard(grid, tmp_path, capsys):

@@ -36,8 +36,22 @@ def to_json(rows: Iterable[dict[str, Any]], detail: bool = True) -> str:
     return json.dumps(keep, indent=1, sort_keys=True, default=str)
 
 
+def _data_bibtex(identifier: str) -> str:
+    from dynamic_vision.datasets import get_spec
+
+    try:
+        return get_spec(identifier).bibtex or ""
+    except (LookupError, KeyError):  # not a declarative data plugin
+        return ""
+
+
 def bibtex_of(benchmark: str) -> str:
-    """The BibTeX a benchmark declares (registry metadata, else its class), or ""."""
+    """The BibTeX of a benchmark's data, or "".
+
+    Looked up, in order, in the benchmark's registry metadata (``bibtex``), its class's
+    ``bibtex`` attribute, and the data plugins its metadata names (``dataset``,
+    ``stimulus_set``); nothing is loaded.
+    """
     if benchmark not in benchmark_registry:
         return ""
     entry = benchmark_registry.entry(benchmark)
@@ -45,9 +59,12 @@ def bibtex_of(benchmark: str) -> str:
     if not text:
         try:
             target = entry.resolve()
-        except Exception:  # a plugin that cannot be imported here has no citation to give
-            return ""
+        except Exception:  # a plugin that cannot be imported here: try its data plugins
+            target = None
         text = getattr(target, "bibtex", "") if isinstance(target, type) else ""
+    for key in ("dataset", "stimulus_set"):
+        if not text and entry.metadata.get(key):
+            text = _data_bibtex(str(entry.metadata[key]))
     return str(text or "").strip()
 
 
