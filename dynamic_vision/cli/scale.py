@@ -92,14 +92,22 @@ def _filters(args: argparse.Namespace) -> dict[str, list[str] | None]:
 
 
 def run_grid(args: argparse.Namespace) -> int:
+    from dynamic_vision.registry import benchmark_registry, model_registry
     from dynamic_vision.scale import score_many
     from dynamic_vision.scale.executors import make_executor
+    from dynamic_vision.scale.plan import expand
+    from dynamic_vision.scale.worker import run_setup
 
+    for name in args.imports:
+        run_setup(name)
+    # typos fail here, before a cluster is started for nothing
+    models = expand(model_registry, _split(args.models))
+    benchmarks = expand(benchmark_registry, _split(args.benchmarks))
     executor = make_executor(args.executor, max_workers=args.workers, scheduler=args.scheduler,
                              folder=args.submitit_folder, gpus=args.gpus)
     with _store(args) as store:
         try:
-            report = score_many(_split(args.models), _split(args.benchmarks), executor=executor,
+            report = score_many(models, benchmarks, executor=executor,
                                 store=store, retry_failed=args.retry_failed,
                                 dry_run=args.dry_run, time_limit_s=args.time_limit,
                                 max_in_flight=args.max_in_flight, imports=args.imports,
