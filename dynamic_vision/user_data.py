@@ -21,10 +21,13 @@ Where a tree lives: the folder recorded by ``data verify --path`` (stored in
 from __future__ import annotations
 
 import hashlib
+import importlib
 import os
 from collections.abc import Iterable, Sequence
+import fnmatch
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from dynamic_vision import storage
 from dynamic_vision.datasets import DataAccessError, data_folder
@@ -32,7 +35,8 @@ from dynamic_vision.datasets import DataAccessError, data_folder
 __all__ = ["ExpectedFile", "UserTree", "TreeProblem", "register_user_tree", "unregister_user_tree",
            "user_tree",
            "user_trees", "tree_root", "remember_root", "check_tree", "describe_problems",
-           "require_tree", "read_manifest"]
+           "require_tree", "read_manifest", "expected_files", "load_tree_assembly",
+           "load_tree_stimulus_set", "load_tree_stimulus_csv"]
 
 _LOCATION = "location.json"
 _MARKER = ".verified-tree.json"
@@ -80,12 +84,16 @@ class UserTree:
         Expected files, in a fixed, documented order (never directory order).
     instructions
         Where and how to obtain the files; shown with every missing-file message.
+    expand
+        Optional ``"module:function"`` called with the tree's root once the declared files are
+        present; returns further :class:`ExpectedFile` entries derived from them (e.g. the
+        clips an annotation file selects), in a fixed order.
     """
 
     identifier: str
     files: Sequence[ExpectedFile]
     instructions: str
-    notes: str = ""
+    expand: str | None = None
     _by_path: dict[str, ExpectedFile] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -172,6 +180,20 @@ class TreeProblem:
     optional: bool = False
 
 
+def expected_files(identifier: str, root: str | os.PathLike[str] | None = None
+                   ) -> tuple[ExpectedFile, ...]:
+    """Declared files plus, once those are present, the ones ``expand`` derives from them."""
+    tree = user_tree(identifier)
+    if tree is None:
+        raise LookupError(f"'{identifier}' declares no user-supplied file tree.")
+    root = Path(root) if root is not None else tree_root(identifier)
+    if tree.expand is None or not all((root / f.path).is_file() for f in tree.required):
+        return tuple(tree.files)
+    module_name, _, attribute = tree.expand.partition(":")
+    derived = getattr(importlib.import_module(module_name), attribute)(root)
+    return tuple(tree.files) + tuple(derived)
+
+
 def _digests(path: Path, names: Iterable[str]) -> dict[str, str]:
     hashers = {name: hashlib.new(name) for name in names}
     with open(path, "rb") as handle:
@@ -226,7 +248,7 @@ def check_tree(identifier: str, root: str | os.PathLike[str] | None = None, *,
     except (FileNotFoundError, ValueError):
         marker = {}
     problems = []
-    for expected in tree.files:
+    for expected in expected_files(identifier, root):
         problem = _check_file(expected, root / expected.path, hashes, marker)
         if problem is not None and not (expected.optional and problem == "missing"):
             problems.append(TreeProblem(expected.path, problem, expected.optional))
@@ -237,13 +259,14 @@ def check_tree(identifier: str, root: str | os.PathLike[str] | None = None, *,
 
 def describe_problems(tree: UserTree, root: Path, problems: Sequence[TreeProblem]) -> str:
     """A message listing what is missing or wrong, how to get it and where to put it."""
+    n_required = sum(not f.optional for f in expected_files(tree.identifier, root))
     missing = [p for p in problems if p.problem == "missing"]
     wrong = [p for p in problems if p.problem != "missing"]
     parts = [f"Data '{tree.identifier}' (user-supplied files) is incomplete in {root}:"]
     if missing:
         shown = ", ".join(p.path for p in missing[:_SHOWN])
         more = f" and {len(missing) - _SHOWN} more" if len(missing) > _SHOWN else ""
-        parts.append(f"{len(missing)} of {len(tree.required)} required files missing "
+        parts.append(f"{len(missing)} of {n_required} required files missing "
                      f"({shown}{more}).")
     for item in wrong[:_SHOWN]:
         parts.append(f"{item.path}: {item.problem}.")
@@ -287,3 +310,51 @@ def read_manifest(path: str | os.PathLike[str], *, prefix: str = "", optional: b
         files.append(ExpectedFile(prefix + name, int(size), sha256=None if md5 else digest,
                                   md5=md5, optional=optional))
     return files
+
+
+# -- loaders for prepared trees ---------------------------------------------------------------
+
+
+def load_tree_assembly(spec: Any, **_: Any) -> Any:
+    """The assembly a user prepared in the library's netCDF format (``save_assembly``).
+
+    ``spec.loader_options["file"]`` names it inside the tree (default ``recordings.nc``).
+    """
+    from dynamic_vision.assemblies import load_assembly
+
+    root = require_tree(spec.identifier)
+    return load_assembly(root / spec.loader_options.get("file", "recordings.nc"))
+
+
+def load_tree_stimulus_set(spec: Any, progress: bool | None = None, **_: Any) -> Any:
+    """A stimulus set of the tree's media files, in the tree's declared order.
+
+    Loader options: ``pattern`` (fnmatch on relative paths, default every required file),
+    ``metadata`` (``"module:function"`` called with the root, returning a table with
+    ``stimulus_id`` and further columns). Stimulus ids are file stems.
+    """
+    import pandas as pd
+
+    from dynamic_vision.stimuli import StimulusSet
+
+    root = require_tree(spec.identifier)
+    pattern = spec.loader_options.get("pattern", "*")
+    files = {PurePosixPath(f.path).stem: root / f.path
+             for f in expected_files(spec.identifier, root)
+             if not f.optional and fnmatch.fnmatchcase(f.path, pattern)}
+    metadata = None
+    if spec.loader_options.get("metadata"):
+        module_name, _, attribute = spec.loader_options["metadata"].partition(":")
+        table = getattr(importlib.import_module(module_name), attribute)(root)
+        metadata = pd.DataFrame(table)
+        metadata = metadata[metadata["stimulus_id"].isin(files)]
+    return StimulusSet.from_files(files, spec.identifier, metadata=metadata, progress=progress)
+
+
+def load_tree_stimulus_csv(spec: Any, **_: Any) -> Any:
+    """A stimulus set the user prepared as the library's CSV (``stimulus_id``, ``path``)."""
+    from dynamic_vision.stimuli import load_stimulus_set_file
+
+    root = require_tree(spec.identifier)
+    return load_stimulus_set_file(root / spec.loader_options.get("file", "stimuli.csv"),
+                                  identifier=spec.identifier)

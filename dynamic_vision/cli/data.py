@@ -60,6 +60,8 @@ def _rows(pattern: str | None) -> list[dict]:
                 row = describe(identifier)
                 if user_tree(identifier) is not None:  # files the user places, not fetched
                     row["fetched"] = not check_tree(identifier)
+                elif not get_spec(identifier).files and row.get("access") != "embedded":
+                    row["fetched"] = None  # resolved by its loader; nothing declared to check
             except LookupError:  # registered directly, without a DataSpec
                 row = {"identifier": identifier, "access": info.get("access", "-"),
                        "licence": info.get("licence", "-"), "size_bytes": None,

@@ -17,7 +17,8 @@ from dynamic_vision.datasets import DataSpec, register_dataset, register_stimulu
 DANDI_API = "https://api.dandiarchive.org/api"
 TEMPLATE_URL = ("https://allen-brain-observatory.s3.amazonaws.com/visual-coding-neuropixels/"
                 "ecephys-cache/natural_movie_templates/natural_movie_1.h5")
-LICENCE = "Allen Institute terms of use (http://www.alleninstitute.org/legal/terms-use/)"
+LICENCE = "Allen Institute terms of use"
+TERMS = "http://www.alleninstitute.org/legal/terms-use/"
 #: Sessions with their DANDI asset (dandiset 000021, "brain observatory 1.1").
 SESSIONS = {
     "715093703": {"dandiset": "000021", "asset_id": "58703c97-c0a9-4736-b684-73c85c1a444a",
