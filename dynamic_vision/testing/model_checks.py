@@ -25,8 +25,8 @@ from dynamic_vision.registry import model_registry
 from dynamic_vision.storage import NO_CACHE_VARIABLE
 from dynamic_vision.testing.checks import check
 
-__all__ = ["load_for_checks", "probe_recording", "PROBE_TIME_BINS", "PROBE_REGION",
-           "restrained_threads"]
+__all__ = ["load_for_checks", "probe_recording", "layer_shapes", "PROBE_TIME_BINS",
+           "PROBE_REGION", "restrained_threads"]
 
 #: Bins covering the 1-second probe clips, plus one after they end (filled by the last step).
 PROBE_TIME_BINS = [(0.0, 250.0), (250.0, 500.0), (500.0, 750.0), (750.0, 1000.0),
@@ -89,6 +89,23 @@ def probe_recording(model: Any, stimuli: Any = None, number_of_trials: int = 1) 
         else:
             model.start_recording(PROBE_REGION, PROBE_TIME_BINS)
         return model.look_at(stimuli, number_of_trials=number_of_trials)
+
+
+def layer_shapes(spec: Any, module: Any, batch_size: int = 2) -> list[tuple[str, tuple[int, ...]]]:
+    """``(layer, output shape)`` for every call of a declared layer during one forward pass of
+    random input in the spec's geometry (a layer that runs twice appears twice)."""
+    import torch
+
+    from dynamic_vision.activations.hooks import LayerRecorder
+
+    size = (spec.input_size, spec.input_size)
+    shape = (batch_size, 3, spec.clip_length, *size) if spec.kind == "video" else \
+        (batch_size, 3, *size)
+    calls: list[tuple[str, tuple[int, ...]]] = []
+    with restrained_threads(), torch.no_grad(), LayerRecorder(
+            module, spec.layers, lambda layer, output: calls.append((layer, tuple(output.shape)))):
+        module(torch.rand(shape))
+    return calls
 
 
 @check("model")

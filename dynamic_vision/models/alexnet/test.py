@@ -1,9 +1,7 @@
 """AlexNet at test size: the random twin's identity and the shape of every declared layer."""
 
-import torch
-
-from dynamic_vision.activations.hooks import LayerRecorder
 from dynamic_vision.models.alexnet.model import ZOO
+from dynamic_vision.testing.model_checks import layer_shapes
 
 # Batch of 2 frames.
 EXPECTED_SHAPES = {
@@ -19,14 +17,7 @@ EXPECTED_SHAPES = {
 
 def test_layers_record_in_image_layout():
     spec, module = ZOO.build_module(pretrained=False, input_size=64)
-    assert spec.identifier == "alexnet-random-input_size64"
-    assert spec.weights is None
-    calls = []
-
-    def record(layer, output):
-        calls.append((layer, tuple(output.shape)))
-
-    with torch.no_grad(), LayerRecorder(module, spec.layers, record):
-        module(torch.rand(2, 3, 64, 64))
+    assert (spec.identifier, spec.weights) == ("alexnet-random-input_size64", None)
+    calls = layer_shapes(spec, module)
     assert [layer for layer, _ in calls] == list(spec.layers), "each layer once, in order"
     assert dict(calls) == EXPECTED_SHAPES

@@ -1,9 +1,7 @@
 """ConvNeXt-T at test size: the random twin's identity and the shape of every declared layer."""
 
-import torch
-
-from dynamic_vision.activations.hooks import LayerRecorder
 from dynamic_vision.models.convnext_tiny.model import ZOO
+from dynamic_vision.testing.model_checks import layer_shapes
 
 # Batch of 2 frames.
 EXPECTED_SHAPES = {
@@ -17,14 +15,7 @@ EXPECTED_SHAPES = {
 
 def test_layers_record_in_image_layout():
     spec, module = ZOO.build_module(pretrained=False, input_size=32)
-    assert spec.identifier == "convnext_tiny-random-input_size32"
-    assert spec.weights is None
-    calls = []
-
-    def record(layer, output):
-        calls.append((layer, tuple(output.shape)))
-
-    with torch.no_grad(), LayerRecorder(module, spec.layers, record):
-        module(torch.rand(2, 3, 32, 32))
+    assert (spec.identifier, spec.weights) == ("convnext_tiny-random-input_size32", None)
+    calls = layer_shapes(spec, module)
     assert [layer for layer, _ in calls] == list(spec.layers), "each layer once, in order"
     assert dict(calls) == EXPECTED_SHAPES

@@ -1,9 +1,7 @@
 """MViT-v2-S at test size: the random twin's identity and the shape of every declared layer."""
 
-import torch
-
-from dynamic_vision.activations.hooks import LayerRecorder
 from dynamic_vision.models.mvit_v2_s.model import ZOO
+from dynamic_vision.testing.model_checks import layer_shapes
 
 # Batch of 2; the patch embedding strides time by 2; pooling attention shrinks space only.
 EXPECTED_SHAPES = {
@@ -18,15 +16,7 @@ EXPECTED_SHAPES = {
 
 def test_layers_record_in_video_layout():
     spec, module = ZOO.build_module(pretrained=False, input_size=32, clip_length=4)
-    assert spec.identifier == "mvit_v2_s-random-input_size32-clip_length4"
-    assert spec.weights is None
-    calls = []
-
-    def record(layer, output):
-        calls.append((layer, tuple(output.shape)))
-
-    with torch.no_grad(), LayerRecorder(module, spec.layers, record):
-        module(torch.rand(2, 3, 4, 32, 32))
+    assert (spec.identifier, spec.weights) == ("mvit_v2_s-random-input_size32-clip_length4", None)
+    calls = layer_shapes(spec, module)
     assert [layer for layer, _ in calls] == list(spec.layers), "each layer once, in order"
     assert dict(calls) == EXPECTED_SHAPES
-
