@@ -338,3 +338,10 @@ def test_bfloat16_autocast_stays_close(media, resnet):
     assert fast.dtype == np.float32
     r = np.corrcoef(exact.ravel(), fast.ravel())[0, 1]
     assert r > 0.99 and not np.array_equal(exact, fast)
+
+
+def test_a_module_reused_within_the_pass_is_refused(media, resnet):
+    # torchvision's BasicBlock applies its one ReLU module twice.
+    with pytest.raises(RuntimeError, match=r"'layer1.0.relu' of resnet18-test ran 2 times"):
+        extract_activations(resnet, IMAGE_SPEC, media.subset(["still"]), ["layer1.0.relu"],
+                            cache=False, progress=False)

@@ -85,8 +85,10 @@ def _run_chunk(module: torch.nn.Module, spec: ModelSpec, layers: Sequence[str], 
                time_axis: Mapping[str, int | None]) -> dict[str, np.ndarray]:
     """Forward every unit of ``plan``; returns per layer ``(n_units, steps, k)`` outputs."""
     collected: dict[str, list[np.ndarray]] = {layer: [] for layer in layers}
+    calls = dict.fromkeys(layers, 0)
 
     def on_output(layer: str, output: torch.Tensor) -> None:
+        calls[layer] += 1
         steps = as_steps(output, spec, window, time_axis_of(layer, output, time_axis))
         batch, n_steps, width = steps.shape
         reduced = consume(layer, steps.reshape(batch * n_steps, width).float())
@@ -97,9 +99,21 @@ def _run_chunk(module: torch.nn.Module, spec: ModelSpec, layers: Sequence[str], 
                 else contextlib.nullcontext())
     with torch.inference_mode(), autocast, LayerRecorder(module, layers, on_output,
                                                          spec.identifier):
-        for start, stop in plan.batches(batch_size):
+        for batch_index, (start, stop) in enumerate(plan.batches(batch_size)):
             module(plan.inputs(start, stop, device))
+            _check_fired_once(spec, calls, batch_index + 1)
     return {layer: np.concatenate(parts) for layer, parts in collected.items() if parts}
+
+
+def _check_fired_once(spec: ModelSpec, calls: Mapping[str, int], n_batches: int) -> None:
+    """Each recorded layer must run exactly once per forward pass."""
+    for layer, count in calls.items():
+        if count != n_batches:
+            raise RuntimeError(
+                f"Layer '{layer}' of {spec.identifier} ran {count / n_batches:g} times per "
+                f"forward pass; record a module that runs exactly once per pass (a module "
+                f"reused inside the network, such as a shared ReLU, or one on an unused branch "
+                f"cannot be recorded).")
 
 
 def _loader(records: Sequence[StimulusRecord], spec: ModelSpec, num_workers: int,
