@@ -35,8 +35,12 @@ from dynamic_vision.user_data import register_user_tree, unregister_user_tree
 from dynamic_vision.video import write_video
 
 SUBJECTS = ("sub-01", "sub-02")
-N_CLIPS, N_REPS, N_VERTICES, FPS = 24, 10, 60, 5.0
-CLIPS = [f"{n:04d}" for n in range(1001, 1001 + N_CLIPS)]
+N_VERTICES, FPS = 60, 5.0
+#: the published design in small: train videos seen 3 times, test videos 10 times
+CLIPS = {"train": [f"{n:04d}" for n in range(1, 41)],
+         "test": [f"{n:04d}" for n in range(1001, 1025)]}
+N_REPS = {"train": 3, "test": 10}
+N_CLIPS = 24  # test videos
 PREFIX = "BMDReplica"
 LABEL_DIR = "derivatives/versionB/fmriprep/sourcedata/freesurfer/fsaverage/label"
 #: vertices of each ROI (overlapping V1/V2 on purpose: one neuroid per label)
@@ -48,18 +52,21 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def patterns() -> np.ndarray:
+def patterns(task) -> np.ndarray:
     """A 4x4 luminance pattern per clip: what the pixels model sees and V1 encodes."""
-    return np.random.default_rng(11).uniform(30, 225, size=(N_CLIPS, 4, 4))
+    rng = np.random.default_rng({"train": 11, "test": 12}[task])
+    return rng.uniform(30, 225, size=(len(CLIPS[task]), 4, 4))
 
 
 def write_clips(root):
-    folder = root / "stimuli" / "test"
-    folder.mkdir(parents=True)
-    for clip, pattern in zip(CLIPS, patterns()):
-        frame = np.kron(pattern, np.ones((4, 4))).astype(np.uint8)
-        frames = np.repeat(np.repeat(frame[None, :, :, None], 3, axis=3), int(3 * FPS), axis=0)
-        write_video(folder / f"{clip}.mp4", frames, fps=FPS)
+    for task in ("train", "test"):
+        folder = root / "stimuli" / task
+        folder.mkdir(parents=True)
+        for clip, pattern in zip(CLIPS[task], patterns(task)):
+            frame = np.kron(pattern, np.ones((4, 4))).astype(np.uint8)
+            frames = np.repeat(np.repeat(frame[None, :, :, None], 3, axis=3), int(3 * FPS),
+                               axis=0)
+            write_video(folder / f"{clip}.mp4", frames, fps=FPS)
 
 
 def write_label(path, vertices):
@@ -70,16 +77,17 @@ def write_label(path, vertices):
 
 def write_betas(root, subject, seed):
     rng = np.random.default_rng(seed)
-    signal = patterns().reshape(N_CLIPS, 16) / 255.0
     folder = root / f"derivatives/versionB/fsaverage/GLM/{subject}/prepared_betas"
     folder.mkdir(parents=True)
     for hemisphere in HEMISPHERES:
-        weights = rng.normal(size=(16, N_VERTICES))
-        clean = signal @ weights
-        betas = clean[:, None, :] + 0.3 * rng.normal(size=(N_CLIPS, N_REPS, N_VERTICES))
-        ids = [f"vid{clip}" for clip in CLIPS]
-        with open(folder / beta_name(subject, "test", hemisphere), "wb") as handle:
-            pickle.dump((betas.astype(np.float64), ids), handle)
+        weights = rng.normal(size=(16, N_VERTICES))  # the same vertices in train and test
+        for task in ("train", "test"):
+            n, reps = len(CLIPS[task]), N_REPS[task]
+            clean = (patterns(task).reshape(n, 16) / 255.0) @ weights
+            betas = clean[:, None, :] + 0.3 * rng.normal(size=(n, reps, N_VERTICES))
+            ids = [f"vid{clip}" for clip in CLIPS[task]]
+            with open(folder / beta_name(subject, task, hemisphere), "wb") as handle:
+                pickle.dump((betas.astype(np.float64), ids), handle)
 
 
 def manifest_for(root, tmp_path):
@@ -110,9 +118,10 @@ def replica(tmp_path, monkeypatch):
                      daemon=True).start()
     url = f"http://127.0.0.1:{httpd.server_address[1]}"
     for subject in SUBJECTS:
-        register_dataset(subject_spec(subject, "test", identifier=f"{PREFIX}.{subject}.test",
-                                      base_url=url, manifest=manifest))
-    register_user_tree(stimulus_tree(PREFIX, clips={"test": CLIPS}))
+        for task in ("train", "test"):
+            register_dataset(subject_spec(subject, task, identifier=f"{PREFIX}.{subject}.{task}",
+                                          base_url=url, manifest=manifest))
+    register_user_tree(stimulus_tree(PREFIX, clips=CLIPS))
     register_stimulus_set(stimulus_spec(PREFIX))
     videos = tmp_path / "my_bmd_copy"
     write_clips(videos)
@@ -120,7 +129,8 @@ def replica(tmp_path, monkeypatch):
     httpd.shutdown()
     httpd.server_close()
     for subject in SUBJECTS:
-        dataset_registry.unregister(f"{PREFIX}.{subject}.test")
+        for task in ("train", "test"):
+            dataset_registry.unregister(f"{PREFIX}.{subject}.{task}")
     stimulus_set_registry.unregister(PREFIX)
     unregister_user_tree(PREFIX)
 
@@ -148,15 +158,15 @@ def test_download_verify_load_and_score(replica, capsys):
 
     remote, videos, _, _ = replica
     # the gated videos are missing until the user points at their copy
-    with pytest.raises(DataAccessError, match=r"24 of 24 required files missing.*"
-                                              r"stimuli/test/1001.mp4.*boldmomentsdataset"):
+    with pytest.raises(DataAccessError, match=r"64 of 64 required files missing.*"
+                                              r"stimuli/train/0001.mp4.*boldmomentsdataset"):
         stimulus_set_registry.load(PREFIX)
     assert main(["data", "verify", PREFIX, "--path", str(videos)]) == 0
     assert "remembered" in capsys.readouterr().out
 
     recordings = dataset_registry.load(f"{PREFIX}.sub-01.test")  # download + verify + load
     assert recordings.dims == ("presentation", "neuroid", "time_bin")
-    assert recordings.sizes["presentation"] == N_CLIPS * N_REPS
+    assert recordings.sizes["presentation"] == N_CLIPS * N_REPS["test"]
     per_hemisphere = sum(len(v) for v in ROI_VERTICES.values())
     assert recordings.sizes["neuroid"] == 2 * per_hemisphere
     assert sorted(set(recordings["region"].values)) == ["MT", "V1", "V2"]
@@ -168,7 +178,7 @@ def test_download_verify_load_and_score(replica, capsys):
         betas, _ = pickle.load(handle)  # the test's own file, written above
     right_mt = recordings.isel(neuroid=(recordings["hemisphere"] == "right").values
                                & (recordings["region"] == "MT").values)
-    np.testing.assert_allclose(right_mt.values[N_REPS * 3 + 2, :, 0],
+    np.testing.assert_allclose(right_mt.values[N_REPS["test"] * 3 + 2, :, 0],
                                betas[3, 2, ROI_VERTICES["MT"]], rtol=1e-6)
     assert right_mt["vertex"].values.tolist() == ROI_VERTICES["MT"].tolist()
 
@@ -182,9 +192,11 @@ def test_download_verify_load_and_score(replica, capsys):
         assert 0.8 < float(result.ceiling) <= 1.0  # planted signal is reliable over 10 reps
         assert np.isfinite(float(result.value))
         assert result.provenance["region"] == "V1"
-    # V1 encodes a linear map of the pixels the model sees: both metrics find it
+    # V1 encodes a linear map of the pixels the model sees: both metrics find it; ridge is
+    # fit on the 40 train videos and scored on the 24 test videos only
     assert float(rsa.raw) > 0.5
     assert float(ridge.raw) > 0.5
+    assert ridge.provenance["n_held_out_stimuli"] == 40 + 24
 
 
 def test_a_tampered_pickle_is_rejected_by_hash_before_it_is_read(replica):
@@ -210,3 +222,17 @@ def test_a_pickle_constructing_objects_is_refused_even_with_a_matching_hash(
     path.write_bytes(pickle.dumps((np.zeros((2, 3, 4)), [Sneaky(), "vid0002"])))
     with pytest.raises(RestrictedPickleError, match="builtins.print"):
         read_betas(path)
+
+
+def test_ridge_fits_on_train_videos_and_tests_on_test_videos():
+    import xarray as xr
+
+    from dynamic_vision.benchmarks.boldmoments.benchmark import PublishedSplit
+
+    target = xr.DataArray(np.zeros((5, 2)), dims=("presentation", "neuroid"), coords={
+        "stimulus_id": ("presentation", ["0001", "0002", "1001", "0003", "1002"]),
+        "split": ("presentation", ["train", "train", "test", "train", "test"])})
+    (train, test), = PublishedSplit().split(target)
+    assert train.tolist() == [0, 1, 3] and test.tolist() == [2, 4]
+    with pytest.raises(ValueError, match="train and test"):
+        PublishedSplit().split(target.isel(presentation=[0, 1]))
