@@ -1,4 +1,4 @@
-"""Brain-Score (BrainIO) data in the contracts of the benchmark kinds.
+"""Brain-Score (BrainIO) data in this library's contracts.
 
 BrainIO assemblies keep stimulus metadata in the stimulus set (Brain-Score merges it onto
 presentations when loading), record some datasets in 1 ms bins that benchmarks average into
@@ -114,7 +114,10 @@ def load_recordings(dataset: str, stimulus_set: str,
 
 
 def load_trials(dataset: str) -> xr.DataArray:
-    """Load BrainIO behavioural trials from the registry, in the behavioural contract."""
+    """Load behavioural trials from the registry, in the behavioural contract (BrainIO
+    trials registered with the core ``brainio_netcdf`` loader are converted here; those with
+    the ``brainio_trials`` loader already are)."""
     from dynamic_vision.registry import dataset_registry
 
-    return brainio_trials(dataset_registry.load(dataset))
+    trials = dataset_registry.load(dataset)
+    return trials if "label" in trials.coords else brainio_trials(trials)

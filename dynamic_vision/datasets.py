@@ -216,6 +216,15 @@ def _load_brainio_netcdf(spec: DataSpec, folder: Path, **_: Any) -> Any:
     return read_brainio_netcdf(_pick(spec, folder, spec.loader_options, "file", ".nc"))
 
 
+def _load_brainio_trials(spec: DataSpec, folder: Path, **_: Any) -> Any:
+    from dynamic_vision.assemblies import read_brainio_netcdf
+    from dynamic_vision.brainio import brainio_trials
+
+    path = _pick(spec, folder, spec.loader_options, "file", ".nc")
+    return brainio_trials(read_brainio_netcdf(path),
+                          subject=str(spec.loader_options.get("subject", "pooled")))
+
+
 def _load_stimulus_set_csv(spec: DataSpec, folder: Path, **_: Any) -> Any:
     from dynamic_vision.stimuli import load_stimulus_set_file
 
@@ -270,6 +279,7 @@ def _check_same_files(csv_path: Path, archive: Path, media_root: Path,
 LOADERS: dict[str, Callable[..., Any]] = {
     "netcdf": _load_netcdf,
     "brainio_netcdf": _load_brainio_netcdf,
+    "brainio_trials": _load_brainio_trials,
     "stimulus_set_csv": _load_stimulus_set_csv,
     "brainio_stimulus_set": _load_brainio_stimulus_set,
 }

@@ -185,7 +185,7 @@ def freemanziemba_replica(mirror: Path, n_families: int = 3, per_type: int = 4, 
 
 
 def rajalingham_replica(mirror: Path, n_objects: int = 4, per_object: int = 8,
-                        trials_per_pair: int = 6, seed: int = 20) -> dict:
+                        trials_per_pair: int = 24, seed: int = 20) -> dict:
     """Replica of ``Rajalingham2018.public`` (pooled trials) and ``objectome.public``.
 
     Every image is shown against every other object ``trials_per_pair`` times. Subjects confuse

@@ -25,7 +25,6 @@ from dynamic_vision.download import HashMismatchError
 from dynamic_vision.registry import (
     benchmark_registry,
     dataset_registry,
-    metric_registry,
     stimulus_set_registry,
 )
 from dynamic_vision.scores import apply_ceiling
@@ -140,7 +139,7 @@ def test_brainio_layouts_load_to_the_library_contract(served):
 
 
 def test_freemanziemba_bins_average_the_one_ms_recordings(served):
-    from dynamic_vision.benchmarking.brainio_data import load_recordings
+    from dynamic_vision.brainio import load_recordings
 
     raw = dataset_registry.load("FreemanZiemba2013.public")
     assert raw.sizes["time_bin"] == 300
@@ -221,7 +220,7 @@ def test_ridge_variants_score_held_out_stimuli(served, pixels):
     assert np.isfinite(pls.value)
 
 
-# -- Rajalingham2018-i2n ------------------------------------------------------------------------
+# -- Rajalingham2018.objects-i2n ------------------------------------------------------------------------
 
 
 def _feature_model():
@@ -274,7 +273,7 @@ def _human_rates(ids, objects, image_of, choice_of, distractor_of):
 
 
 def test_rajalingham_fits_and_tests_on_disjoint_images(served):
-    benchmark = benchmark_registry.load("Rajalingham2018-i2n")
+    benchmark = benchmark_registry.load("Rajalingham2018.objects-i2n")
     fitting = set(benchmark.public_stimuli["stimulus_id"])
     tested = set(benchmark.held_out_stimuli["stimulus_id"])
     assert fitting and tested and not fitting & tested
@@ -285,41 +284,71 @@ def test_rajalingham_fits_and_tests_on_disjoint_images(served):
     assert set(trials["distractor"].values) <= set(benchmark.stimuli["label"])
 
 
-@pytest.mark.skipif("i2n" not in metric_registry,
-                    reason="the 'i2n' metric plugin is not registered in this checkout")
 def test_rajalingham_i2n_matches_a_direct_rederivation(served):
-    from numpy.random import RandomState
+    from dynamic_vision.ceilings import random_halves
 
-    benchmark = benchmark_registry.load("Rajalingham2018-i2n")
+    benchmark = benchmark_registry.load("Rajalingham2018.objects-i2n")
     model = _feature_model()
     score = benchmark(model)
+    assert score.provenance["n_fitting_stimuli"] == score.provenance["n_held_out_stimuli"] == 16
+    # The model's answers on the test images, after learning on the fitting images.
     model.start_task("probabilities", fitting_stimuli=benchmark.public_stimuli)
     probabilities = model.look_at(benchmark.held_out_stimuli)
     trials = benchmark.trials()
-    ids = sorted(set(trials["stimulus_id"].values))
-    objects = sorted(set(trials["label"].values))
+    ids = sorted(set(trials["stimulus_id"].values.astype(str)))
+    objects = sorted(set(trials["label"].values.astype(str)))
     truth_of = dict(zip(trials["stimulus_id"].values, trials["label"].values))
     truth = np.array([truth_of[i] for i in ids])
-    p = probabilities.sel(choice=objects) if "choice" in probabilities.dims else probabilities
-    p_rows = {sid: k for k, sid in enumerate(probabilities["stimulus_id"].values)}
-    P = np.asarray(p.values)[[p_rows[i] for i in ids]]
-    truth_p = P[np.arange(len(ids)), [objects.index(t) for t in truth]]
-    model_rates = P / (P + truth_p[:, None])
-    model_rates[truth[:, None] == np.array(objects)[None, :]] = np.nan
-    model_i2n = _i2n(model_rates, truth, objects).ravel()
-    image_of, choice_of = trials["stimulus_id"].values, trials["choice"].values
-    distractor_of = trials["distractor"].values
-    state = RandomState(0)
-    raws, ceilings = [], []
-    for _ in range(2):
-        order = list(range(len(image_of)))
-        state.shuffle(order)
-        halves = [np.asarray(order[: len(order) // 2]), np.asarray(order[len(order) // 2:])]
-        human = [_i2n(_human_rates(ids, objects, image_of[h], choice_of[h], distractor_of[h]),
-                      truth, objects).ravel() for h in halves]
-        valid = np.isfinite(human[0])
-        raws.append(stats.pearsonr(model_i2n[valid], human[0][valid]).statistic)
-        both = valid & np.isfinite(human[1])
-        ceilings.append(stats.pearsonr(human[0][both], human[1][both]).statistic)
-    assert score.raw == pytest.approx(np.mean(raws), abs=1e-9)
-    assert score.ceiling == pytest.approx(np.mean(ceilings), abs=1e-9)
+    rows = {sid: k for k, sid in enumerate(probabilities["stimulus_id"].values)}
+    columns = [list(probabilities["choice"].values).index(o) for o in objects]
+    P = np.asarray(probabilities.values)[[rows[i] for i in ids]][:, columns]
+    p_truth = P[np.arange(len(ids)), [objects.index(t) for t in truth]]
+    model_errors = P / (P + p_truth[:, None])  # chance of picking the distractor
+    model_errors[truth[:, None] == np.array(objects)[None, :]] = np.nan
+    model_i2n = _i2n(model_errors, truth, objects).ravel()
+    image_of = trials["stimulus_id"].values.astype(str)
+    choice_of, distractor_of = trials["choice"].values, trials["distractor"].values
+
+    def human_i2n(rows_of_trials):
+        return _i2n(_human_rates(ids, objects, image_of[rows_of_trials],
+                                 choice_of[rows_of_trials], distractor_of[rows_of_trials]),
+                    truth, objects).ravel()
+
+    human = human_i2n(np.arange(len(image_of)))
+    valid = np.isfinite(human) & np.isfinite(model_i2n)
+    assert valid.sum() > 20
+    assert score.raw == pytest.approx(stats.pearsonr(model_i2n[valid], human[valid]).statistic,
+                                      abs=1e-9)
+    # Ceiling: the same halvings of each image's trials, I2n of each half, Spearman-Brown.
+    consistencies = []
+    for a, b in random_halves(image_of, n_splits=10, seed=0):
+        first, second = human_i2n(a), human_i2n(b)
+        both = np.isfinite(first) & np.isfinite(second)
+        r = stats.pearsonr(first[both], second[both]).statistic
+        consistencies.append(2 * r / (1 + r))
+    assert score.ceiling == pytest.approx(np.mean(consistencies), abs=1e-9)
+    assert score.value == pytest.approx(score.raw / score.ceiling, rel=1e-12)
+    assert 0.2 < score.ceiling < 1, "the replica's confusions are image-specific and reliable"
+
+
+# -- conformance on the replicas ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("identifier", ["MajajHong2015.public", "FreemanZiemba2013.public",
+                                        "Rajalingham2018.public"])
+def test_data_conformance_on_replicas(served, identifier):
+    from dynamic_vision.testing import check_dataset, check_stimulus_set
+
+    datasets.fetch(identifier, progress=False)
+    stimulus_set = datasets.get_spec(identifier).metadata["stimulus_set"]
+    datasets.fetch(stimulus_set, progress=False)
+    check_dataset(identifier)
+    check_stimulus_set(stimulus_set)
+
+
+@pytest.mark.parametrize("identifier", ["MajajHong2015.V4-pls", "MajajHong2015.IT-ridge",
+                                        "FreemanZiemba2013.V1-pls", "FreemanZiemba2013.V2-ridge"])
+def test_benchmark_conformance_on_replicas(served, identifier):
+    from dynamic_vision.testing import check_benchmark
+
+    check_benchmark(identifier)

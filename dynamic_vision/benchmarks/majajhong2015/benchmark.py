@@ -31,7 +31,7 @@ def _bibtex() -> str:
 
 
 def _benchmark(region: str, variant: str) -> NeuralBenchmark:
-    from dynamic_vision.benchmarking.brainio_data import load_recordings
+    from dynamic_vision.brainio import load_recordings
     from dynamic_vision.ceilings import split_half_ceiling
 
     recordings = functools.partial(load_recordings, DATASET, STIMULUS_SET)
@@ -39,9 +39,7 @@ def _benchmark(region: str, variant: str) -> NeuralBenchmark:
                   ceiling=split_half_ceiling, visual_degrees=VISUAL_DEGREES,
                   number_of_trials=NUMBER_OF_TRIALS, version=1, bibtex=_bibtex())
     if variant == "pls":
-        from dynamic_vision.metrics.pls.metric import build_brainscore
-
-        return NeuralBenchmark(f"MajajHong2015.{region}-pls", metric=build_brainscore(),
+        return NeuralBenchmark(f"MajajHong2015.{region}-pls", metric="pls-brainscore",
                                held_out_fraction=None, select_layers=False,
                                ceiling_convention="explained_variance", **common)
     return NeuralBenchmark(f"MajajHong2015.{region}-ridge", metric="ridge",

@@ -8,8 +8,8 @@ fits on one half of the public images and tests on the other half (stratified by
 from dynamic_vision.registry import benchmark_registry
 
 benchmark_registry.register(
-    "Rajalingham2018-i2n", "dynamic_vision.benchmarks.rajalingham2018.benchmark:i2n",
-    version=1, kind="behaviour", metric="i2n", ceiling="I2n split-half consistency",
+    "Rajalingham2018.objects-i2n", "dynamic_vision.benchmarks.rajalingham2018.benchmark:i2n",
+    version=1, kind="behaviour", metric="i2n", ceiling="behavioral_ceiling (I2n, split-half within images)",
     ceiling_convention="ratio", dataset="Rajalingham2018.public",
     stimulus_set="objectome.public", visual_degrees=8,
     split="fitting and test images disjoint: half of objectome.public each, by object")

@@ -28,13 +28,15 @@ register_dataset(DataSpec(
     files=[RemoteFile(url=f"{_BUCKET}/assy_dicarlo_Rajalingham2018_public.nc", sha256=None,
                       size=None, name="assy_dicarlo_Rajalingham2018_public.nc",
                       sha1="34c6a8b6f7c523589c1861e4123232e5f7c7df4c")],
-    loader="brainio_netcdf", bibtex=BIBTEX, licence="unknown", access="open",
+    loader="brainio_trials", bibtex=BIBTEX, licence="unknown", access="open",
     homepage=_HOMEPAGE,
     description=("Pooled human trials of two-alternative object discrimination (24 objects, "
                  "sample image then target vs distractor) on the 2,160 objectome images that "
                  "had too few trials for Brain-Score's private test set: about 585,000 trials "
-                 "with coords sample_obj, dist_obj, truth and the choice as values. "
-                 "Brain-Score's public BrainIO assembly 'dicarlo.Rajalingham2018.public'."),
+                 "with coords sample_obj, dist_obj, truth and the choice as values, loaded as "
+                 "trials with choice, label (the object shown), distractor and subject "
+                 "('pooled'). Brain-Score's public BrainIO assembly "
+                 "'dicarlo.Rajalingham2018.public'."),
     metadata={"species": "human", "stimulus_set": "objectome.public", "n_stimuli": 2160,
               "n_objects": 24, "visual_degrees": VISUAL_DEGREES,
               "brainio_identifier": "dicarlo.Rajalingham2018.public"}))
