@@ -215,3 +215,33 @@ def test_unknown_region_is_named(stimuli, recordings):
     benchmark = make_benchmark(stimuli, recordings, region="MT")
     with pytest.raises(ValueError, match="no neuroids in region 'MT'"):
         benchmark(TableModel("planted", {"features": PLANTED}))
+
+
+def test_registered_metric_gets_the_benchmark_splits_and_matched_ceilings(stimuli, recordings):
+    from dynamic_vision.ceilings import split_half_ceiling
+
+    kwargs = dict(assembly=recordings, stimuli=stimuli, region="V1", metric="ridge",
+                  ceiling=split_half_ceiling, stratify="category", n_splits=4, train_size=0.8)
+    matched = NeuralBenchmark("Toy.V1-matched", ceiling_on_test_splits=True, **kwargs)
+    splits = matched.evaluation_splits()
+    held_out = set(matched.split.held_out)
+    assert len(splits) == 4
+    for train, test in splits:
+        assert not set(train) & set(test) and set(train) | set(test) == held_out
+        assert len(test) == 15
+    assert matched.metric.splits.splits == tuple((tuple(tr), tuple(te)) for tr, te in splits)
+    test_ids = splits[0][1]
+    expected = split_half_ceiling(
+        recordings.isel(presentation=np.isin(recordings["stimulus_id"], test_ids),
+                        time_bin=2)).value
+    per_split = [split_half_ceiling(recordings.isel(
+        presentation=np.isin(recordings["stimulus_id"], te), time_bin=2)).value
+        for _, te in splits]
+    assert per_split[0] == pytest.approx(expected)
+    ceiling = matched.ceiling.detail["per_time_bin"].values
+    assert ceiling[2] == pytest.approx(np.mean(per_split))
+    result = matched(TableModel("planted", {"features": PLANTED}))
+    assert result.detail["ceiled"].values[1:].min() > 0.8
+    with pytest.raises(ValueError, match="need a registered metric"):
+        NeuralBenchmark("Toy.V1-x", ceiling_on_test_splits=True,
+                        **{**kwargs, "metric": sklearn_ridge_metric})

@@ -12,7 +12,8 @@ Procedure (:meth:`NeuralBenchmark.__call__`)
    is selected; every layer's held-out score is kept as detail, and the selected layer's is the
    headline, so selection never sees a held-out stimulus.
 4. The ceiling of each time bin is computed from the repetition-resolved held-out recordings
-   (cached on disk). Bins whose ceiling is below ``min_ceiling`` carry no reliable signal (e.g.
+   (cached on disk): on all of them, or (``ceiling_on_test_splits``) on each of the metric's
+   test splits — given to a registered metric as explicit splits — and averaged. Bins whose ceiling is below ``min_ceiling`` carry no reliable signal (e.g.
    before the response latency): they stay in the detail, flagged ``reliable=False``, but not in
    the headline. A bin where the metric is undefined because the model's activations do not
    vary counts as 0. ``raw`` and ``ceiling`` are the means over reliable time bins and the
@@ -139,6 +140,14 @@ class NeuralBenchmark(Benchmark):
     min_ceiling
         Time bins whose ceiling is below this (e.g. before the response latency) are kept in
         the detail but left out of the headline.
+    n_splits, train_size
+        Cross-validation splits of the held-out stimuli given to a registered metric (see
+        :meth:`evaluation_splits`); ``None`` keeps the metric's own splits.
+    ceiling_on_test_splits
+        Compute each ceiling on the same test stimuli as the metric's correlations, averaged
+        over splits, instead of once on all held-out stimuli. Use it when responses are sparse
+        (a unit answers to few stimuli): a ceiling over all stimuli then overstates what a
+        correlation over one test split can reach.
     version, bibtex, ceiling_convention
         See :class:`~dynamic_vision.benchmark.Benchmark`.
     """
@@ -148,8 +157,10 @@ class NeuralBenchmark(Benchmark):
                  time_bins: Sequence[tuple[float, float]] | None = None,
                  held_out_fraction: float | None = 0.5, stratify: str | None = None,
                  split_seed: int = 0, visual_degrees: float = 8.0, number_of_trials: int = 1,
-                 select_layers: bool = True, min_ceiling: float = 0.2, version: int = 1,
-                 bibtex: str = "", ceiling_convention: str = "ratio"):
+                 select_layers: bool = True, min_ceiling: float = 0.2,
+                 n_splits: int | None = 10, train_size: float = 0.9,
+                 ceiling_on_test_splits: bool = False, version: int = 1, bibtex: str = "",
+                 ceiling_convention: str = "ratio"):
         from dynamic_vision.registry import dataset_registry, stimulus_set_registry
 
         if ceiling_convention not in CEILING_CONVENTIONS:
@@ -167,6 +178,12 @@ class NeuralBenchmark(Benchmark):
         self.split_seed = split_seed
         self.select_layers = select_layers
         self.min_ceiling = float(min_ceiling)
+        self.n_splits = n_splits
+        self.train_size = float(train_size)
+        self.ceiling_on_test_splits = bool(ceiling_on_test_splits)
+        if self.ceiling_on_test_splits and not (n_splits and isinstance(metric, str)):
+            raise ValueError(f"Benchmark '{identifier}': ceilings on the test splits need a "
+                             f"registered metric (an identifier) and n_splits.")
         self._assembly = LazyData(assembly, dataset_registry, "recordings")
         self._stimuli = LazyData(stimuli, stimulus_set_registry, "stimuli")
         self._metric_source = metric
@@ -213,9 +230,38 @@ class NeuralBenchmark(Benchmark):
 
     @property
     def metric(self) -> Metric:
+        """The metric; a registered one is given the benchmark's :meth:`evaluation_splits`."""
         if self._metric is None:
-            self._metric = _resolve_metric(self._metric_source)
+            source = self._metric_source
+            if isinstance(source, str) and self.n_splits:
+                from dynamic_vision.registry import metric_registry
+                from dynamic_vision.splits import ExplicitSplits
+
+                source = metric_registry.load(
+                    source, splits=ExplicitSplits(self.evaluation_splits()))
+            self._metric = _resolve_metric(source)
         return self._metric
+
+    def evaluation_splits(self) -> list[tuple[list[str], list[str]]]:
+        """The metric's cross-validation splits over the held-out stimuli, as stimulus ids.
+
+        ``n_splits`` random splits with ``train_size`` of the stimuli for training, stratified by
+        ``stratify`` when given, seeded with ``split_seed`` and independent of row order.
+        """
+        from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit
+
+        ids = np.sort(np.asarray(self._ids("held_out"), dtype=str))
+        if self.stratify:
+            classes = self.stimuli.set_index(self.stimuli["stimulus_id"].astype(str)).loc[
+                ids, self.stratify].astype(str).to_numpy()
+            splitter = StratifiedShuffleSplit(self.n_splits, train_size=self.train_size,
+                                              random_state=self.split_seed)
+            folds = splitter.split(np.zeros(len(ids)), classes)
+        else:
+            folds = ShuffleSplit(self.n_splits, train_size=self.train_size,
+                                 random_state=self.split_seed).split(np.zeros(len(ids)))
+        return [(ids[np.sort(train)].tolist(), ids[np.sort(test)].tolist())
+                for train, test in folds]
 
     @property
     def split(self) -> StimulusSplit | None:
@@ -264,25 +310,38 @@ class NeuralBenchmark(Benchmark):
     def compute_ceiling(self) -> Score:
         """Per-time-bin ceilings on the held-out recordings; the value is their mean.
 
-        Cached on disk per benchmark version and data fingerprint.
+        With ``ceiling_on_test_splits`` the ceiling of a bin is the mean, over the metric's
+        evaluation splits, of the ceiling of that split's test stimuli: the noise limit of the
+        very correlations the metric averages. Cached on disk per benchmark version, data and
+        splits.
         """
         held = select_stimuli(self.assembly, self._ids("held_out"))
         ceiling_function = self._ceiling_callable()
+        subsets = ([test for _, test in self.evaluation_splits()]
+                   if self.ceiling_on_test_splits else [None])
+
+        def one_bin(recordings: xr.DataArray) -> tuple[float, float]:
+            results = [ceiling_function(recordings if subset is None
+                                        else select_stimuli(recordings, subset))
+                       for subset in subsets]
+            values = np.array([r.value for r in results])
+            errors = np.array([r.error for r in results])
+            if len(results) == 1:
+                return float(values[0]), float(errors[0])
+            return float(values.mean()), float(values.std() / np.sqrt(len(values)))
 
         def compute() -> Score:
-            values, errors = [], []
-            for index in range(held.sizes["time_bin"]):
-                result = ceiling_function(held.isel(time_bin=index))
-                values.append(float(result.value))
-                errors.append(float(result.error))
+            per_bin = [one_bin(held.isel(time_bin=index))
+                       for index in range(held.sizes["time_bin"])]
+            values, errors = (np.asarray(v) for v in zip(*per_bin))
             detail = xr.Dataset(
-                {"per_time_bin": ("time_bin", np.asarray(values)),
-                 "per_time_bin_error": ("time_bin", np.asarray(errors))},
+                {"per_time_bin": ("time_bin", values), "per_time_bin_error": ("time_bin", errors)},
                 coords=_time_bin_coords(self.time_bins))
             return Score.from_raw(float(np.mean(values)),
                                   float(np.sqrt(np.mean(np.square(errors)))), detail=detail)
 
-        return cached_ceiling(self.identifier, self.version, fingerprint(held), compute)
+        key = fingerprint(held, repr(subsets))
+        return cached_ceiling(self.identifier, self.version, key, compute)
 
     # -- scoring ---------------------------------------------------------------------------------
     def _candidate_layers(self, candidate: Any) -> list[str] | None:
