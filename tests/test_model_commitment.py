@@ -169,3 +169,22 @@ def test_layer_selection_recovers_the_generating_layer(network, images, tmp_path
     fresh.start_recording("IT", [(0, 100)])
     assert fresh.region_layer_map["IT"] == generating
     assert selector.selections["IT"].scores == selection.scores  # served from the cache
+
+
+def test_model_spec_validates_and_describes_itself():
+    with pytest.raises(ValueError, match="kind must be one of"):
+        ModelSpec("m", "audio", ("a",), 32, 10.0)
+    with pytest.raises(ValueError, match=r"region_layer_map names layers that are not in layers"):
+        ModelSpec("m", "image", ("a",), 32, 10.0, region_layer_map={"V1": "b"})
+    with pytest.raises(ValueError, match="clip_length must be 1"):
+        ModelSpec("m", "image", ("a",), 32, 10.0, clip_length=4)
+    with pytest.raises(ValueError, match="fps must be a positive number"):
+        ModelSpec("m", "video", ("a",), 32, 0.0)
+    spec = ModelSpec("m", "video", ["a", "b"], 32, 10, clip_length=8)
+    assert spec.layers == ("a", "b") and spec.fps == 10.0
+    assert spec == ModelSpec("m", "video", ("a", "b"), 32, 10.0, clip_length=8)
+    assert hash(spec) == hash(ModelSpec("m", "video", ("a", "b"), 32, 10.0, clip_length=8))
+    assert spec != ModelSpec("m", "video", ("a", "b"), 32, 10.0, clip_length=8, weights="w:1")
+    import json
+
+    assert json.loads(json.dumps(spec.to_dict()))["clip_length"] == 8
