@@ -12,8 +12,9 @@ fields that Brain-Score left implicit (``kind``, ``input_size``, ``fps``, ``clip
 ``mean``, ``std``, ``visual_degrees``, ``region_layer_map``). Without it a model is an image
 model at 224 px (or the ``image_size`` of a model-tools preprocessing), ImageNet-normalised.
 
-Register such a module with :func:`register_submission`, from a plugin folder's ``__init__.py``
-or a third-party ``dynamic_vision_register`` hook. Listing the names there keeps registration
+Register such a module with :func:`register_submission` from a plugin folder's ``__init__.py``;
+a third-party package points its ``dynamic_vision`` entry point at a module that adds one line,
+``dynamic_vision_register = submission_hook(__name__)`` (see :func:`submission_hook`). Listing the names there keeps registration
 free; without them the module is imported once to ask ``get_model_list()``. ``get_model`` may
 also return a ready :class:`~dynamic_vision.brain_model.BrainModel`, which is used as is.
 """
@@ -28,7 +29,8 @@ from typing import Any
 
 from dynamic_vision.registry import Registry, model_registry
 
-__all__ = ["REQUIRED_FUNCTIONS", "SubmissionModel", "register_submission", "commit_submission"]
+__all__ = ["REQUIRED_FUNCTIONS", "SubmissionModel", "register_submission", "submission_hook",
+           "commit_submission"]
 
 REQUIRED_FUNCTIONS = ("get_model_list", "get_model", "get_layers", "get_bibtex")
 #: Spec fields a submission may set through ``get_model_spec(name)``.
@@ -111,6 +113,27 @@ def register_submission(module: str, names: Sequence[str] | None = None, *,
     for name in names:
         registry.register(name, SubmissionModel(module, name), submission=module, **metadata)
     return list(names)
+
+
+def submission_hook(module: str, names: Sequence[str] | None = None, **metadata: Any) -> Any:
+    """A ``dynamic_vision_register`` hook implementation that registers a submission module.
+
+    For a third-party package whose entry point names the submission module itself::
+
+        # my_package/brain_models.py  (entry point: my_models = "my_package.brain_models")
+        from dynamic_vision.submission import submission_hook
+
+        def get_model_list(): ...
+        ...
+        dynamic_vision_register = submission_hook(__name__)
+    """
+    from dynamic_vision.plugins import hookimpl
+
+    @hookimpl
+    def dynamic_vision_register(registries: dict[str, Registry[Any]]) -> None:
+        register_submission(module, names, registry=registries["model"], **metadata)
+
+    return dynamic_vision_register
 
 
 def commit_submission(module: ModuleType, name: str, *, pretrained: bool | None = None,

@@ -91,3 +91,24 @@ def test_registering_the_same_module_twice_is_harmless(submission_module):
     register_submission(submission_module, names=["plain"], registry=registry, origin="x")
     register_submission(submission_module, names=["plain"], registry=registry, origin="x")
     assert registry.list() == ["plain"]
+
+
+def test_third_party_entry_point_modules_register_through_the_hook(tmp_path, monkeypatch):
+    import pluggy
+
+    from dynamic_vision.plugins import PluginSpec
+
+    (tmp_path / "their_models.py").write_text(
+        MODULE + "\nfrom dynamic_vision.submission import submission_hook\n"
+                 "dynamic_vision_register = submission_hook(__name__)\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import their_models
+
+    manager = pluggy.PluginManager("dynamic_vision")
+    manager.add_hookspecs(PluginSpec)
+    manager.register(their_models)
+    registries = {"model": Registry("model")}
+    manager.hook.dynamic_vision_register(registries=registries)
+    sys.modules.pop("their_models", None)
+    assert registries["model"].list() == ["plain", "wrapped"]
+    assert isinstance(registries["model"].load("plain", progress=False), ModelCommitment)
