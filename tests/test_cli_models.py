@@ -105,3 +105,13 @@ def test_new_model_refuses_bad_names_and_existing_folders(tmp_path, capsys):
     assert main(["new", "model", "twice", "--dir", str(tmp_path)]) == 0
     assert main(["new", "model", "twice", "--dir", str(tmp_path)]) == 1
     assert "exists already" in capsys.readouterr().err
+
+
+def test_check_model_pretrained_reports_missing_weights(monkeypatch, tmp_path, capsys):
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch"))
+    monkeypatch.setenv("DYNAMIC_VISION_OFFLINE", "1")
+    assert main(["check-model", "resnet18", "--stimuli", "probe", "--pretrained"]) == 1
+    out = capsys.readouterr().out
+    assert "PASS  records declared layers" in out
+    assert "FAIL  published weights load" in out and "resnet18-f37072fd.pth" in out
+    assert "'resnet18-random'" in out

@@ -43,6 +43,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                        help="stimulus set for the mock recording: a registered identifier, "
                             "'probe' (generated clips) or 'auto' (SimMotion when registered, "
                             "else probe; default)")
+    check.add_argument("--pretrained", action="store_true",
+                       help="also load the published weights (downloads them if needed)")
     check.set_defaults(func=run_check_model)
 
     new = subparsers.add_parser("new", help="scaffold a new plugin folder")
@@ -173,6 +175,18 @@ def _mock_recording(identifier: str, stimuli: Any) -> CheckResult:
         return CheckResult("check_mock_recording", error, time.perf_counter() - start)
 
 
+def _published_weights(identifier: str) -> CheckResult:
+    """Load the model as users get it (published weights, full size)."""
+    from dynamic_vision.registry import model_registry
+
+    start = time.perf_counter()
+    try:
+        model_registry.load(identifier)
+        return CheckResult("check_published_weights_load", None, time.perf_counter() - start)
+    except Exception as error:
+        return CheckResult("check_published_weights_load", error, time.perf_counter() - start)
+
+
 def run_check_model(args: argparse.Namespace) -> int:
     from dynamic_vision.registry import model_registry
 
@@ -192,6 +206,8 @@ def run_check_model(args: argparse.Namespace) -> int:
         if stimuli is None:
             stimuli = _mock_stimuli(args.stimuli)
         results.append(_mock_recording(identifier, stimuli))
+        if getattr(args, "pretrained", False):
+            results.append(_published_weights(identifier))
         for result in results:
             print(result.line())
         failed = [r for r in results if not r.passed]
