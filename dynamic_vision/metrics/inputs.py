@@ -111,8 +111,11 @@ def time_bin_pairs(source: xr.DataArray, target: xr.DataArray
 
 
 def as_matrix(assembly: xr.DataArray) -> np.ndarray:
-    """presentation × (everything else) float array."""
-    values = np.asarray(assembly.values, dtype=np.float64)
+    """presentation × (everything else) float array (float32 stays float32: wide model
+    activations are not copied to double precision)."""
+    values = np.asarray(assembly.values)
+    if values.dtype != np.float32:
+        values = values.astype(np.float64, copy=False)
     return values.reshape(values.shape[0], -1)
 
 
