@@ -223,7 +223,7 @@ def fetch_weights(name: str | WeightsSource, *, model: str | None = None,
         _download(source, progress=progress)
     except WeightsVerificationError:
         raise
-    except OSError as error:
+    except Exception as error:  # HTTP, hub and file-system errors alike mean "not available"
         raise WeightsNotFoundError(_not_found_message(
             source, model, f"the download failed ({type(error).__name__}: {error})")) from error
     return source.path
