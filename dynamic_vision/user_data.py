@@ -36,7 +36,7 @@ __all__ = ["ExpectedFile", "UserTree", "TreeProblem", "register_user_tree", "unr
            "user_tree",
            "user_trees", "tree_root", "remember_root", "check_tree", "describe_problems",
            "require_tree", "read_manifest", "expected_files", "load_tree_assembly",
-           "load_tree_stimulus_set", "load_tree_stimulus_csv"]
+           "load_tree_stimulus_set", "load_tree_stimulus_csv", "on_disk"]
 
 _LOCATION = "location.json"
 _MARKER = ".verified-tree.json"
@@ -310,6 +310,25 @@ def read_manifest(path: str | os.PathLike[str], *, prefix: str = "", optional: b
         files.append(ExpectedFile(prefix + name, int(size), sha256=None if md5 else digest,
                                   md5=md5, optional=optional))
     return files
+
+
+def on_disk(spec: Any) -> bool | None:
+    """Whether the files of a data plugin without declared downloads are on this machine.
+
+    A user tree is on disk when it is complete (sizes checked). A plugin that resolves its
+    files at run time may name a ``metadata["presence"]`` check (``"module:function"`` called
+    with the spec). ``None``: nothing to tell (embedded data, or declared downloads, which
+    :func:`dynamic_vision.datasets.describe` reports).
+    """
+    if user_tree(spec.identifier) is not None:
+        return not check_tree(spec.identifier)
+    if spec.files or spec.access == "embedded":
+        return None
+    presence = spec.metadata.get("presence")
+    if not presence:
+        return False
+    module_name, _, attribute = str(presence).partition(":")
+    return bool(getattr(importlib.import_module(module_name), attribute)(spec))
 
 
 # -- loaders for prepared trees ---------------------------------------------------------------

@@ -49,19 +49,18 @@ def _size(size: int | None) -> str:
 
 def _rows(pattern: str | None) -> list[dict]:
     from dynamic_vision.datasets import describe, get_spec
-    from dynamic_vision.user_data import check_tree, user_tree
+    from dynamic_vision.user_data import on_disk
 
     rows = []
     for registry in (dataset_registry, stimulus_set_registry):
         for identifier in registry.list(pattern):
             info = registry.info(identifier)
             try:
-                get_spec(identifier)
+                spec = get_spec(identifier)
                 row = describe(identifier)
-                if user_tree(identifier) is not None:  # files the user places, not fetched
-                    row["fetched"] = not check_tree(identifier)
-                elif not get_spec(identifier).files and row.get("access") != "embedded":
-                    row["fetched"] = None  # resolved by its loader; nothing declared to check
+                present = on_disk(spec)  # user-supplied trees, files resolved at run time
+                if present is not None:
+                    row["fetched"] = present
             except LookupError:  # registered directly, without a DataSpec
                 row = {"identifier": identifier, "access": info.get("access", "-"),
                        "licence": info.get("licence", "-"), "size_bytes": None,

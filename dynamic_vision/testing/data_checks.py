@@ -121,10 +121,14 @@ def assert_stimulus_set_contract(stimulus_set: Any, identifier: str,
 
 def _loadable(identifier: str) -> bool:
     from dynamic_vision.datasets import fetch, get_spec
+    from dynamic_vision.user_data import on_disk
 
     spec = get_spec(identifier)
     if spec.access == "embedded":
         return True
+    present = on_disk(spec)  # user-supplied trees and files resolved at run time
+    if present is not None:
+        return present
     return all(item.action == "present" for item in fetch(spec, dry_run=True))
 
 

@@ -30,6 +30,8 @@ FRAMES_PER_CLIP = 15
 FRAMES_PER_BIN = 3
 AREAS = ("VISp", "VISl", "VISal", "VISam", "VISpm", "VISrl", "LGd", "LP")
 REQUIRES = {"pynwb": "dynamic-vision[nwb]"}
+#: How listings and conformance checks learn whether the run-time-resolved file is on disk.
+_PRESENCE = "dynamic_vision.data.allen_neuropixels.remote:is_present"
 BIBTEX = """@article{siegle2021survey,
   title={Survey of spiking in the mouse visual system reveals functional hierarchy},
   author={Siegle, Joshua H. and Jia, Xiaoxuan and Durand, S{\\'e}verine and Gale, Sam and
@@ -67,7 +69,7 @@ def session_spec(session: str, *, identifier: str | None = None, api: str = DAND
         metadata={"species": "mouse", "modality": "Neuropixels spikes", "region": list(AREAS),
                   "stimulus_set": stimulus_set, "dandi_asset": asset_id, "session": session,
                   "size_bytes": None, "hash": "sha256 published by DANDI for the asset",
-                  "version": 1})
+                  "presence": _PRESENCE, "version": 1})
 
 
 def movie_spec(*, identifier: str = f"AllenNeuropixels.{MOVIE}", url: str = TEMPLATE_URL,
@@ -82,7 +84,8 @@ def movie_spec(*, identifier: str = f"AllenNeuropixels.{MOVIE}", url: str = TEMP
                      f"open template, whose sha256 is recorded on first download."),
         loader_options={"url": url, "frames_per_clip": frames_per_clip, "movie": MOVIE,
                         "fps": 30.0},
-        metadata={"n_stimuli": 900 // frames_per_clip, "size_bytes": None, "version": 1})
+        metadata={"n_stimuli": 900 // frames_per_clip, "size_bytes": None,
+                  "presence": _PRESENCE, "version": 1})
 
 
 register_dataset(session_spec("715093703"), requires=REQUIRES)

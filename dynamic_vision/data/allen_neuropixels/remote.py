@@ -17,7 +17,7 @@ from typing import Any
 from dynamic_vision import storage
 from dynamic_vision.download import DownloadError, HashMismatchError, download, verify_file
 
-__all__ = ["dandi_asset_metadata", "fetch_dandi_asset", "fetch_pinned"]
+__all__ = ["dandi_asset_metadata", "fetch_dandi_asset", "fetch_pinned", "is_present"]
 
 _PINS = "pins.json"
 
@@ -94,3 +94,21 @@ def fetch_pinned(url: str, path: Path, *, progress: bool = True) -> Path:
     _pin(folder, name, {"sha256": storage.sha256_file(path), "size": path.stat().st_size,
                         "source": url})
     return path
+
+
+def is_present(spec: Any) -> bool:
+    """True when a plugin's run-time-resolved file was downloaded and verified before.
+
+    Looks for the file named by ``asset_path`` (a DANDI asset) or ``url`` (a pinned download)
+    in the plugin's data folder, with the size recorded when it was verified.
+    """
+    from dynamic_vision.datasets import data_folder
+
+    options = spec.loader_options
+    source = options.get("asset_path") or options.get("url")
+    if not source:
+        return False
+    folder = data_folder(spec.identifier)
+    name = Path(str(source)).name
+    pinned = _pins(folder).get(name)
+    return bool(pinned) and verify_file(folder / name, size=pinned.get("size")) is None

@@ -6,7 +6,7 @@ movie inside its MATLAB v7.3 file, so the user prepares, per cell, a clip and th
 folder) and ``recordings.nc`` (see docs/datasets_video.md). The frame rate is reported as 72 Hz
 by two code bases and as about 83 Hz by a third; check it against the files before converting.
 
-Registered: stimulus set ``CRCNS-mt2`` and dataset ``CRCNS-mt2.MT``.
+Registered: stimulus set ``CRCNS.mt2`` and dataset ``CRCNS.mt2.MT``.
 """
 
 from dynamic_vision.datasets import DataSpec, register_dataset, register_stimulus_set
@@ -24,19 +24,19 @@ HOW = ("Create a free CRCNS.org account and download mt-2 (one MATLAB v7.3 file 
        "to a clip listed in stimuli.csv and the responses to recordings.nc as "
        "docs/datasets_video.md describes.")
 
-register_user_tree(UserTree("CRCNS-mt2", [ExpectedFile("stimuli.csv")], HOW))
+register_user_tree(UserTree("CRCNS.mt2", [ExpectedFile("stimuli.csv")], HOW))
 register_stimulus_set(DataSpec(
-    identifier="CRCNS-mt2", files=[], loader="dynamic_vision.user_data:load_tree_stimulus_csv",
+    identifier="CRCNS.mt2", files=[], loader="dynamic_vision.user_data:load_tree_stimulus_csv",
     bibtex=BIBTEX, licence="CRCNS terms (account)", access="registration", instructions=HOW,
     homepage="https://crcns.org/data-sets/vc/mt-2",
     description="Grayscale, motion-enhanced naturalistic movies, one per MT cell.",
     loader_options={"file": "stimuli.csv"}, metadata={"size_bytes": None}))
-register_user_tree(UserTree("CRCNS-mt2.MT", [ExpectedFile("recordings.nc")], HOW))
+register_user_tree(UserTree("CRCNS.mt2.MT", [ExpectedFile("recordings.nc")], HOW))
 register_dataset(DataSpec(
-    identifier="CRCNS-mt2.MT", files=[], loader="dynamic_vision.user_data:load_tree_assembly",
+    identifier="CRCNS.mt2.MT", files=[], loader="dynamic_vision.user_data:load_tree_assembly",
     bibtex=BIBTEX, licence="CRCNS terms (account)", access="registration", instructions=HOW,
     homepage="https://crcns.org/data-sets/vc/mt-2",
     description=("Macaque MT single units (about 45 cells, 2 monkeys), responses to their own "
                  "movies in time bins; prepared by the user."),
     metadata={"species": "macaque", "modality": "single units", "region": "MT",
-              "stimulus_set": "CRCNS-mt2", "size_bytes": None}))
+              "stimulus_set": "CRCNS.mt2", "size_bytes": None}))

@@ -6,7 +6,7 @@ segments, 30 Hz, frame count in each folder's ``nframes``), listed explicitly. T
 Matlab ``pepANA`` structs; scoring needs them converted to ``recordings.nc`` (see
 docs/datasets_video.md) — the library has no converter for them yet.
 
-Registered: stimulus set ``CRCNS-pvc1`` and dataset ``CRCNS-pvc1.V1``.
+Registered: stimulus set ``CRCNS.pvc1`` and dataset ``CRCNS.pvc1.V1``.
 """
 
 from dynamic_vision.datasets import DataSpec, register_dataset, register_stimulus_set
@@ -25,24 +25,24 @@ HOW = ("Create a free CRCNS.org account, download pvc-1 from "
        "that movie_frames/ (and neurodata/) sit at the top of the folder.")
 
 register_user_tree(UserTree(
-    "CRCNS-pvc1", [ExpectedFile(f"movie_frames/{segment}.images/nframes")
+    "CRCNS.pvc1", [ExpectedFile(f"movie_frames/{segment}.images/nframes")
                    for segment in SEGMENTS], HOW,
     expand="dynamic_vision.data.crcns_pvc1.frames:listed_frames"))
 register_stimulus_set(DataSpec(
-    identifier="CRCNS-pvc1", files=[], loader="dynamic_vision.data.crcns_pvc1.frames:load_segments",
+    identifier="CRCNS.pvc1", files=[], loader="dynamic_vision.data.crcns_pvc1.frames:load_segments",
     bibtex=BIBTEX, licence="CRCNS terms (account); commercial films", access="registration",
     instructions=HOW, homepage="https://crcns.org/data-sets/vc/pvc-1",
     description=("120 natural-movie segments (~30 s, 320x240, 30 Hz) from Sleeper, Benji, "
                  "Goldfinger and Shakespeare in Love, as video clips."),
     loader_options={"fps": FPS}, metadata={"n_stimuli": len(SEGMENTS), "size_bytes": None}))
-register_user_tree(UserTree("CRCNS-pvc1.V1", [ExpectedFile("recordings.nc")],
+register_user_tree(UserTree("CRCNS.pvc1.V1", [ExpectedFile("recordings.nc")],
                             HOW + " Convert the neurodata/ responses to recordings.nc as "
                             "docs/datasets_video.md describes."))
 register_dataset(DataSpec(
-    identifier="CRCNS-pvc1.V1", files=[], loader="dynamic_vision.user_data:load_tree_assembly",
+    identifier="CRCNS.pvc1.V1", files=[], loader="dynamic_vision.user_data:load_tree_assembly",
     bibtex=BIBTEX, licence="CRCNS terms (account)", access="registration", instructions=HOW,
     homepage="https://crcns.org/data-sets/vc/pvc-1",
     description=("Macaque V1 (10x10 arrays) spike counts per time bin of each segment, "
                  "repeats as repetitions; prepared by the user from the pepANA files."),
     metadata={"species": "macaque", "modality": "Utah array spikes", "region": "V1",
-              "stimulus_set": "CRCNS-pvc1", "size_bytes": None}))
+              "stimulus_set": "CRCNS.pvc1", "size_bytes": None}))

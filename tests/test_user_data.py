@@ -1,0 +1,178 @@
+"""Bring-your-own-files plugins: incomplete trees are explained, complete replicas score, and
+the docs' dataset table agrees with ``dynamic-vision data list``."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from dynamic_vision.assemblies import fmri_assembly, save_assembly
+from dynamic_vision.cli import main
+from dynamic_vision.datasets import DataAccessError
+from dynamic_vision.registry import stimulus_set_registry
+from dynamic_vision.user_data import check_tree, expected_files, tree_root
+from dynamic_vision.video import write_video
+
+DOCS_TABLE = Path(__file__).resolve().parents[1] / "docs" / "datasets_video.md"
+TR_S, FPS, MOVIE_S = 1.0, 5.0, 150
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    monkeypatch.setenv("DYNAMIC_VISION_HOME", str(tmp_path / "home"))
+    return tmp_path
+
+
+def test_an_incomplete_tree_lists_what_is_missing_and_exits_non_zero(home, capsys):
+    mine = home / "keles"
+    (mine / "ds004798/sub-p41cs/ses-001/func").mkdir(parents=True)
+    wrong = mine / "ds004798/sub-p41cs/ses-001/func/sub-p41cs_ses-001_task-movie_run-1_bold.nii.gz"
+    wrong.write_bytes(b"truncated download")
+    assert main(["data", "verify", "Keles2024.fMRI", "--path", str(mine)]) == 1
+    out, err = capsys.readouterr()
+    assert "recordings.nc: missing" in out
+    assert f"{wrong.relative_to(mine).as_posix()}: size 18 bytes, expected 190906515" in out
+    assert "run-2_bold.nii.gz" not in out  # optional raw files are checked only when present
+    assert "ds004798" in err and "Preparing recordings" in err
+    assert tree_root("Keles2024.fMRI") != mine.resolve()  # not remembered while incomplete
+
+    assert main(["data", "verify", "Keles2024", "--path", str(mine)]) == 1
+    assert "movie/bang_youre_dead.mp4: missing" in capsys.readouterr().out
+    assert main(["data", "fetch", "Keles2024"]) == 1
+    with pytest.raises(DataAccessError, match=r"1 of 1 required files missing "
+                                              r"\(movie/bang_youre_dead.mp4\).*Rhodri Cusack"):
+        stimulus_set_registry.load("Keles2024")
+
+
+def _hrf(dt: float) -> np.ndarray:
+    """Double-gamma HRF (SPM shape), computed here independently of dynamic_vision.hrf."""
+    from scipy.stats import gamma
+
+    t = np.arange(0, 32, dt)
+    h = gamma.pdf(t, 6) - gamma.pdf(t, 16) / 6
+    return h / h.sum()
+
+
+def _keles_replica(root: Path) -> None:
+    rng = np.random.default_rng(4)
+    n = int(MOVIE_S * FPS)
+    levels = np.repeat(rng.uniform(30, 220, size=(n // 10, 2, 2)), 10, axis=0)  # 2 s scenes
+    frames = np.kron(levels, np.ones((1, 8, 8)))[..., None].repeat(3, axis=3).astype(np.uint8)
+    write_video(root / "movie" / "bang_youre_dead.mp4", frames, fps=FPS)
+    drive = (levels.reshape(n, 4) - levels.mean()) / levels.std()
+    bold = np.stack([np.convolve(drive[:, k], _hrf(1 / FPS))[:n] for k in range(4)], axis=1)
+    per_tr = bold.reshape(MOVIE_S, int(FPS * TR_S), 4).mean(axis=1) @ rng.normal(size=(4, 30))
+    per_tr /= per_tr.std()
+    runs = [per_tr + 0.5 * rng.normal(size=per_tr.shape) for _ in range(2)]
+    assembly = fmri_assembly(np.concatenate(runs), time_s=np.tile(np.arange(MOVIE_S) * TR_S, 2),
+                             tr_s=TR_S, run=np.repeat([1, 2], MOVIE_S), subject="p41cs",
+                             neuroid_id=[f"v{k}" for k in range(30)], region="cortex")
+    assembly = assembly.assign_coords(stimulus_id=("time", ["bang_youre_dead"] * 2 * MOVIE_S))
+    save_assembly(assembly, root / "recordings.nc")
+
+
+def test_a_complete_replica_tree_verifies_and_scores(home, capsys):
+    from dynamic_vision.models.pixels.model import PixelsModel
+    from dynamic_vision.scoring import score
+
+    mine = home / "keles"
+    _keles_replica(mine)
+    for identifier in ("Keles2024", "Keles2024.fMRI"):
+        assert main(["data", "verify", identifier, "--path", str(mine)]) == 0
+        assert tree_root(identifier) == mine.resolve()
+    assert "all 1 required files present" in capsys.readouterr().out
+    model = PixelsModel(grid=2, size=16, fps=FPS, identifier="pixels-2", progress=False)
+    result = score(model, "Keles2024.cortex-ridge", cache=False)
+    assert 0.5 < float(result.ceiling) <= 1.0
+    assert float(result.raw) > 0.5  # the quadrant luminance drives the planted voxels
+    listed = {row["identifier"]: row for row in _listed()}
+    assert listed["Keles2024"]["fetched"] is True and listed["Keles2024.fMRI"]["fetched"]
+
+
+def test_clip_lists_come_from_annotations_not_directory_order(home):
+    from dynamic_vision.data.kinetics400_subset.selection import selection
+
+    root = home / "k400"
+    (root / "annotations").mkdir(parents=True)
+    rows = [(label, f"id{label[0]}{k}", 10 * k, 10 * k + 10, "test")
+            for label in ("zumba", "abseiling", "juggling") for k in (3, 1, 2)]
+    table = pd.DataFrame(rows, columns=["label", "youtube_id", "time_start", "time_end", "split"])
+    table.sample(frac=1.0, random_state=0).to_csv(root / "annotations/test.csv", index=False)
+    chosen = selection(root, n_classes=2, n_per_class=2)
+    assert chosen["path"].tolist() == ["test/ida1_000010_000020.mp4", "test/ida2_000020_000030.mp4",
+                                       "test/idj1_000010_000020.mp4", "test/idj2_000020_000030.mp4"]
+    # the registered rule (100 classes x 20) lists every clip of this small file, class by class
+    expected = [f.path for f in expected_files("Kinetics400Subset", root)]
+    assert expected[0] == "annotations/test.csv" and len(expected) == 1 + 9
+    assert expected[1:4] == ["test/ida1_000010_000020.mp4", "test/ida2_000020_000030.mp4",
+                             "test/ida3_000030_000040.mp4"]
+    problems = check_tree("Kinetics400Subset", root)
+    assert [p.path for p in problems] == expected[1:]
+
+
+def test_ssv2_and_mcmahon_lists_are_read_in_their_declared_order(home):
+    from dynamic_vision.data.ssv2_subset.selection import selection
+
+    root = home / "ssv2"
+    root.mkdir()
+    (root / "labels.json").write_text(json.dumps({"Pushing something": "1",
+                                                  "Holding something": "0"}))
+    clips = [{"id": str(i), "label": "x", "template": t, "placeholders": []}
+             for i, t in [(30, "Pushing [something]"), (7, "Holding [something]"),
+                          (100, "Holding [something]"), (8, "Pushing [something]")]]
+    (root / "validation.json").write_text(json.dumps(clips))
+    chosen = selection(root, n_classes=2, n_per_class=1)
+    assert chosen[["stimulus_id", "label"]].values.tolist() == [["7", 0], ["8", 1]]
+
+    mine = home / "mcmahon"
+    mine.mkdir()
+    (mine / "train.csv").write_text("video_name\nb.mp4\na.mp4\n")
+    (mine / "test.csv").write_text("video_name\nc.mp4\n")
+    (mine / "annotations.csv").write_text("video_name,joint action\na.mp4,1\nb.mp4,2\nc.mp4,3\n")
+    assert [f.path for f in expected_files("McMahon2023", mine)][3:] == [
+        "videos/b.mp4", "videos/a.mp4", "videos/c.mp4"]
+
+
+def _listed() -> list[dict]:
+    import contextlib
+    import io
+
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        assert main(["data", "list", "--json"]) == 0
+    return json.loads(buffer.getvalue())
+
+
+def _docs_table() -> dict[str, str]:
+    """identifier -> access, from the dataset table of docs/datasets_video.md."""
+    rows = {}
+    for line in DOCS_TABLE.read_text().splitlines():
+        match = re.match(r"\| `([^`]+)` \| [^|]+ \| [^|]+ \| ([a-z-]+) \|", line)
+        if match:
+            rows[match.group(1)] = match.group(2)
+    return rows
+
+
+def test_docs_table_and_data_list_agree_on_access(home):
+    table = _docs_table()
+    listed = {row["identifier"]: row["access"] for row in _listed()}
+    assert len(table) >= 19
+    for identifier, access in table.items():
+        if "sub-XX" in identifier:  # one row stands for the ten subjects
+            matches = [i for i in listed if re.fullmatch(
+                identifier.replace(".", r"\.").replace("sub-XX", r"sub-\d\d"), i)]
+            assert len(matches) == 10, identifier
+            assert {listed[i] for i in matches} == {access}, identifier
+        else:
+            assert listed.get(identifier) == access, identifier
+    covered = set(table) | {i for i in listed if re.match(r"BOLDMoments\.sub-\d\d\.", i)}
+    mine = [i for i in listed if i.startswith(("BOLDMoments", "AllenNeuropixels", "Keles2024",
+                                               "Berezutskaya2021", "Savasegal2023",
+                                               "McMahon2023", "CRCNS.", "Kinetics400Subset",
+                                               "SSv2Subset"))]
+    assert sorted(set(mine) - covered) == []
