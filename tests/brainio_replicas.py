@@ -87,7 +87,7 @@ def _planted(images: dict[str, np.ndarray], ids: list[str], n_neuroids: int, see
     return features @ rng.normal(size=(features.shape[1], n_neuroids))
 
 
-def majajhong_replica(mirror: Path, n_objects: int = 4, per_object: int = 12, n_reps: int = 6,
+def majajhong_replica(mirror: Path, n_objects: int = 4, per_object: int = 20, n_reps: int = 6,
                       n_v4: int = 3, n_it: int = 4, seed: int = 0) -> dict:
     """Replica of ``MajajHong2015.public`` and ``hvm-public`` (4 objects here)."""
     folder = bucket(mirror)

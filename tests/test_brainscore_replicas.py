@@ -212,7 +212,7 @@ def test_majajhong_pls_equals_an_independent_brainscore_computation(served, pixe
 def test_ridge_variants_score_held_out_stimuli(served, pixels):
     majaj = benchmark_registry.load("MajajHong2015.V4-ridge")(pixels)
     assert np.isfinite(majaj.value) and majaj.raw > 0.2
-    assert majaj.provenance["n_held_out_stimuli"] == 24
+    assert majaj.provenance["n_held_out_stimuli"] == 40
     freeman = benchmark_registry.load("FreemanZiemba2013.V1-ridge")
     score = freeman(pixels)
     assert score.detail.sizes["time_bin"] == 3 and np.isfinite(score.value)

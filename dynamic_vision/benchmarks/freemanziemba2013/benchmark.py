@@ -5,10 +5,10 @@ repetitions, 1 ms bins over 0-300 ms) are averaged into the benchmark's bins fir
 
 - ``-pls``: Brain-Score's procedure: one 50-200 ms bin, PLS (25 components) over 10 shuffle
   splits of all images (90 % train, stratified by ``texture_type``, seed 1), split-half
-  ceiling, ``explained_variance`` convention, no layer selection.
+  ceiling, ``explained_variance`` convention, 20 trials per image, no layer selection.
 - ``-ridge``: this library's default: three 50 ms bins over 50-200 ms, ridge on the held-out
   half of the images (stratified by ``texture_type``), layer chosen on the public half,
-  ``ratio`` convention.
+  ``ratio`` convention, one trial per image (deterministic models).
 """
 
 from __future__ import annotations
@@ -56,11 +56,12 @@ def _benchmark(region: str, variant: str) -> NeuralBenchmark:
     bins = BRAINSCORE_BINS if variant == "pls" else RIDGE_BINS
     common = dict(assembly=functools.partial(load_recordings, DATASET, STIMULUS_SET, bins),
                   stimuli=STIMULUS_SET, region=region, ceiling=split_half_ceiling,
-                  visual_degrees=VISUAL_DEGREES, number_of_trials=NUMBER_OF_TRIALS,
-                  version=1, bibtex=_bibtex())
+                  visual_degrees=VISUAL_DEGREES, version=1, bibtex=_bibtex())
     if variant == "pls":
         return NeuralBenchmark(f"FreemanZiemba2013.{region}-pls", metric=brainscore_pls,
                                held_out_fraction=None, select_layers=False,
+                               number_of_trials=NUMBER_OF_TRIALS, n_splits=None,
+                               min_ceiling=0.0,
                                ceiling_convention="explained_variance", **common)
     return NeuralBenchmark(f"FreemanZiemba2013.{region}-ridge", metric="ridge",
                            held_out_fraction=0.5, stratify=STRATIFY, split_seed=0,
