@@ -105,7 +105,7 @@ def movie_trials(presentations: pd.DataFrame, *, frames_per_clip: int, frames_pe
                          f"{length} frames.")
     boundaries = np.flatnonzero(np.diff(frames) < 0) + 1
     groups = np.split(np.arange(len(frames)), boundaries)
-    n_clips, n_bins = length // frames_per_clip, frames_per_clip // frames_per_bin
+    n_clips = length // frames_per_clip
     edges, clips, repeats = [], [], []
     expected = np.arange(length)
     for repeat, rows in enumerate(r for r in groups if np.array_equal(frames[r], expected)):

@@ -13,8 +13,6 @@ but no clip-wise model can explain.
 
 from __future__ import annotations
 
-import functools
-
 from dynamic_vision.benchmarking import NeuralBenchmark
 
 #: The monitor spanned about 120 x 95 degrees of the mouse's visual field; the movie filled it.

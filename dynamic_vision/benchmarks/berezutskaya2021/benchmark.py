@@ -1,7 +1,9 @@
-"""``Berezutskaya2021.cortex-ridge``: HRF-convolved ridge from model features to every prepared vertex.
+"""``Berezutskaya2021.cortex-ridge``: HRF-convolved ridge from model features to every prepared
+vertex.
 
-Runs of the same movie are repetitions (one run per subject: subjects are the repetitions); continuous cross-validation with an
-HRF-length gap (:class:`~dynamic_vision.benchmarking.FMRIBenchmark`).
+Runs of the same movie are repetitions (one run per subject, so subjects are the
+repetitions); continuous cross-validation with an HRF-length gap
+(:class:`~dynamic_vision.benchmarking.FMRIBenchmark`).
 """
 
 from __future__ import annotations

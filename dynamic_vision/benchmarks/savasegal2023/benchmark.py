@@ -1,7 +1,9 @@
-"""``Savasegal2023.cortex-ridge``: HRF-convolved ridge from model features to every prepared vertex.
+"""``Savasegal2023.cortex-ridge``: HRF-convolved ridge from model features to every prepared
+vertex.
 
-Runs of the same movie are repetitions (subjects are the repetitions; four films); continuous cross-validation with an
-HRF-length gap (:class:`~dynamic_vision.benchmarking.FMRIBenchmark`).
+Runs of the same movie are repetitions (each film seen once per subject, so subjects are
+the repetitions); continuous cross-validation with an HRF-length gap
+(:class:`~dynamic_vision.benchmarking.FMRIBenchmark`).
 """
 
 from __future__ import annotations

@@ -50,7 +50,7 @@ def read_label(path: str | Path) -> np.ndarray:
 
 
 def clip_id(value: Any) -> str:
-    """A video id as the 4-digit clip number used by the stimulus files (``vid0001`` -> ``0001``)."""
+    """A video id as the 4-digit clip number of the stimulus files (``vid0001`` -> ``0001``)."""
     text = value.decode() if isinstance(value, bytes) else str(value)
     match = re.fullmatch(r"(?:vid)?_?0*(\d+)(?:\.mp4)?", text.strip())
     if match is None:

@@ -2,8 +2,8 @@
 
 Bring your own files (registration only). The raw BIDS runs are open (OpenNeuro ds004798,
 CC0) and pinned here by sha256 (``raw_manifest.txt``), but they need fMRIPrep and confound
-regression before they can be scored, and the movie is not deposited. See docs/datasets_video.md for the
-preprocessing that produces ``recordings.nc`` (docs/datasets_video.md).
+regression before they can be scored, and the movie is not deposited. See
+docs/datasets_video.md for the preprocessing that produces ``recordings.nc``.
 
 Registered: stimulus set ``Keles2024`` (the movie) and dataset ``Keles2024.fMRI`` (prepared
 surface time series).
