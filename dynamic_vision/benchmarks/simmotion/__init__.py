@@ -13,14 +13,14 @@ benchmark_registry.register(
     "SimMotion.V1-ridge", f"{_TARGET}:v1_ridge", version=1, kind="neural", region="V1",
     metric="ridge", ceiling="split_half_ceiling on each test split", ceiling_convention="ratio",
     dataset="SimMotion.V1", stimulus_set="SimMotion", simulated=True,
-    time_bins="20 x 50 ms, 0-1000 ms", split="half of the clips held out, by category")
+    time_bins="20 x 50 ms, 0-1000 ms", split="3/4 of the clips held out, by category")
 benchmark_registry.register(
     "SimMotion.MT-ridge", f"{_TARGET}:mt_ridge", version=1, kind="neural", region="MT",
     metric="ridge", ceiling="split_half_ceiling on each test split", ceiling_convention="ratio",
     dataset="SimMotion.MT", stimulus_set="SimMotion", simulated=True,
-    time_bins="20 x 50 ms, 0-1000 ms", split="half of the clips held out, by category")
+    time_bins="20 x 50 ms, 0-1000 ms", split="3/4 of the clips held out, by category")
 benchmark_registry.register(
     "SimMotion.MT-rdm", f"{_TARGET}:mt_rdm", version=1, kind="neural", region="MT",
     metric="rsa", ceiling="rsa_ceiling", ceiling_convention="ratio",
     dataset="SimMotion.MT", stimulus_set="SimMotion", simulated=True,
-    time_bins="20 x 50 ms, 0-1000 ms", split="half of the clips held out, by category")
+    time_bins="20 x 50 ms, 0-1000 ms", split="3/4 of the clips held out, by category")
