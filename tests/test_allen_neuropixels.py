@@ -193,7 +193,14 @@ def test_download_verify_load_and_score(archive):
     from dynamic_vision.models.pixels.model import PixelsModel
     from dynamic_vision.scoring import score
 
+    from dynamic_vision.cli import main
+    from dynamic_vision.datasets import get_spec
+    from dynamic_vision.user_data import on_disk
+
     rows, trains, _ = archive
+    assert on_disk(get_spec(f"{PREFIX}.ses-42")) is False
+    assert main(["data", "fetch", f"{PREFIX}.ses-42", "--quiet"]) == 0  # via the DANDI API
+    assert on_disk(get_spec(f"{PREFIX}.ses-42")) is True
     recordings = dataset_registry.load(f"{PREFIX}.ses-42", progress=False)
     n_clips = N_FRAMES // PER_CLIP
     assert recordings.sizes == {"presentation": N_REPEATS * n_clips, "neuroid": len(UNITS),

@@ -131,11 +131,20 @@ def _report_tree(identifier: str, path: str | None) -> int:
 
 
 def run_fetch(args: argparse.Namespace) -> int:
-    from dynamic_vision.datasets import data_folder, fetch
+    from dynamic_vision.datasets import data_folder, fetch, get_spec
     from dynamic_vision.user_data import user_tree
 
     if user_tree(args.identifier) is not None:
         return _report_tree(args.identifier, None)
+    spec = get_spec(args.identifier)
+    if not spec.files and spec.access != "embedded" and not args.dry_run:
+        # files resolved at run time (e.g. an archive's API): loading fetches and verifies them
+        registry = (dataset_registry if args.identifier in dataset_registry
+                    else stimulus_set_registry)
+        registry.load(args.identifier, progress=not args.quiet)
+        print(f"'{args.identifier}': downloaded, verified and read once.")
+        print(f"folder: {data_folder(args.identifier)}")
+        return 0
 
     identifiers = _with_stimulus_set(args.identifier)
     for identifier in identifiers:
