@@ -242,18 +242,22 @@ def check_tree(identifier: str, root: str | os.PathLike[str] | None = None, *,
     if tree is None:
         raise LookupError(f"'{identifier}' declares no user-supplied file tree.")
     root = Path(root) if root is not None else tree_root(identifier)
-    marker_path = root / _MARKER
+    # Digests verified before are remembered in the library's data folder (never in the
+    # user's tree), per root, by size and modification time.
+    record_path = data_folder(identifier) / _MARKER
     try:
-        marker = dict(storage.read_json(marker_path)) if hashes else {}
+        record = dict(storage.read_json(record_path)) if hashes else {}
     except (FileNotFoundError, ValueError):
-        marker = {}
+        record = {}
+    marker = dict(record.get(os.fspath(root.resolve()), {}))
     problems = []
     for expected in expected_files(identifier, root):
         problem = _check_file(expected, root / expected.path, hashes, marker)
         if problem is not None and not (expected.optional and problem == "missing"):
             problems.append(TreeProblem(expected.path, problem, expected.optional))
-    if hashes and marker and root.is_dir() and os.access(root, os.W_OK):
-        storage.atomic_write_json(marker_path, marker)
+    if hashes and marker:
+        record[os.fspath(root.resolve())] = marker
+        storage.atomic_write_json(record_path, record)
     return problems
 
 

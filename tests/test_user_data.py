@@ -176,3 +176,35 @@ def test_docs_table_and_data_list_agree_on_access(home):
                                                "McMahon2023", "CRCNS.", "Kinetics400Subset",
                                                "SSv2Subset"))]
     assert sorted(set(mine) - covered) == []
+
+
+def test_published_digests_are_checked_and_nothing_is_written_into_the_users_tree(home):
+    import hashlib
+
+    from dynamic_vision.user_data import (
+        ExpectedFile,
+        UserTree,
+        register_user_tree,
+        unregister_user_tree,
+    )
+
+    register_user_tree(UserTree("TinyTree", [
+        ExpectedFile("a.bin", size=3, sha256=hashlib.sha256(b"abc").hexdigest()),
+        ExpectedFile("raw/b.bin", md5=hashlib.md5(b"xyz").hexdigest(), optional=True)],
+        "Ask the lab."))
+    try:
+        mine = home / "tiny"
+        (mine / "raw").mkdir(parents=True)
+        (mine / "a.bin").write_bytes(b"abd")  # right size, wrong content
+        (mine / "raw/b.bin").write_bytes(b"xyz")
+        problems = check_tree("TinyTree", mine, hashes=True)
+        assert [(p.path, p.problem.split()[0]) for p in problems] == [("a.bin", "sha256")]
+        assert check_tree("TinyTree", mine) == []  # sizes only: the cheap check loaders run
+        (mine / "a.bin").write_bytes(b"abc")
+        (mine / "raw/b.bin").write_bytes(b"xyw")
+        problems = check_tree("TinyTree", mine, hashes=True)
+        assert [(p.path, p.problem.split()[0], p.optional) for p in problems] == [
+            ("raw/b.bin", "md5", True)]
+        assert sorted(p.name for p in mine.rglob("*")) == ["a.bin", "b.bin", "raw"]
+    finally:
+        unregister_user_tree("TinyTree")
