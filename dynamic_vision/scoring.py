@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from dynamic_vision import storage
@@ -28,15 +29,20 @@ def _version_of(registry: Any, identifier: str, loaded: Any = None) -> Any:
 
 
 def score_cache_path(model_identifier: str, benchmark_identifier: str,
-                     model_version: Any = None, benchmark_version: Any = None) -> Any:
+                     model_version: Any = None, benchmark_version: Any = None,
+                     model_options: Mapping[str, Any] | None = None) -> Any:
     """Where the final score of a (model, benchmark) pair is cached."""
-    key = storage.stable_hash(model_identifier, model_version, benchmark_identifier,
+    parts: tuple[Any, ...] = (model_identifier, model_version, benchmark_identifier,
                               benchmark_version, _library_version())
+    if model_options:
+        parts += (dict(sorted(model_options.items())),)
+    key = storage.stable_hash(*parts)
     safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in model_identifier)
     return storage.home("scores", benchmark_identifier, f"{safe}-{key}.json")
 
 
-def score(model: Any, benchmark: Any, *, cache: bool = True) -> Score:
+def score(model: Any, benchmark: Any, *, cache: bool = True,
+          model_options: Mapping[str, Any] | None = None) -> Score:
     """Score a model on a benchmark.
 
     Parameters
@@ -51,6 +57,9 @@ def score(model: Any, benchmark: Any, *, cache: bool = True) -> Score:
         Read and write the on-disk score cache under ``DYNAMIC_VISION_HOME``. Only scores of
         registered identifiers are cached (objects carry no stable identity); setting
         ``DYNAMIC_VISION_NO_CACHE=1`` disables it everywhere.
+    model_options
+        Keyword arguments for loading a registered model (e.g. ``{"input_size": 64}`` for a
+        smaller random-weight network); they are part of the score's cache key and provenance.
 
     Returns
     -------
@@ -79,12 +88,16 @@ def score(model: Any, benchmark: Any, *, cache: bool = True) -> Score:
     if cacheable:
         model_version = _version_of(model_registry, model)
         benchmark_version = _version_of(benchmark_registry, benchmark, benchmark_obj)
-        path = score_cache_path(model, benchmark, model_version, benchmark_version)
+        path = score_cache_path(model, benchmark, model_version, benchmark_version,
+                                model_options)
         if path.exists():
             logger.info("Serving %s on %s from %s", model, benchmark, path)
             return Score.from_dict(storage.read_json(path))
 
-    model_obj = model_registry.load(model) if isinstance(model, str) else model
+    if model_options and not isinstance(model, str):
+        raise TypeError("model_options apply to registered model identifiers, not to objects.")
+    model_obj = (model_registry.load(model, **dict(model_options or {}))
+                 if isinstance(model, str) else model)
     result = benchmark_obj(model_obj)
     if not isinstance(result, Score):
         raise TypeError(f"Benchmark '{benchmark_id}' returned {type(result).__name__}, "
@@ -93,6 +106,7 @@ def score(model: Any, benchmark: Any, *, cache: bool = True) -> Score:
         model=model_id, benchmark=benchmark_id,
         benchmark_version=getattr(benchmark_obj, "version", benchmark_version),
         dynamic_vision_version=_library_version(),
+        **({"model_options": dict(model_options)} if model_options else {}),
     )
     if path is not None:
         storage.atomic_write_json(path, result.to_dict())

@@ -15,8 +15,6 @@ from PIL import Image
 
 from dynamic_vision.cli import main
 
-pytestmark = pytest.mark.slow
-
 MODELS = "motion-energy,pixels"
 BENCHMARKS = "SimMotion.V1-*,RandomDots.*"
 
@@ -29,6 +27,7 @@ def first_run(tmp_path_factory):
     return folder, code
 
 
+@pytest.mark.slow
 def test_main_job_writes_json_results(first_run):
     folder, code = first_run
     assert code == 0
@@ -43,6 +42,7 @@ def test_main_job_writes_json_results(first_run):
     assert len(detail["detail"]["data_vars"]["ceiled"]["data"]) == 20
 
 
+@pytest.mark.slow
 def test_main_job_writes_plots_with_content(first_run):
     folder, _ = first_run
     for name in ("scores_by_model.png", "scores_by_time_bin.png"):
@@ -51,6 +51,7 @@ def test_main_job_writes_plots_with_content(first_run):
             assert np.asarray(image.convert("L")).std() > 5
 
 
+@pytest.mark.slow
 def test_second_run_is_served_from_the_cache(first_run, tmp_path, capsys, monkeypatch):
     from dynamic_vision.benchmarking import NeuralBenchmark, TaskBenchmark
 
@@ -65,3 +66,25 @@ def test_second_run_is_served_from_the_cache(first_run, tmp_path, capsys, monkey
     table = capsys.readouterr().out
     assert "motion-energy" in table and "SimMotion.V1-ridge" in table
     assert (tmp_path / "scores_by_model.png").exists()
+
+
+def test_model_options_are_parsed_per_model():
+    from dynamic_vision.cli.scoring import parse_model_options
+
+    parsed = parse_model_options(["resnet18-random:input_size=64", "resnet18-random:device=cpu",
+                                  "pixels:grid=[8, 8]"], ["resnet18-random", "pixels"])
+    assert parsed == {"resnet18-random": {"input_size": 64, "device": "cpu"},
+                      "pixels": {"grid": [8, 8]}}
+    with pytest.raises(ValueError, match="must look like MODEL:KEY=VALUE"):
+        parse_model_options(["input_size=64"], ["pixels"])
+    with pytest.raises(ValueError, match="names model 'alexnet', which is not in --models"):
+        parse_model_options(["alexnet:input_size=64"], ["pixels"])
+
+
+def test_model_options_enter_the_score_cache_key():
+    from dynamic_vision.scoring import score_cache_path
+
+    plain = score_cache_path("resnet18-random", "SimMotion.V1-ridge", 1, 2)
+    small = score_cache_path("resnet18-random", "SimMotion.V1-ridge", 1, 2, {"input_size": 64})
+    assert plain != small
+    assert plain == score_cache_path("resnet18-random", "SimMotion.V1-ridge", 1, 2, {})

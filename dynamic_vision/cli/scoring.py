@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import sys
+import time
 from pathlib import Path
 
 from dynamic_vision import storage
@@ -21,7 +23,32 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.add_argument("--output", type=Path, help="write JSON results (and plots) to this folder")
     parser.add_argument("--no-cache", action="store_true", help="recompute, do not read the cache")
+    parser.add_argument("--model-option", dest="model_options", action="append", default=[],
+                        metavar="MODEL:KEY=VALUE",
+                        help="a keyword for loading one model, e.g. "
+                             "'resnet18-random:input_size=64' (repeatable; values are JSON or "
+                             "text)")
     parser.set_defaults(func=run_score)
+
+
+def parse_model_options(entries: list[str], models: list[str]) -> dict[str, dict[str, object]]:
+    """``["resnet18-random:input_size=64", ...]`` → ``{"resnet18-random": {"input_size": 64}}``."""
+    options: dict[str, dict[str, object]] = {}
+    for entry in entries:
+        model, colon, assignment = entry.partition(":")
+        key, equals, text = assignment.partition("=")
+        if not (colon and equals and key.strip()):
+            raise ValueError(f"--model-option '{entry}' must look like MODEL:KEY=VALUE, e.g. "
+                             f"'resnet18-random:input_size=64'.")
+        if model not in models:
+            raise ValueError(f"--model-option '{entry}' names model '{model}', which is not in "
+                             f"--models ({', '.join(models)}).")
+        try:
+            value: object = json.loads(text)
+        except json.JSONDecodeError:
+            value = text
+        options.setdefault(model, {})[key.strip()] = value
+    return options
 
 
 def _split(text: str) -> list[str]:
@@ -76,12 +103,19 @@ def run_score(args: argparse.Namespace) -> int:
     for model in models:
         model_registry.entry(model)  # fail early, with suggestions
     benchmarks = expand_benchmarks(_split(args.benchmarks))
+    options = parse_model_options(args.model_options, models)
     results: dict[str, dict[str, dict]] = {}
     scores = {}
+    total, done = len(models) * len(benchmarks), 0
     for model in models:
         results[model] = {}
         for benchmark in benchmarks:
-            result = score(model, benchmark, cache=not args.no_cache)
+            start = time.perf_counter()
+            result = score(model, benchmark, cache=not args.no_cache,
+                           model_options=options.get(model))
+            done += 1
+            print(f"[{done}/{total}] {model} on {benchmark}: {result.value:.3f} "
+                  f"({time.perf_counter() - start:.1f} s)", file=sys.stderr, flush=True)
             scores[(model, benchmark)] = result
             results[model][benchmark] = result.to_dict(detail=False)
     if args.output is not None:

@@ -43,7 +43,7 @@ def _benchmark(identifier: str, region: str, metric: str, ceiling: Any, small: b
         region=region, metric=metric, ceiling=ceiling, stratify="category",
         held_out_fraction=HELD_OUT_FRACTION, split_seed=0, n_splits=10, train_size=0.9,
         ceiling_on_test_splits=ceiling_on_test_splits, visual_degrees=VISUAL_DEGREES,
-        version=1, bibtex=_bibtex(), ceiling_convention="ratio")
+        version=2, bibtex=_bibtex(), ceiling_convention="ratio")
 
 
 def v1_ridge(small: bool = False) -> NeuralBenchmark:
