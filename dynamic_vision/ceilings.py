@@ -14,7 +14,7 @@ with a standard error ``std / sqrt(n_splits)`` like the metrics'.
 
 How a ceiling is applied is a named convention of :mod:`dynamic_vision.scores`: the library's
 default is ``"ratio"`` (``raw / ceiling``); Brain-Score-compatible neural benchmarks use
-``"explained_variance"`` (``raw² / ceiling``). See ``docs/metrics.md``.
+``"explained_variance"`` (``(raw / ceiling)²``). See ``docs/metrics.md``.
 """
 
 from __future__ import annotations

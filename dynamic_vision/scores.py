@@ -6,8 +6,10 @@ functions so that every number says how it was made:
 ``"ratio"``
     ``ceiled = raw / ceiling``. Our default for correlations, RSA, decoding and behaviour.
 ``"explained_variance"``
-    ``ceiled = raw**2 / ceiling``: Brain-Score's neural convention, where ``raw`` is a Pearson r
-    and ``ceiling`` the split-half (Spearman–Brown corrected) consistency.
+    ``ceiled = (raw / ceiling)**2``: Brain-Score's neural convention, where ``raw`` is a Pearson
+    r and ``ceiling`` the split-half (Spearman–Brown corrected) consistency; following Yamins et
+    al. 2014 it takes the model's and the data's reliability to be equal, so the squared
+    disattenuated correlation is ``(r(X, Y) / r(Y, Y))**2``.
 ``"none"``
     ``ceiled = raw`` (engineering tasks with no data ceiling; ``ceiling`` is reported as 1).
 
@@ -34,7 +36,7 @@ def _ratio(raw: float, ceiling: float) -> float:
 
 
 def _explained_variance(raw: float, ceiling: float) -> float:
-    return raw**2 / ceiling
+    return (raw / ceiling) ** 2
 
 
 def _none(raw: float, ceiling: float) -> float:
@@ -44,7 +46,7 @@ def _none(raw: float, ceiling: float) -> float:
 #: Name → (ceiled value function, derivative with respect to raw, used to propagate the error).
 CEILING_CONVENTIONS: dict[str, tuple[Callable[[float, float], float], Callable[[float, float], float]]] = {
     "ratio": (_ratio, lambda raw, ceiling: 1.0 / ceiling),
-    "explained_variance": (_explained_variance, lambda raw, ceiling: 2.0 * abs(raw) / ceiling),
+    "explained_variance": (_explained_variance, lambda raw, ceiling: 2.0 * abs(raw) / ceiling**2),
     "none": (_none, lambda raw, ceiling: 1.0),
 }
 

@@ -33,10 +33,10 @@ def test_ceiled_is_the_documented_function_of_raw_and_ceiling(convention):
     raw = Score.from_raw(0.6, 0.05, xr.Dataset({"raw": ("neuroid", [0.5, 0.7])}))
     ceiling = Score.from_raw(0.9, 0.01, xr.Dataset({"consistency": ("neuroid", [0.85, 0.95])}))
     ceiled = raw.ceiled(ceiling, convention)
-    expected = {"ratio": 0.6 / 0.9, "explained_variance": 0.36 / 0.9, "none": 0.6}[convention]
+    expected = {"ratio": 0.6 / 0.9, "explained_variance": (0.6 / 0.9) ** 2, "none": 0.6}[convention]
     assert ceiled.value == pytest.approx(expected)
     assert ceiled.raw == 0.6 and ceiled.ceiling == 0.9
-    derivative = {"ratio": 1 / 0.9, "explained_variance": 1.2 / 0.9, "none": 1.0}[convention]
+    derivative = {"ratio": 1 / 0.9, "explained_variance": 1.2 / 0.81, "none": 1.0}[convention]
     assert ceiled.error == pytest.approx(0.05 * derivative)
     assert set(ceiled.detail.data_vars) == {"raw", "ceiling_consistency"}
 

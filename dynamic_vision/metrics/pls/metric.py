@@ -37,7 +37,7 @@ def build_brainscore(progress: bool = False, device: str | None = None) -> Regre
     splits with 90 % training stimuli stratified by ``object_name`` (when present) and seed 1,
     per-neuroid Pearson r, median over neuroids, mean over splits, error std / √n.
 
-    Benchmarks using it ceil with the ``"explained_variance"`` convention (``raw² / ceiling``).
+    Benchmarks using it ceil with the ``"explained_variance"`` convention (``(raw / ceiling)²``).
     """
     splits_by_object = "object_name"
     regression = PLSRegression(n_components=25, scale=False, dtype="float64", device=device)
