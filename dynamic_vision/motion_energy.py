@@ -76,7 +76,8 @@ class MotionEnergyBank:
         Receptive-field centres form a ``grid`` x ``grid`` lattice over the input.
     envelope_cycles
         Spatial Gaussian standard deviation in carrier cycles (``sigma = envelope_cycles / sf``);
-        0.5 gives about 1.5 octaves of spatial-frequency bandwidth.
+        0.3 gives broad tuning, about 2.5 octaves of spatial-frequency bandwidth and an
+        orientation half-width near 30 degrees, as in many V1 complex cells.
     temporal_tau_ms, temporal_order
         The causal gamma envelope ``(t / tau)^order exp(-t / tau)`` of the temporal filters; it
         peaks at ``order * tau`` ms, which sets the units' response latency.
@@ -93,7 +94,7 @@ class MotionEnergyBank:
     spatial_frequencies: tuple[float, ...] = (0.04, 0.08, 0.16)
     temporal_frequencies: tuple[float, ...] = (4.0, 8.0)
     grid: int = 3
-    envelope_cycles: float = 0.5
+    envelope_cycles: float = 0.3
     temporal_tau_ms: float = 25.0
     temporal_order: int = 2
     temporal_support_ms: float = 300.0
@@ -167,11 +168,12 @@ class MotionEnergyBank:
         """Complex causal temporal filters, ``(2, n_temporal_frequencies, n_taps)`` complex128.
 
         Index 0 along the first axis responds to motion towards the spatial carrier's direction,
-        index 1 to the opposite direction. Each filter sums to zero (no response to a static
-        input after its onset transient).
+        index 1 to the opposite direction. Tap ``k`` weighs the frame shown ``k`` frames ago,
+        sampling the continuous filter at the middle of that frame, ``(k + 1/2) / fps``. Each
+        filter sums to zero (no response to a static input after its onset transient).
         """
         n_taps = max(1, int(round(self.temporal_support_ms * self.fps / 1000.0)))
-        t_ms = np.arange(n_taps) * 1000.0 / self.fps
+        t_ms = (np.arange(n_taps) + 0.5) * 1000.0 / self.fps
         envelope = (t_ms / self.temporal_tau_ms) ** self.temporal_order * np.exp(
             -t_ms / self.temporal_tau_ms)
         envelope /= envelope.sum()
@@ -182,6 +184,21 @@ class MotionEnergyBank:
                 carrier -= (envelope * carrier).sum()  # zero gain at 0 Hz
                 out[sign_index, k] = envelope * carrier
         return out
+
+    def reference_energies(self) -> np.ndarray:
+        """Per temporal frequency: the steady energy of an optimal full-contrast grating.
+
+        The spatial filters answer such a grating with modulus 1/2 (see
+        :meth:`spatial_filters`); this is that response, filtered in time, squared. The
+        :meth:`energies` are expressed in these units, so every unit's features are on the
+        same scale whatever its spatial or temporal frequency.
+        """
+        temporal = self.temporal_filters()[0]
+        t_s = (np.arange(temporal.shape[-1]) + 0.5) / self.fps
+        tf = np.asarray(self.temporal_frequencies)[:, None]
+        # A grating drifting towards the carrier makes S(t) = exp(-i w t) / 2 (see module doc).
+        gain = np.abs((temporal * np.exp(2j * np.pi * tf * t_s[None, :])).sum(axis=1))
+        return (0.5 * gain) ** 2
 
     # -- responses ----------------------------------------------------------------------------
     def spatial_responses(self, contrast: np.ndarray) -> np.ndarray:
@@ -202,6 +219,10 @@ class MotionEnergyBank:
     def energies(self, contrast: np.ndarray) -> np.ndarray:
         """Motion energy per frame, ``(T, n_units)`` float32, in the order of :meth:`units`.
 
+        Energies are in units of :meth:`reference_energies`: about 1 for a full-contrast
+        grating at a unit's preferred orientation, spatial and temporal frequency (a little
+        less, as removing each Gabor's mean takes a little of its gain).
+
         Parameters
         ----------
         contrast
@@ -215,6 +236,7 @@ class MotionEnergyBank:
         n_sf, n_pos = len(self.spatial_frequencies), self.grid**2
         spatial = spatial.reshape(n_frames, n_orient, n_sf, n_pos)
         temporal = self.temporal_filters()
+        reference = self.reference_energies()
         out = np.empty((n_frames, 2, n_orient, n_sf, len(self.temporal_frequencies), n_pos),
                        dtype=np.float32)
         for sign_index in range(2):
@@ -222,10 +244,18 @@ class MotionEnergyBank:
                 filtered = np.zeros_like(spatial)
                 for lag, weight in enumerate(temporal[sign_index, k][:n_frames]):
                     filtered[lag:] += weight * spatial[:n_frames - lag]
-                out[:, sign_index, :, :, k, :] = filtered.real**2 + filtered.imag**2
+                out[:, sign_index, :, :, k, :] = (filtered.real**2 + filtered.imag**2) / reference[k]
         # Direction d < directions/2 is orientation d's carrier direction (sign index 0);
         # direction d + directions/2 is the opposite one (sign index 1).
         return out.reshape(n_frames, self.n_units)
+
+    def amplitudes(self, contrast: np.ndarray) -> np.ndarray:
+        """The square root of :meth:`energies`: the modulus of each unit's quadrature pair.
+
+        Proportional to stimulus contrast (energy grows with its square), about 1 for a
+        full-contrast grating at a unit's preferred parameters.
+        """
+        return np.sqrt(self.energies(contrast))
 
     def response_steps(self, energies: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Energies placed in time: ``(values, step_start_ms, step_end_ms)``.

@@ -52,7 +52,7 @@ def test_preferred_direction_and_frequency_win(direction):
 def test_full_contrast_optimal_grating_has_modulus_one_half_spatially():
     responses = BANK.spatial_responses(grating(BANK, 0.0, 0.08, 4.0, n_frames=4))
     # Column 0: orientation 0, spatial frequency 0.08, first position.
-    assert np.allclose(np.abs(responses[:, 0]), 0.5, atol=0.02)
+    assert np.allclose(np.abs(responses[:, 0]), 0.5, atol=0.04)
 
 
 def test_energy_is_phase_invariant_and_contrast_squared():
@@ -82,7 +82,8 @@ def test_filtering_is_causal():
 
 def test_matches_the_adelson_bergen_construction():
     """Reference: real even/odd spatial and temporal filters, the four separable products
-    combined into two oriented quadrature pairs, convolved directly (no complex arithmetic)."""
+    combined into two oriented quadrature pairs, convolved directly (no complex arithmetic),
+    in units of the reference energies."""
     rng = np.random.default_rng(1)
     frames = rng.uniform(-1, 1, size=(12, 64, 64)).astype(np.float32)
     spatial = BANK.spatial_filters().toarray()  # (n_spatial, pixels): even = Re, odd = Im
@@ -108,9 +109,16 @@ def test_matches_the_adelson_bergen_construction():
             # S = se - i so (response to conj(g)); (h * S) = (he + i ho)(se - i so)
             first = (even_t[lags] * se + odd_t[lags] * so).sum()
             second = (odd_t[lags] * se - even_t[lags] * so).sum()
-            reference[t, index] = first**2 + second**2
+            reference[t, index] = (first**2 + second**2) / BANK.reference_energies()[k]
     np.testing.assert_allclose(BANK.energies(frames), reference, rtol=2e-4, atol=1e-9)
     assert n_tf == len(BANK.temporal_frequencies)
+
+
+def test_optimal_grating_energy_is_about_one():
+    energy = steady_energy(BANK, grating(BANK, 0.0, 0.16, 8.0))
+    assert 0.85 < energy.max() < 1.05
+    np.testing.assert_allclose(BANK.amplitudes(grating(BANK, 0.0, 0.16, 8.0)) ** 2,
+                               BANK.energies(grating(BANK, 0.0, 0.16, 8.0)), rtol=1e-5)
 
 
 def test_response_steps_add_the_latency():

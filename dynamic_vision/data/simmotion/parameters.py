@@ -14,7 +14,7 @@ from dynamic_vision.storage import stable_hash
 __all__ = ["SimMotionParameters", "GENERATOR_VERSION", "DEFAULT", "SMALL"]
 
 #: Version of the generating code; part of the cache key.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -43,8 +43,9 @@ class SimMotionParameters:
     -----------
     n_v1, v1_exponent
         V1 units are units of the motion-energy ``bank`` (a fixed-seed subset); their rate is
-        ``baseline + peak * (energy / max energy) ** v1_exponent``. Their latency is the
-        bank's: its causal temporal filters plus ``bank.latency_ms``.
+        ``baseline + peak * (amplitude / max amplitude) ** v1_exponent``, the amplitude being
+        the square root of the unit's energy. Their latency is the bank's: its causal
+        temporal filters plus ``bank.latency_ms``.
     n_mt, mt_direction_kappa, mt_rf_sigma, mt_semisaturation, mt_exponent, mt_extra_latency_ms
         MT units pool V1 energy over spatial and temporal frequency and over a Gaussian
         receptive field (``mt_rf_sigma`` pixels), weigh directions with a von Mises profile
@@ -85,7 +86,7 @@ class SimMotionParameters:
     dot_size: int = 3
     dot_speed: float = 3.0
     n_v1: int = 64
-    v1_exponent: float = 0.8
+    v1_exponent: float = 1.1
     n_mt: int = 32
     mt_direction_kappa: float = 1.5
     mt_rf_sigma: float = 40.0

@@ -44,10 +44,13 @@ def v1_rates(energies: np.ndarray, params: SimMotionParameters) -> np.ndarray:
 
     ``energies`` is ``(n_stimuli, steps, n_bank_units)``.
 
-    Each unit's energy is scaled by its maximum over the stimulus set and passed through a
-    compressive power law (``v1_exponent``).
+    Each unit's amplitude (the square root of its energy, see
+    :meth:`~dynamic_vision.motion_energy.MotionEnergyBank.amplitudes`) is scaled by its
+    maximum over the stimulus set and passed through a mildly expansive power law
+    (``v1_exponent``).
     """
-    selected = energies[:, :, v1_units(params)["bank_index"].to_numpy()].astype(np.float64)
+    selected = np.sqrt(energies[:, :, v1_units(params)["bank_index"].to_numpy()]
+                       .astype(np.float64))
     scale = selected.max(axis=(0, 1), keepdims=True)
     drive = selected / np.where(scale > 0, scale, 1.0)
     rates = params.baseline_rate + params.peak_rate * drive**params.v1_exponent

@@ -1,9 +1,11 @@
 """The ``motion-energy`` model: the spatiotemporal Gabor front end of the SimMotion simulation.
 
 Its neuroids are every unit of :class:`~dynamic_vision.motion_energy.MotionEnergyBank` (by
-default 8 directions x 3 spatial x 2 temporal frequencies x 3 x 3 positions = 432), computed
-from clips decoded at the bank's 30 fps and resized to its 128 x 128 pixels, and placed in time
-with the bank's latency before being averaged into time bins. It has no weights, so
+default 8 directions x 3 spatial x 2 temporal frequencies x 3 x 3 positions = 432); each
+feature is the unit's motion-energy amplitude (the square root of its energy, which grows in
+proportion to contrast), computed from clips decoded at the bank's 30 fps and resized to its
+128 x 128 pixels, and placed in time with the bank's latency before being averaged into time
+bins. It has no weights, so
 ``pretrained`` is accepted and ignored.
 """
 
@@ -25,7 +27,7 @@ VISUAL_DEGREES = 8.0
 
 
 class MotionEnergyModel(FeatureModel):
-    """Motion energy of every unit of ``bank`` (one layer, ``"energy"``).
+    """Motion-energy amplitude of every unit of ``bank`` (one layer, ``"energy"``).
 
     Parameters
     ----------
@@ -42,7 +44,7 @@ class MotionEnergyModel(FeatureModel):
                          degrees=VISUAL_DEGREES, progress=progress)
 
     def features(self, frames: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        return self.bank.response_steps(self.bank.energies(to_contrast(frames)))
+        return self.bank.response_steps(self.bank.amplitudes(to_contrast(frames)))
 
     def neuroids(self) -> pd.DataFrame:
         table = self.bank.units()
