@@ -10,7 +10,8 @@ model_registry.register(
     "motion-energy", "dynamic_vision.models.motion_energy.model:build",
     version=1, pretrained=False, weights=None, fps=30, input_size=128, visual_degrees=8.0,
     layers=["energy"], n_features=432, kind="hand-crafted",
-    description="Spatiotemporal Gabor motion energy: 8 directions x 3 spatial x 2 temporal "
-                "frequencies x 3x3 positions; the front end of the simulated SimMotion data.",
+    description="Spatiotemporal Gabor motion-energy amplitudes: 8 directions x 3 spatial x 2 "
+                "temporal frequencies x 3x3 positions; the front end of the simulated "
+                "SimMotion data (no weights).",
     citation="Adelson & Bergen (1985) J Opt Soc Am A 2:284",
 )
