@@ -230,7 +230,10 @@ class MotionEnergyBank:
             :attr:`fps`. Filtering is causal: the energy at frame ``t`` depends on frames
             ``<= t``; frames before the clip are taken as mid-gray.
         """
-        spatial = self.spatial_responses(contrast)  # (T, orientation * sf * position)
+        return self.energies_from_spatial(self.spatial_responses(contrast))
+
+    def energies_from_spatial(self, spatial: np.ndarray) -> np.ndarray:
+        """:meth:`energies` from precomputed :meth:`spatial_responses` ``(T, n_spatial)``."""
         n_frames = spatial.shape[0]
         n_orient = self.directions // 2
         n_sf, n_pos = len(self.spatial_frequencies), self.grid**2
