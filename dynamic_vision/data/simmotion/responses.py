@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from dynamic_vision.data.simmotion.parameters import SimMotionParameters
-from dynamic_vision.temporal import align_time, frame_intervals
+from dynamic_vision.temporal import align_time
 
 __all__ = ["v1_units", "mt_units", "v1_rates", "mt_rates", "bin_rates", "sample_trials"]
 
