@@ -10,8 +10,10 @@ import threading
 import time
 from pathlib import Path
 
+import huggingface_hub  # noqa: F401  (imported up front: timed tests time failures, not imports)
 import pytest
 import torch
+import torchvision.models  # noqa: F401
 
 from dynamic_vision import weights
 from dynamic_vision.weights import (
