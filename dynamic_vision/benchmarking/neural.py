@@ -303,9 +303,9 @@ class NeuralBenchmark(Benchmark):
     def _ceiling_callable(self) -> Ceiling:
         if self._ceiling_function is not None:
             return self._ceiling_function
-        from dynamic_vision.ceilings import split_half_consistency
+        from dynamic_vision.ceilings import split_half_ceiling
 
-        return split_half_consistency
+        return split_half_ceiling
 
     def compute_ceiling(self) -> Score:
         """Per-time-bin ceilings on the held-out recordings; the value is their mean.
