@@ -192,6 +192,8 @@ def test_registered_as_simulated_embedded_data():
         info = dv.dataset_registry.info(identifier)
         assert info["simulated"] is True and info["access"] == "embedded"
         assert "SIMULATED" in info["description"]
+        assert f"{DEFAULT.repetitions} Poisson-like trials" in info["description"]
+        assert f"for {len(conditions(DEFAULT))} gratings" in info["description"]
         assert "Adelson" in info["citation"] and "Simoncelli" in info["citation"]
     for identifier in ("SimMotion", "RandomDots"):
         info = dv.stimulus_set_registry.info(identifier)
