@@ -72,10 +72,10 @@ def test_leakage_is_detected():
 
 
 def test_contiguous_splits_too_short():
-    with pytest.raises(ValueError, match=r"^Too few samples for contiguous splits: 12 samples "
-                                         r"in 4 chunks with a gap of 4 leave 1 training samples in the "
-                                         r"worst split\. "
-                                         r"Use a longer recording, fewer chunks or a shorter gap\.$"):
+    with pytest.raises(ValueError, match=(
+            r"^Too few samples for contiguous splits: 12 samples in 4 chunks with a gap of 4 "
+            r"leave 1 training samples in the worst split\. Use a longer recording, fewer "
+            r"chunks or a shorter gap\.$")):
         ContiguousSplits(4, gap=4).split(12)
 
 

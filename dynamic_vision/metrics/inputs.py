@@ -45,7 +45,8 @@ def _ids(assembly: xr.DataArray, name: str) -> np.ndarray:
     unique, counts = np.unique(ids, return_counts=True)
     if (counts > 1).any():
         raise ValueError(f"The {name} assembly repeats stimulus_ids (e.g. "
-                         f"{[str(u) for u in unique[counts > 1][:5]]}); average repetitions before scoring.")
+                         f"{[str(u) for u in unique[counts > 1][:5]]}); average repetitions "
+                         f"before scoring.")
     return ids
 
 
