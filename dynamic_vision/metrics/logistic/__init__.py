@@ -4,7 +4,7 @@ from dynamic_vision.registry import metric_registry
 
 metric_registry.register(
     "logistic", "dynamic_vision.metrics.logistic.metric:build",
-    version=1, kind="decoding", input_kind="labels",
+    version=1, family="decoding", input_kind="labels",
     procedure="standardise; multinomial logistic regression, C by 3-fold inner CV; "
               "5 stratified outer folds; accuracy",
     engine="scikit-learn LogisticRegressionCV", ceiling="none (chance level in detail)",

@@ -4,7 +4,7 @@ from dynamic_vision.registry import metric_registry
 
 metric_registry.register(
     "o2", "dynamic_vision.metrics.o2.metric:build",
-    version=1, kind="behavior", input_kind="behavior", signature="o2",
+    version=1, family="behavior", input_kind="behavior", signature="o2",
     procedure="object-by-object d' of model and humans, Pearson r; error: bootstrap over images",
     ceiling="behavioral_ceiling", reference="Rajalingham et al. 2018",
 )
