@@ -91,3 +91,53 @@ def test_ceiling_is_applied_and_cached(stimuli, trials):
     assert result.value == pytest.approx(result.raw / 0.8)
     assert BehaviourBenchmark("Toy.direction-ceiled", **kwargs).ceiling.value == 0.8
     assert len(calls) == 1
+
+
+def test_i2n_ranks_the_model_with_human_image_difficulty_first(tmp_path):
+    """Trials from subjects whose accuracy varies from image to image; a model whose evidence
+    follows the same difficulty has a higher I2n consistency than one with other difficulties."""
+    from dynamic_vision.ceilings import behavioral_ceiling
+    from dynamic_vision.metrics.behavior import signature_of
+
+    rng = np.random.default_rng(0)
+    labels = ["a", "b", "c"]
+    files, rows, difficulty = {}, [], {}
+    for label in labels:
+        for k in range(24):
+            sid = f"{label}{k}"
+            path = tmp_path / f"{sid}.png"
+            Image.fromarray(np.zeros((4, 4, 3), np.uint8)).save(path)
+            files[sid] = path
+            rows.append({"stimulus_id": sid, "label": label})
+            difficulty[sid] = rng.uniform(0.35, 0.98)  # human accuracy on this image
+    stimuli = StimulusSet.from_files(files, identifier="toy-i2n", metadata=pd.DataFrame(rows))
+    ids, choices, truth, subjects = [], [], [], []
+    for row in rows:
+        for trial in range(40):
+            correct = rng.random() < difficulty[row["stimulus_id"]]
+            wrong = [x for x in labels if x != row["label"]]
+            ids.append(row["stimulus_id"])
+            truth.append(row["label"])
+            choices.append(row["label"] if correct else wrong[rng.integers(2)])
+            subjects.append(f"s{trial % 8}")
+    trials = behavioral_assembly(stimulus_id=ids, choice=choices, label=truth, subject=subjects)
+
+    def evidence(strength):
+        def layer(row):
+            noise = np.random.default_rng(abs(hash(row["stimulus_id"])) % 2**32)
+            return np.eye(3)[labels.index(row["label"])] * strength(row) + \
+                0.05 * noise.standard_normal(3)
+        return layer
+
+    other = {sid: rng.uniform(0.35, 0.98) for sid in difficulty}
+    benchmark = BehaviourBenchmark(
+        "Toy.objects-i2n", assembly=trials, stimuli=stimuli, metric="i2n",
+        ceiling=lambda t: behavioral_ceiling(t, signature_of("i2n"), split_coord="subject"),
+        bibtex="@misc{toy}")
+    human_like = benchmark(TableModel("human-like", {
+        "f": evidence(lambda row: 4 * difficulty[row["stimulus_id"]] - 1.2)}))
+    unrelated = benchmark(TableModel("unrelated", {
+        "f": evidence(lambda row: 4 * other[row["stimulus_id"]] - 1.2)}))
+    assert 0.3 < human_like.ceiling < 1.0
+    assert human_like.raw > unrelated.raw + 0.2, (human_like, unrelated)
+    assert human_like.value == pytest.approx(human_like.raw / human_like.ceiling)

@@ -146,6 +146,11 @@ class BehaviourBenchmark(Benchmark):
                             f"'presentation'.")
         if np.issubdtype(behaviour.dtype, np.number) and not np.all(np.isfinite(behaviour)):
             raise ValueError(f"Model '{who}' returned non-finite choice probabilities.")
+        if "label" not in behaviour.coords:
+            # Behavioural metrics read the true label of each image beside the model's answer.
+            labels = shown.set_index(shown["stimulus_id"].astype(str))["label"]
+            behaviour = behaviour.assign_coords(label=("presentation", labels.loc[
+                behaviour["stimulus_id"].values.astype(str)].to_numpy()))
         raw = self.metric(behaviour, self.trials())
         ceiling = self.ceiling
         result = raw.ceiled(ceiling, self.ceiling_convention)
