@@ -31,11 +31,15 @@ def random_cnn(seed: int = 0):
         for parameter in network.parameters():
             parameter.copy_(torch.randn(parameter.shape, generator=generator) * 0.2)
 
+    seen: dict[str, np.ndarray] = {}  # both benchmarks show the same clips
+
     def features(row):
-        frames = read_frames(row["path"], fps=10, size=48)
-        pixels = torch.from_numpy(frames).permute(0, 3, 1, 2).float() / 255.0
-        with torch.inference_mode():
-            return network(pixels).numpy()
+        if row["stimulus_id"] not in seen:
+            frames = read_frames(row["path"], fps=10, size=48)
+            pixels = torch.from_numpy(frames).permute(0, 3, 1, 2).float() / 255.0
+            with torch.inference_mode():
+                seen[row["stimulus_id"]] = network(pixels).numpy()
+        return seen[row["stimulus_id"]]
 
     return features
 
