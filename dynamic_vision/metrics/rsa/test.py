@@ -86,3 +86,22 @@ def test_rsa_ceiling_matches_direct_computation():
         expected.append(2 * r.statistic / (1 + r.statistic))
     assert ceiling.raw == pytest.approx(np.mean(expected), abs=1e-12)
     assert compare_rdms(rdm(signal), rdm(signal)) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("comparison,theirs", [("spearman", "spearman"),
+                                               ("kendall_tau_a", "tau-a"), ("pearson", "corr")])
+def test_matches_rsatoolbox(comparison, theirs):
+    rsatoolbox = pytest.importorskip("rsatoolbox")
+    from rsatoolbox.rdm import calc_rdm, compare
+
+    rng = np.random.default_rng(3)
+    X, Y = rng.normal(size=(14, 5)), rng.normal(size=(14, 6))
+    X[:, 0] += 2 * Y[:, 0]
+    a = calc_rdm(rsatoolbox.data.Dataset(X), method="correlation")
+    b = calc_rdm(rsatoolbox.data.Dataset(Y), method="correlation")
+    expected = float(compare(a, b, method=theirs)[0, 0])
+    assert rsa_similarity(X, Y, comparison=comparison) == pytest.approx(expected, abs=1e-10)
+    # rsatoolbox's euclidean RDM is the squared distance per feature
+    squared = calc_rdm(rsatoolbox.data.Dataset(X), method="euclidean").get_vectors()[0]
+    np.testing.assert_allclose(pdist(X) ** 2 / 5, squared)
+    np.testing.assert_allclose(rdm(X, "euclidean")[np.triu_indices(14, 1)] ** 2 / 5, squared)
