@@ -47,6 +47,32 @@ LABEL_DIR = "derivatives/versionB/fmriprep/sourcedata/freesurfer/fsaverage/label
 ROI_VERTICES = {"V1": np.arange(0, 24), "V2": np.arange(20, 44), "MT": np.arange(50, 58)}
 
 
+class NullModel:
+    """Features unrelated to the videos (seeded by stimulus id): must rank below pixels."""
+
+    identifier = "null-features"
+
+    def visual_degrees(self):
+        return 8.0
+
+    def start_recording(self, region, time_bins, layers=None):
+        self.region, self.time_bins = region, list(time_bins)
+
+    def start_task(self, task, fitting_stimuli=None):
+        raise NotImplementedError
+
+    def look_at(self, stimuli, number_of_trials=1):
+        from dynamic_vision.assemblies import neural_assembly
+
+        ids = stimuli["stimulus_id"].astype(str).tolist()
+        seeds = [int(hashlib.sha256(i.encode()).hexdigest()[:8], 16) for i in ids]
+        values = np.stack([np.random.default_rng(s).normal(size=16) for s in seeds])
+        bins = np.asarray(self.time_bins, float)
+        return neural_assembly(np.repeat(values[:, :, None], len(bins), axis=2),
+                               stimulus_id=ids, neuroid_id=np.arange(16), region=self.region,
+                               time_bin_start=bins[:, 0], time_bin_end=bins[:, 1])
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass
@@ -197,6 +223,13 @@ def test_download_verify_load_and_score(replica, capsys):
     assert float(rsa.raw) > 0.5
     assert float(ridge.raw) > 0.5
     assert ridge.provenance["n_held_out_stimuli"] == 40 + 24
+    # recovery: features unrelated to the videos rank below the pixels that generated V1
+    null_rsa = score(NullModel(), build("V1", "rsa", identifier="BMDReplica.V1-rsa", **kwargs),
+                     cache=False)
+    null_ridge = score(NullModel(), build("V1", "ridge", identifier="BMDReplica.V1-ridge",
+                                          **kwargs), cache=False)
+    assert float(null_rsa.raw) < float(rsa.raw) - 0.4
+    assert float(null_ridge.raw) < float(ridge.raw) - 0.5
 
 
 def test_a_tampered_pickle_is_rejected_by_hash_before_it_is_read(replica):
