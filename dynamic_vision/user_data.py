@@ -20,23 +20,23 @@ Where a tree lives: the folder recorded by ``data verify --path`` (stored in
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import importlib
 import os
 from collections.abc import Iterable, Sequence
-import fnmatch
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from dynamic_vision import storage
 from dynamic_vision.datasets import DataAccessError, data_folder
 
-__all__ = ["ExpectedFile", "UserTree", "TreeProblem", "register_user_tree", "unregister_user_tree",
-           "user_tree",
-           "user_trees", "tree_root", "remember_root", "check_tree", "describe_problems",
-           "require_tree", "read_manifest", "expected_files", "load_tree_assembly",
-           "load_tree_stimulus_set", "load_tree_stimulus_csv", "on_disk"]
+__all__ = ["ExpectedFile", "UserTree", "TreeProblem", "register_user_tree",
+           "unregister_user_tree", "user_tree", "user_trees", "tree_root", "remember_root",
+           "expected_files", "check_tree", "describe_problems", "require_tree", "on_disk",
+           "read_manifest", "load_tree_assembly", "load_tree_stimulus_set",
+           "load_tree_stimulus_csv"]
 
 _LOCATION = "location.json"
 _MARKER = ".verified-tree.json"
@@ -94,14 +94,12 @@ class UserTree:
     files: Sequence[ExpectedFile]
     instructions: str
     expand: str | None = None
-    _by_path: dict[str, ExpectedFile] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "files", tuple(self.files))
         paths = [f.path for f in self.files]
         if len(set(paths)) != len(paths):
             raise ValueError(f"User tree '{self.identifier}' lists a path twice.")
-        self._by_path.update({f.path: f for f in self.files})
 
     @property
     def required(self) -> tuple[ExpectedFile, ...]:
@@ -112,13 +110,6 @@ class UserTree:
         """Total bytes of the required files, or ``None`` when a size is unknown."""
         sizes = [f.size for f in self.required]
         return None if any(s is None for s in sizes) else sum(sizes)  # type: ignore[misc]
-
-    def path(self, relative: str) -> ExpectedFile:
-        """The declared entry for ``relative``; KeyError names the tree."""
-        try:
-            return self._by_path[relative]
-        except KeyError:
-            raise KeyError(f"'{relative}' is not part of user tree '{self.identifier}'.") from None
 
 
 _TREES: dict[str, UserTree] = {}

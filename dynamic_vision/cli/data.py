@@ -108,6 +108,7 @@ def _report_tree(identifier: str, path: str | None) -> int:
     from dynamic_vision.user_data import (
         check_tree,
         describe_problems,
+        expected_files,
         remember_root,
         tree_root,
         user_tree,
@@ -122,8 +123,8 @@ def _report_tree(identifier: str, path: str | None) -> int:
     if problems:
         print(describe_problems(tree, root, problems), file=sys.stderr)
         return 1
-    print(f"'{identifier}': all {len(tree.required)} required files present and matching "
-          f"in {root}.")
+    n_required = sum(not f.optional for f in expected_files(identifier, root))
+    print(f"'{identifier}': all {n_required} required files present and matching in {root}.")
     if path is not None:
         print(f"remembered {remember_root(identifier, root)} as the location of "
               f"'{identifier}'.")
