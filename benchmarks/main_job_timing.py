@@ -43,8 +43,9 @@ def main() -> None:
     parser.add_argument("--model-option", action="append", default=[])
     parser.add_argument("--keep", action="store_true", help="keep the temporary data directory")
     args = parser.parse_args()
-    executable = shutil.which("dynamic-vision") or "dynamic-vision"
-    command = [executable, "score", "--models", args.models, "--benchmarks", args.benchmarks]
+    # The same entry point as the ``dynamic-vision`` script, with this interpreter.
+    command = [sys.executable, "-m", "dynamic_vision.cli", "score", "--models", args.models,
+               "--benchmarks", args.benchmarks]
     for option in args.model_option:
         command += ["--model-option", option]
     root = Path(tempfile.mkdtemp(prefix="dv-main-job-"))
@@ -57,7 +58,7 @@ def main() -> None:
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)
     print(table)
-    print(f"command: {' '.join(command[1:])} --output DIR")
+    print(f"command: dynamic-vision {' '.join(command[3:])} --output DIR")
     print(f"cold (fresh data directory, SimMotion built): {cold:7.1f} s, peak RSS {cold_rss:.0f} MiB")
     print(f"warm (same data directory, caches):          {warm:7.1f} s")
     print(f"cold / warm: {cold / warm:.1f}x")
