@@ -92,6 +92,12 @@ def test_a_complete_replica_tree_verifies_and_scores(home, capsys):
     assert float(result.raw) > 0.5  # the quadrant luminance drives the planted voxels
     listed = {row["identifier"]: row for row in _listed()}
     assert listed["Keles2024"]["fetched"] is True and listed["Keles2024.fMRI"]["fetched"]
+    # with the files present, the plugins pass their kinds' conformance checks
+    from dynamic_vision.testing import check_benchmark, check_dataset, check_stimulus_set
+
+    check_dataset("Keles2024.fMRI")
+    check_stimulus_set("Keles2024")
+    check_benchmark("Keles2024.cortex-ridge")
 
 
 def test_clip_lists_come_from_annotations_not_directory_order(home):
