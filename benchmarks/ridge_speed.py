@@ -121,9 +121,12 @@ def main() -> None:
 
         print("5-fold alpha selection")
         inner = 5
-        k32, _ = _timed("dynamic_vision float32 (default)", lambda: ours("float32", inner))
+        k32, (kfold32, _) = _timed("dynamic_vision float32 (default)",
+                                   lambda: ours("float32", inner))
         k64, (kfold64, kalphas64) = _timed("dynamic_vision float64", lambda: ours("float64",
                                                                                     inner))
+        print(f"  float32 vs float64 max relative prediction difference "
+              f"{_relative_difference(kfold32, kfold64):.2e}")
         for backend in args.himalaya_backends.split(","):
             to_numpy = set_backend(backend).to_numpy
             for dtype, ours_time in (("float64", k64), ("float32", k32)):
