@@ -231,6 +231,28 @@ def test_download_verify_load_and_score(archive):
     assert float(result.raw) > 0.2  # the pixels model sees the luminance that drives VISp
 
 
+def test_replica_plugins_pass_the_conformance_checks(archive):
+    import functools
+
+    from dynamic_vision.benchmarks.allen_neuropixels.benchmark import build
+    from dynamic_vision.registry import benchmark_registry
+    from dynamic_vision.testing import check_benchmark, check_dataset, check_stimulus_set
+
+    identifier = f"{PREFIX}.VISp-ridge"
+    benchmark_registry.register(
+        identifier, functools.partial(build, "VISp", dataset=f"{PREFIX}.ses-42",
+                                      stimulus_set=f"{PREFIX}.movie", identifier=identifier),
+        version=1, dataset=f"{PREFIX}.ses-42", stimulus_set=f"{PREFIX}.movie")
+    try:
+        dataset_registry.load(f"{PREFIX}.ses-42", progress=False)  # download once
+        stimulus_set_registry.load(f"{PREFIX}.movie", progress=False)
+        check_dataset(f"{PREFIX}.ses-42")
+        check_stimulus_set(f"{PREFIX}.movie")
+        check_benchmark(identifier)
+    finally:
+        benchmark_registry.unregister(identifier)
+
+
 def test_a_changed_asset_is_rejected(archive, tmp_path):
     _, _, metadata = archive
     FakeArchive.routes["/blobs/abc"] = (200, b"not the session", {})

@@ -231,6 +231,22 @@ def test_download_verify_load_and_score(replica, capsys):
     assert float(null_rsa.raw) < float(rsa.raw) - 0.4
     assert float(null_ridge.raw) < float(ridge.raw) - 0.5
 
+    # the replica's plugins pass their kinds' conformance checks
+    from dynamic_vision.registry import benchmark_registry
+    from dynamic_vision.testing import check_benchmark, check_dataset, check_stimulus_set
+
+    check_dataset(f"{PREFIX}.sub-02.train")
+    check_stimulus_set(PREFIX)
+    for metric in ("rsa", "ridge"):
+        identifier = f"{PREFIX}.MT-{metric}"
+        benchmark_registry.register(identifier, functools.partial(
+            build, "MT", metric, identifier=identifier, **kwargs), version=1,
+            stimulus_set=PREFIX)
+        try:
+            check_benchmark(identifier)
+        finally:
+            benchmark_registry.unregister(identifier)
+
 
 def test_a_tampered_pickle_is_rejected_by_hash_before_it_is_read(replica):
     remote, _, _, _ = replica
