@@ -25,7 +25,7 @@ from dynamic_vision.benchmark import Benchmark
 from dynamic_vision.benchmarking.ceiling_cache import cached_ceiling, fingerprint
 from dynamic_vision.benchmarking.data_source import LazyData
 from dynamic_vision.benchmarking.recordings import select_stimuli
-from dynamic_vision.benchmarking.stimulus_split import StimulusSplit, declare_split
+from dynamic_vision.benchmarking.stimulus_split import PartitionedStimuli, StimulusSplit
 from dynamic_vision.brain_model import Task
 from dynamic_vision.scores import CEILING_CONVENTIONS, Score
 
@@ -75,16 +75,18 @@ class BehaviourBenchmark(Benchmark):
         self.split_seed = split_seed
         self.visual_degrees = float(visual_degrees)
         self._assembly = LazyData(assembly, dataset_registry, "behavioural trials")
-        self._stimuli = LazyData(stimuli, stimulus_set_registry, "stimuli")
+        self._partition = PartitionedStimuli(
+            LazyData(stimuli, stimulus_set_registry, "stimuli"),
+            held_out_fraction=held_out_fraction, stratify=("label",), seed=split_seed,
+            owner=identifier)
         self._metric_source = metric
         self._metric: Metric | None = None
         self._ceiling_function = ceiling
-        self._split: StimulusSplit | None = None
         self._ceiling = None
 
     @property
     def stimuli(self) -> Any:
-        stimuli = self._stimuli.get()
+        stimuli = self._partition.stimuli
         if "label" not in stimuli.columns:
             raise ValueError(f"Benchmark '{self.identifier}' needs a 'label' column in its "
                              f"stimulus set.")
@@ -107,22 +109,18 @@ class BehaviourBenchmark(Benchmark):
 
     @property
     def split(self) -> StimulusSplit:
-        if self._split is None:
-            stimuli = self.stimuli
-            self._split = declare_split(stimuli["stimulus_id"].astype(str).tolist(),
-                                        held_out_fraction=self.held_out_fraction,
-                                        stratify=stimuli["label"].astype(str).tolist(),
-                                        seed=self.split_seed)
-        return self._split
+        """Public (fitting) and held-out (tested) stimuli, stratified by label."""
+        self.stimuli  # noqa: B018  (raises when the label column is missing)
+        return self._partition.split
 
     @property
     def public_stimuli(self) -> Any:
         """The fitting stimuli (with labels) the model learns the task on."""
-        return self.stimuli.subset(list(self.split.public))
+        return self._partition.subset("public")
 
     @property
     def held_out_stimuli(self) -> Any:
-        return self.stimuli.subset(list(self.split.held_out))
+        return self._partition.subset("held_out")
 
     def trials(self) -> xr.DataArray:
         """The subjects' trials on the held-out stimuli."""

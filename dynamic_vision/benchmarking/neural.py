@@ -44,7 +44,7 @@ from dynamic_vision.benchmarking.recordings import (
     select_stimuli,
     time_bins_of,
 )
-from dynamic_vision.benchmarking.stimulus_split import StimulusSplit, declare_split
+from dynamic_vision.benchmarking.stimulus_split import PartitionedStimuli, StimulusSplit
 from dynamic_vision.brain_model import normalize_time_bins
 from dynamic_vision.scores import CEILING_CONVENTIONS, Score
 
@@ -185,14 +185,16 @@ class NeuralBenchmark(Benchmark):
             raise ValueError(f"Benchmark '{identifier}': ceilings on the test splits need a "
                              f"registered metric (an identifier) and n_splits.")
         self._assembly = LazyData(assembly, dataset_registry, "recordings")
-        self._stimuli = LazyData(stimuli, stimulus_set_registry, "stimuli")
+        self._partition = PartitionedStimuli(
+            LazyData(stimuli, stimulus_set_registry, "stimuli"),
+            held_out_fraction=held_out_fraction, stratify=(stratify,) if stratify else (),
+            seed=split_seed, owner=identifier)
         self._metric_source = metric
         self._metric: Metric | None = None
         self._ceiling_function = ceiling
         self._requested_time_bins = (normalize_time_bins(time_bins)
                                      if time_bins is not None else None)
         self._ceiling = None
-        self._split: StimulusSplit | None = None
 
     # -- data, loaded on first use -------------------------------------------------------------
     @property
@@ -226,7 +228,7 @@ class NeuralBenchmark(Benchmark):
     @property
     def stimuli(self) -> Any:
         """Every stimulus of the benchmark (a StimulusSet)."""
-        return self._stimuli.get()
+        return self._partition.stimuli
 
     @property
     def metric(self) -> Metric:
@@ -243,57 +245,27 @@ class NeuralBenchmark(Benchmark):
         return self._metric
 
     def evaluation_splits(self) -> list[tuple[list[str], list[str]]]:
-        """The metric's cross-validation splits over the held-out stimuli, as stimulus ids.
-
-        ``n_splits`` random splits with ``train_size`` of the stimuli for training, stratified by
-        ``stratify`` when given, seeded with ``split_seed`` and independent of row order.
-        """
-        from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit
-
-        ids = np.sort(np.asarray(self._ids("held_out"), dtype=str))
-        if self.stratify:
-            classes = self.stimuli.set_index(self.stimuli["stimulus_id"].astype(str)).loc[
-                ids, self.stratify].astype(str).to_numpy()
-            splitter = StratifiedShuffleSplit(self.n_splits, train_size=self.train_size,
-                                              random_state=self.split_seed)
-            folds = splitter.split(np.zeros(len(ids)), classes)
-        else:
-            folds = ShuffleSplit(self.n_splits, train_size=self.train_size,
-                                 random_state=self.split_seed).split(np.zeros(len(ids)))
-        return [(ids[np.sort(train)].tolist(), ids[np.sort(test)].tolist())
-                for train, test in folds]
+        """The metric's cross-validation splits over the held-out stimuli, as stimulus ids
+        (``n_splits`` stratified splits with ``train_size`` for training)."""
+        return self._partition.evaluation_splits(self.n_splits, self.train_size)
 
     @property
     def split(self) -> StimulusSplit | None:
         """The public/held-out split, or None when every stimulus is scored."""
-        if self.held_out_fraction is None:
-            return None
-        if self._split is None:
-            stimuli = self.stimuli
-            stratify = stimuli[self.stratify].tolist() if self.stratify else None
-            self._split = declare_split(stimuli["stimulus_id"].astype(str).tolist(),
-                                        held_out_fraction=self.held_out_fraction,
-                                        stratify=stratify, seed=self.split_seed)
-        return self._split
+        return self._partition.split
 
     def _ids(self, part: str) -> list[str]:
-        split = self.split
-        if split is None:
-            return self.stimuli["stimulus_id"].astype(str).tolist()
-        return list(getattr(split, part))
+        return self._partition.ids(part)
 
     @property
     def public_stimuli(self) -> Any:
         """The stimuli that layer selection and other tuning may see."""
-        split = self.split
-        if split is None:
-            raise ValueError(f"Benchmark '{self.identifier}' declares no public split.")
-        return self.stimuli.subset(list(split.public))
+        return self._partition.subset("public")
 
     @property
     def held_out_stimuli(self) -> Any:
         """The stimuli the reported score is computed on."""
-        return self.stimuli.subset(self._ids("held_out"))
+        return self._partition.subset("held_out")
 
     def target(self, part: str = "held_out") -> xr.DataArray:
         """Repetition-averaged recordings of the ``"held_out"`` or ``"public"`` stimuli."""

@@ -14,10 +14,11 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-__all__ = ["StimulusSplit", "declare_split"]
+__all__ = ["StimulusSplit", "declare_split", "PartitionedStimuli"]
 
 
 @dataclass(frozen=True)
@@ -93,3 +94,94 @@ def declare_split(stimulus_ids: Sequence[str], *, held_out_fraction: float = 0.5
         held.update(ranked[:n_held])
     return StimulusSplit(public=tuple(s for s in ids if s not in held),
                          held_out=tuple(s for s in ids if s in held))
+
+
+class PartitionedStimuli:
+    """A benchmark's stimuli and their public/held-out split, both made on first use.
+
+    Parameters
+    ----------
+    source
+        A :class:`~dynamic_vision.benchmarking.data_source.LazyData` of the StimulusSet.
+    held_out_fraction
+        See :func:`declare_split`; ``None`` holds every stimulus out and declares no split.
+    stratify
+        Stimulus-set columns whose joint classes both parts keep in proportion.
+    seed
+        Seed of the split.
+    """
+
+    def __init__(self, source: Any, *, held_out_fraction: float | None,
+                 stratify: Sequence[str] = (), seed: int = 0, owner: str = "benchmark"):
+        self._source = source
+        self.held_out_fraction = held_out_fraction
+        self.stratify = tuple(stratify)
+        self.seed = seed
+        self.owner = owner
+        self._split: StimulusSplit | None = None
+
+    @property
+    def stimuli(self) -> Any:
+        return self._source.get()
+
+    def classes(self, ids: Sequence[str] | None = None) -> list[str] | None:
+        """The joint ``stratify`` class of each stimulus (all, or of ``ids``), or None."""
+        if not self.stratify:
+            return None
+        stimuli = self.stimuli
+        missing = [c for c in self.stratify if c not in stimuli.columns]
+        if missing:
+            raise ValueError(f"'{self.owner}' stratifies by {missing}, which stimulus set "
+                             f"'{getattr(stimuli, 'identifier', '?')}' lacks.")
+        table = stimuli.set_index(stimuli["stimulus_id"].astype(str))
+        if ids is not None:
+            table = table.loc[list(ids)]
+        joint = table[self.stratify[0]].astype(str)
+        for column in self.stratify[1:]:
+            joint = joint + "|" + table[column].astype(str)
+        return joint.tolist()
+
+    @property
+    def split(self) -> StimulusSplit | None:
+        if self.held_out_fraction is None:
+            return None
+        if self._split is None:
+            self._split = declare_split(self.stimuli["stimulus_id"].astype(str).tolist(),
+                                        held_out_fraction=self.held_out_fraction,
+                                        stratify=self.classes(), seed=self.seed)
+        return self._split
+
+    def ids(self, part: str = "held_out") -> list[str]:
+        """Ids of the ``"held_out"`` or ``"public"`` stimuli (every id when there is no split)."""
+        if part not in ("held_out", "public"):
+            raise ValueError(f"part must be 'held_out' or 'public', got {part!r}.")
+        split = self.split
+        if split is None:
+            if part == "public":
+                raise ValueError(f"'{self.owner}' declares no public split.")
+            return self.stimuli["stimulus_id"].astype(str).tolist()
+        return list(getattr(split, part))
+
+    def subset(self, part: str = "held_out") -> Any:
+        """The StimulusSet of one part."""
+        return self.stimuli.subset(self.ids(part))
+
+    def evaluation_splits(self, n_splits: int, train_size: float = 0.9
+                          ) -> list[tuple[list[str], list[str]]]:
+        """Cross-validation splits over the held-out stimuli, as sorted stimulus ids.
+
+        ``n_splits`` random splits with ``train_size`` of the stimuli for training, stratified
+        like the public/held-out split, seeded with ``seed``, independent of row order.
+        """
+        from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit
+
+        ids = np.sort(np.asarray(self.ids("held_out"), dtype=str))
+        classes = self.classes(ids.tolist())
+        if classes is not None:
+            folds = StratifiedShuffleSplit(n_splits, train_size=train_size,
+                                           random_state=self.seed).split(ids, classes)
+        else:
+            folds = ShuffleSplit(n_splits, train_size=train_size,
+                                 random_state=self.seed).split(ids)
+        return [(ids[np.sort(train)].tolist(), ids[np.sort(test)].tolist())
+                for train, test in folds]

@@ -33,7 +33,7 @@ import xarray as xr
 from dynamic_vision.benchmark import Benchmark
 from dynamic_vision.benchmarking.data_source import LazyData
 from dynamic_vision.benchmarking.recordings import check_model_output, select_stimuli
-from dynamic_vision.benchmarking.stimulus_split import StimulusSplit, declare_split
+from dynamic_vision.benchmarking.stimulus_split import PartitionedStimuli, StimulusSplit
 from dynamic_vision.scores import Score
 
 __all__ = ["TaskBenchmark", "cross_validated_probe"]
@@ -174,53 +174,44 @@ class TaskBenchmark(Benchmark):
         self.split_seed = split_seed
         self.select_layers = select_layers
         self.visual_degrees = float(visual_degrees)
-        self._stimuli = LazyData(stimuli, stimulus_set_registry, "stimuli")
-        self._split: StimulusSplit | None = None
+        stratify = ((label,) + ((condition,) if condition else ())
+                    if kind == "classification" else ())
+        self._partition = PartitionedStimuli(
+            LazyData(stimuli, stimulus_set_registry, "stimuli"),
+            held_out_fraction=held_out_fraction, stratify=stratify, seed=split_seed,
+            owner=identifier)
         self._ceiling = None
 
     # -- data --------------------------------------------------------------------------------
     @property
     def stimuli(self) -> Any:
-        stimuli = self._stimuli.get()
+        """The StimulusSet, checked for the label (and condition) column."""
+        stimuli = self._partition.stimuli
         for column in [self.label] + ([self.condition] if self.condition else []):
             if column not in stimuli.columns:
                 raise ValueError(f"Benchmark '{self.identifier}' needs a '{column}' column in "
                                  f"stimulus set '{getattr(stimuli, 'identifier', '?')}'.")
         return stimuli
 
+    def _checked_partition(self) -> PartitionedStimuli:
+        self.stimuli  # noqa: B018  (raises when the label or condition column is missing)
+        return self._partition
+
     @property
     def split(self) -> StimulusSplit | None:
-        if self.held_out_fraction is None:
-            return None
-        if self._split is None:
-            stimuli = self.stimuli
-            stratify = None
-            if self.kind == "classification":
-                # Keep label (and condition) proportions equal in both halves.
-                stratify = stimuli[self.label].astype(str)
-                if self.condition:
-                    stratify = stratify + "|" + stimuli[self.condition].astype(str)
-                stratify = stratify.tolist()
-            self._split = declare_split(stimuli["stimulus_id"].astype(str).tolist(),
-                                        held_out_fraction=self.held_out_fraction,
-                                        stratify=stratify, seed=self.split_seed)
-        return self._split
+        """Public/held-out split, keeping label (and condition) proportions equal."""
+        return self._checked_partition().split
 
     def _ids(self, part: str) -> list[str]:
-        split = self.split
-        if split is None:
-            return self.stimuli["stimulus_id"].astype(str).tolist()
-        return list(getattr(split, part))
+        return self._checked_partition().ids(part)
 
     @property
     def public_stimuli(self) -> Any:
-        if self.split is None:
-            raise ValueError(f"Benchmark '{self.identifier}' declares no public split.")
-        return self.stimuli.subset(list(self.split.public))
+        return self._partition.subset("public")
 
     @property
     def held_out_stimuli(self) -> Any:
-        return self.stimuli.subset(self._ids("held_out"))
+        return self._partition.subset("held_out")
 
     @property
     def time_bins(self) -> list[tuple[float, float]]:
