@@ -16,8 +16,12 @@ from dynamic_vision.benchmarking.behaviour import BehaviourBenchmark
 from dynamic_vision.benchmarking.ceiling_cache import cached_ceiling
 from dynamic_vision.benchmarking.fmri import FMRIBenchmark
 from dynamic_vision.benchmarking.neural import NeuralBenchmark
-from dynamic_vision.benchmarking.stimulus_split import StimulusSplit, declare_split
+from dynamic_vision.benchmarking.stimulus_split import (
+    PartitionedStimuli,
+    StimulusSplit,
+    declare_split,
+)
 from dynamic_vision.benchmarking.task import TaskBenchmark
 
 __all__ = ["NeuralBenchmark", "FMRIBenchmark", "TaskBenchmark", "BehaviourBenchmark",
-           "StimulusSplit", "declare_split", "cached_ceiling"]
+           "StimulusSplit", "PartitionedStimuli", "declare_split", "cached_ceiling"]
