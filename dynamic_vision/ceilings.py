@@ -117,7 +117,7 @@ def split_half_ceiling(assembly: xr.DataArray, n_splits: int = 10, seed: int = 0
     Score
         ``raw``: mean over halvings of the median over neuroids of the corrected
         consistency; ``raw_error``: std over halvings / √n_splits. ``detail["neuroid_ceiling"]``
-        (neuroid) and ``detail["split_ceiling"]`` (split).
+        (neuroid) and ``detail["halving_ceiling"]`` (halving).
 
     Notes
     -----
@@ -146,8 +146,8 @@ def split_half_ceiling(assembly: xr.DataArray, n_splits: int = 10, seed: int = 0
     neuroid_coords = {name: ("neuroid", np.asarray(assembly[name].values))
                       for name in assembly.coords if assembly[name].dims == ("neuroid",)}
     detail = xr.Dataset({"neuroid_ceiling": ("neuroid", _nanmean_quiet(per_neuroid, axis=0)),
-                         "split_ceiling": ("split", per_split)},
-                        coords={"split": np.arange(n_splits), **neuroid_coords})
+                         "halving_ceiling": ("halving", per_split)},
+                        coords={"halving": np.arange(n_splits), **neuroid_coords})
     return Score.from_raw(center, error, detail=detail, ceiling="split_half",
                           n_splits=n_splits, seed=seed)
 
@@ -180,8 +180,8 @@ def rsa_ceiling(assembly: xr.DataArray, n_splits: int = 10, seed: int = 0,
                                comparison) for t in range(first.shape[-1])]
         per_split[k] = float(np.mean(spearman_brown(np.asarray(values))))
     center, error = _summarise(per_split)
-    detail = xr.Dataset({"split_ceiling": ("split", per_split)},
-                        coords={"split": np.arange(n_splits)})
+    detail = xr.Dataset({"halving_ceiling": ("halving", per_split)},
+                        coords={"halving": np.arange(n_splits)})
     return Score.from_raw(center, error, detail=detail, ceiling="rsa_split_half",
                           n_splits=n_splits, seed=seed)
 
@@ -226,7 +226,7 @@ def behavioral_ceiling(trials: xr.DataArray, signature: Callable[[xr.DataArray],
         r = pearson_columns(first[valid], second[valid])
         per_split[k] = spearman_brown(float(r))
     center, error = _summarise(per_split)
-    detail = xr.Dataset({"split_ceiling": ("split", per_split)},
-                        coords={"split": np.arange(n_splits)})
+    detail = xr.Dataset({"halving_ceiling": ("halving", per_split)},
+                        coords={"halving": np.arange(n_splits)})
     return Score.from_raw(center, error, detail=detail, ceiling="behavioral_split_half",
                           n_splits=n_splits, seed=seed)

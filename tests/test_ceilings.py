@@ -90,3 +90,23 @@ def test_constant_neuroids_warn_and_are_excluded():
         ceiling = split_half_ceiling(assembly, n_splits=2)
     assert np.isnan(ceiling.detail["neuroid_ceiling"].values[2])
     assert np.isfinite(ceiling.raw)
+
+
+def test_ceiled_metric_score_keeps_its_detail_and_divides():
+    from dynamic_vision.registry import metric_registry
+    from dynamic_vision.splits import KFoldSplits
+
+    assembly = _recordings(n_stimuli=40, seed=4)
+    target = assembly.groupby("stimulus_id").mean().rename(stimulus_id="presentation")
+    target = target.assign_coords(stimulus_id=("presentation", target["presentation"].values))
+    target = target.drop_vars("presentation")
+    source = target.copy(data=target.values + np.random.default_rng(0).normal(
+        size=target.shape))
+    raw = metric_registry.load("ridge", splits=KFoldSplits(5))(source, target)
+    ceiling = split_half_ceiling(assembly, n_splits=3)
+    ceiled = raw.ceiled(ceiling, "ratio")
+    assert ceiled.value == pytest.approx(raw.raw / ceiling.raw)
+    assert ceiled.detail["raw"].shape == (5, 6)
+    assert ceiled.detail["ceiling_halving_ceiling"].shape == (3,)
+    brainscore = raw.ceiled(ceiling, "explained_variance")
+    assert brainscore.value == pytest.approx((raw.raw / ceiling.raw) ** 2)
