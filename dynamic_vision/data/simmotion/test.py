@@ -168,6 +168,24 @@ def test_a_failed_build_leaves_nothing_behind(tmp_path, monkeypatch):
     assert list((tmp_path / "data" / "SimMotion").iterdir()) == []
 
 
+def test_a_concurrent_build_that_finishes_first_wins(tmp_path, monkeypatch):
+    monkeypatch.setenv("DYNAMIC_VISION_HOME", str(tmp_path))
+    original = simmotion_build._build_into
+    nested, racing_started = [], []
+
+    def racing(root, params, progress):
+        original(root, params, progress)
+        if not racing_started:  # another process completes the same build before we rename
+            racing_started.append(True)
+            nested.append(simmotion_build.build(params, progress=False))
+
+    monkeypatch.setattr(simmotion_build, "_build_into", racing)
+    folder = simmotion_build.build(SMALL, progress=False)
+    assert folder == nested[0]
+    assert [p.name for p in folder.parent.iterdir()] == [folder.name]  # loser's scratch removed
+    assert (folder / "manifest.json").is_file()
+
+
 def test_clips_decode_to_the_rendered_frames():
     from dynamic_vision.video import read_frames
 
