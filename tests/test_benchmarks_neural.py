@@ -242,6 +242,12 @@ def test_registered_metric_gets_the_benchmark_splits_and_matched_ceilings(stimul
     assert ceiling[2] == pytest.approx(np.mean(per_split))
     result = matched(TableModel("planted", {"features": PLANTED}))
     assert result.detail["ceiled"].values[1:].min() > 0.8
+    public_splits = matched.evaluation_splits("public")
+    assert set().union(*(set(tr) | set(te) for tr, te in public_splits)) == set(
+        matched.split.public)
+    layered = matched(TableModel("layered", {"noise": random_features(6, seed=7, n_steps=N_BINS),
+                                             "planted": PLANTED}))
+    assert layered.detail.attrs["selected_layer"] == "planted"
     with pytest.raises(ValueError, match="need a registered metric"):
         NeuralBenchmark("Toy.V1-x", ceiling_on_test_splits=True,
                         **{**kwargs, "metric": sklearn_ridge_metric})

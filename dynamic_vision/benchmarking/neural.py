@@ -190,7 +190,7 @@ class NeuralBenchmark(Benchmark):
             held_out_fraction=held_out_fraction, stratify=(stratify,) if stratify else (),
             seed=split_seed, owner=identifier)
         self._metric_source = metric
-        self._metric: Metric | None = None
+        self._metrics: dict[str, Metric] = {}
         self._ceiling_function = ceiling
         self._requested_time_bins = (normalize_time_bins(time_bins)
                                      if time_bins is not None else None)
@@ -232,22 +232,27 @@ class NeuralBenchmark(Benchmark):
 
     @property
     def metric(self) -> Metric:
-        """The metric; a registered one is given the benchmark's :meth:`evaluation_splits`."""
-        if self._metric is None:
+        """The metric of the held-out stimuli (see :meth:`metric_for`)."""
+        return self.metric_for("held_out")
+
+    def metric_for(self, part: str) -> Metric:
+        """The metric for the ``"held_out"`` or ``"public"`` stimuli; a registered metric is
+        given that part's :meth:`evaluation_splits`."""
+        if part not in self._metrics:
             source = self._metric_source
             if isinstance(source, str) and self.n_splits:
                 from dynamic_vision.registry import metric_registry
                 from dynamic_vision.splits import ExplicitSplits
 
                 source = metric_registry.load(
-                    source, splits=ExplicitSplits(self.evaluation_splits()))
-            self._metric = _resolve_metric(source)
-        return self._metric
+                    source, splits=ExplicitSplits(self.evaluation_splits(part)))
+            self._metrics[part] = _resolve_metric(source)
+        return self._metrics[part]
 
-    def evaluation_splits(self) -> list[tuple[list[str], list[str]]]:
-        """The metric's cross-validation splits over the held-out stimuli, as stimulus ids
-        (``n_splits`` stratified splits with ``train_size`` for training)."""
-        return self._partition.evaluation_splits(self.n_splits, self.train_size)
+    def evaluation_splits(self, part: str = "held_out") -> list[tuple[list[str], list[str]]]:
+        """The metric's cross-validation splits within ``part`` of the stimuli, as stimulus
+        ids (``n_splits`` stratified splits with ``train_size`` for training)."""
+        return self._partition.evaluation_splits(self.n_splits, self.train_size, part)
 
     @property
     def split(self) -> StimulusSplit | None:
@@ -363,8 +368,8 @@ class NeuralBenchmark(Benchmark):
             mask = layer_of == layer
             if not mask.any():
                 raise ValueError(f"The model returned no neuroids for requested layer '{layer}'.")
-            public, _ = score_time_bins(self.metric, public_source.isel(neuroid=mask),
-                                        public_target, reliable)
+            public, _ = score_time_bins(self.metric_for("public"),
+                                        public_source.isel(neuroid=mask), public_target, reliable)
             held, error = score_time_bins(self.metric, held_source.isel(neuroid=mask),
                                           held_target, reliable)
             public_raw.append(float(np.mean(np.nan_to_num(public[reliable]))))

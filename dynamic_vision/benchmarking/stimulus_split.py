@@ -166,16 +166,16 @@ class PartitionedStimuli:
         """The StimulusSet of one part."""
         return self.stimuli.subset(self.ids(part))
 
-    def evaluation_splits(self, n_splits: int, train_size: float = 0.9
-                          ) -> list[tuple[list[str], list[str]]]:
-        """Cross-validation splits over the held-out stimuli, as sorted stimulus ids.
+    def evaluation_splits(self, n_splits: int, train_size: float = 0.9,
+                          part: str = "held_out") -> list[tuple[list[str], list[str]]]:
+        """Cross-validation splits within one part of the stimuli, as sorted stimulus ids.
 
         ``n_splits`` random splits with ``train_size`` of the stimuli for training, stratified
         like the public/held-out split, seeded with ``seed``, independent of row order.
         """
         from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit
 
-        ids = np.sort(np.asarray(self.ids("held_out"), dtype=str))
+        ids = np.sort(np.asarray(self.ids(part), dtype=str))
         classes = self.classes(ids.tolist())
         if classes is not None:
             folds = StratifiedShuffleSplit(n_splits, train_size=train_size,
