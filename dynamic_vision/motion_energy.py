@@ -247,7 +247,8 @@ class MotionEnergyBank:
                 filtered = np.zeros_like(spatial)
                 for lag, weight in enumerate(temporal[sign_index, k][:n_frames]):
                     filtered[lag:] += weight * spatial[:n_frames - lag]
-                out[:, sign_index, :, :, k, :] = (filtered.real**2 + filtered.imag**2) / reference[k]
+                energy = filtered.real**2 + filtered.imag**2
+                out[:, sign_index, :, :, k, :] = energy / reference[k]
         # Direction d < directions/2 is orientation d's carrier direction (sign index 0);
         # direction d + directions/2 is the opposite one (sign index 1).
         return out.reshape(n_frames, self.n_units)

@@ -70,7 +70,6 @@ DESCRIPTION = ("SIMULATED data, not recorded from a brain: drifting gratings, pl
 CITATION = BIBTEX
 
 
-
 def _parameters(small: bool, parameters: SimMotionParameters | None) -> SimMotionParameters:
     if parameters is not None:
         return parameters
@@ -161,8 +160,8 @@ def _assembly(trials: np.ndarray, table: Any, units: Any, region: str,
     bins = np.asarray(params.time_bins)
     per_trial = {column: np.repeat(table[column].to_numpy(), n_reps)
                  for column in METADATA_COLUMNS}
-    neuroid_columns = [c for c in ("direction", "spatial_frequency", "temporal_frequency",
-                                   "x", "y") if c in units.columns]
+    names = {"direction": "preferred_direction", "spatial_frequency": "preferred_spatial_frequency",
+             "temporal_frequency": "preferred_temporal_frequency", "x": "rf_x", "y": "rf_y"}
     return neural_assembly(
         trials.reshape(n_stimuli * n_reps, n_units, n_bins),
         stimulus_id=np.repeat(table["stimulus_id"].to_numpy(), n_reps),
@@ -170,8 +169,8 @@ def _assembly(trials: np.ndarray, table: Any, units: Any, region: str,
         neuroid_id=units["neuroid_id"].to_numpy(), region=region,
         time_bin_start=bins[:, 0], time_bin_end=bins[:, 1],
         presentation_coords=per_trial,
-        neuroid_coords={f"preferred_{c}": units[c].to_numpy(dtype=np.float64)
-                        for c in neuroid_columns},
+        neuroid_coords={name: units[column].to_numpy(dtype=np.float64)
+                        for column, name in names.items() if column in units.columns},
         attrs={"identifier": f"SimMotion.{region}", "simulated": True,
                "description": DESCRIPTION, "units": "spikes/s",
                "stimulus_set_identifier": "SimMotion", "parameters_key": params.key(),

@@ -2,8 +2,9 @@
 
 Pipeline (per stimulus): motion energy per frame, placed in time with the bank's latency
 (:meth:`~dynamic_vision.motion_energy.MotionEnergyBank.response_steps`) → noise-free firing
-rate per step for each unit → (MT) an extra latency → average into the recording's time bins (:func:`dynamic_vision.temporal.align_time`, the same
-alignment models get) → trial-to-trial gain and Poisson spike counts → rates in spikes/s.
+rate per step for each unit → (MT) an extra latency → average into the recording's time
+bins (:func:`dynamic_vision.temporal.align_time`, the same alignment models get) →
+trial-to-trial gain and Poisson spike counts → rates in spikes/s.
 """
 
 from __future__ import annotations

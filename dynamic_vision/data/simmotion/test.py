@@ -202,7 +202,7 @@ def test_clips_decode_to_the_rendered_frames():
     assert row["duration_ms"] == pytest.approx(1000.0)
 
 
-# -- registration and loaded data --------------------------------------------------------------------
+# -- registration and loaded data -------------------------------------------------------------
 
 
 def test_registered_as_simulated_embedded_data():

@@ -48,9 +48,10 @@ class MotionEnergyModel(FeatureModel):
 
     def neuroids(self) -> pd.DataFrame:
         table = self.bank.units()
-        return table.rename(columns={c: f"preferred_{c}" for c in table.columns
-                                     if c in ("direction", "orientation", "spatial_frequency",
-                                              "temporal_frequency", "speed")})
+        renamed = {c: f"preferred_{c}" for c in ("direction", "orientation",
+                                                 "spatial_frequency", "temporal_frequency",
+                                                 "speed")}
+        return table.rename(columns={**renamed, "x": "rf_x", "y": "rf_y"})
 
 
 def build(pretrained: bool | None = None, **kwargs: Any) -> MotionEnergyModel:
