@@ -17,7 +17,7 @@ import abc
 import math
 import os
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -189,7 +189,7 @@ class FeatureModel(abc.ABC):
         return xr.DataArray(self._readout.predict(features), dims=("presentation",),
                             coords={"stimulus_id": ("presentation", ids)})
 
-    def _each_clip(self, stimuli: Any):  # -> Iterator[tuple[np.ndarray, ...]]
+    def _each_clip(self, stimuli: Any) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
         from tqdm.auto import tqdm
 
         rows = list(zip(stimuli["stimulus_id"], stimuli["path"], _column(stimuli, "fps"),
