@@ -153,7 +153,7 @@ def _plot_by_model(scores: Mapping[tuple[str, str], Any], path: Path) -> Path:
     ax.set_xticks(np.arange(len(benchmarks)))
     ax.set_xticklabels(benchmarks, rotation=20, ha="right")
     ax.set_xlabel("benchmark")
-    ax.set_ylabel("score (ceiled)")
+    ax.set_ylabel("score (ceiled; tasks: accuracy)")
     ax.set_title("Score per model")
     ax.axhline(0.0, color="0.6", linewidth=0.8)
     ax.legend(title="model", fontsize="small")
