@@ -145,28 +145,6 @@ class TableModel:
                                     "choice": list(readout.classes_)})
 
 
-def _skip_without_local_data(identifier: str) -> None:
-    """Skip (under pytest) when the benchmark's dataset must be fetched and is not here.
-
-    Conformance runs offline: data that ship with the library (``access="embedded"``) or that
-    were fetched are scored; the others are reported as skipped with the command to fetch them.
-    """
-    dataset = benchmark_registry.info(identifier).get("dataset")
-    if not isinstance(dataset, str):
-        return
-    from dynamic_vision import datasets
-
-    try:
-        facts = datasets.describe(dataset)
-    except (KeyError, LookupError, TypeError, ValueError):
-        return  # not a declarative data plugin: let the benchmark load it
-    if facts.get("access") != "embedded" and not facts.get("fetched"):
-        import pytest
-
-        pytest.skip(f"'{identifier}' needs dataset '{dataset}', which is not on this machine; "
-                    f"run `dynamic-vision data fetch {dataset}` to check it.")
-
-
 def _tiny_model(seed: int = 0) -> TableModel:
     return TableModel(f"table-model-{seed}", {"features": random_features(16, seed=seed)})
 
