@@ -59,7 +59,8 @@ def main() -> None:
             shutil.rmtree(root, ignore_errors=True)
     print(table)
     print(f"command: dynamic-vision {' '.join(command[3:])} --output DIR")
-    print(f"cold (fresh data directory, SimMotion built): {cold:7.1f} s, peak RSS {cold_rss:.0f} MiB")
+    print(f"cold (fresh data directory, SimMotion built): {cold:7.1f} s, "
+          f"peak RSS {cold_rss:.0f} MiB")
     print(f"warm (same data directory, caches):          {warm:7.1f} s")
     print(f"cold / warm: {cold / warm:.1f}x")
     print(f"load average (1 min) before / after: {load_before[0]:.1f} / {load_after[0]:.1f} "

@@ -11,7 +11,11 @@ import pytest  # noqa: E402
 import xarray as xr  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from dynamic_vision.plotting import detail_along, plot_score_detail, save_standard_plots  # noqa: E402
+from dynamic_vision.plotting import (  # noqa: E402
+    detail_along,
+    plot_score_detail,
+    save_standard_plots,
+)
 from dynamic_vision.scores import Score  # noqa: E402
 
 STARTS = np.arange(0.0, 200.0, 50.0)

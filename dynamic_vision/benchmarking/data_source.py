@@ -8,7 +8,6 @@ loads it on first use, once.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from typing import Any
 
 __all__ = ["LazyData"]

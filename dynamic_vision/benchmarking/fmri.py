@@ -27,7 +27,7 @@ Procedure (:meth:`FMRIBenchmark.__call__`)
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np

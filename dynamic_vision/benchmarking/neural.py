@@ -13,9 +13,9 @@ Procedure (:meth:`NeuralBenchmark.__call__`)
    headline, so selection never sees a held-out stimulus.
 4. The ceiling of each time bin is computed from the repetition-resolved held-out recordings
    (cached on disk): on all of them, or (``ceiling_on_test_splits``) on each of the metric's
-   test splits — given to a registered metric as explicit splits — and averaged. Bins whose ceiling is below ``min_ceiling`` carry no reliable signal (e.g.
-   before the response latency): they stay in the detail, flagged ``reliable=False``, but not in
-   the headline. A bin where the metric is undefined because the model's activations do not
+   test splits — given to a registered metric as explicit splits — and averaged. Bins whose
+   ceiling is below ``min_ceiling`` carry no reliable signal (e.g. before the response
+   latency): they stay in the detail, flagged ``reliable=False``, but not in the headline. A bin where the metric is undefined because the model's activations do not
    vary counts as 0. ``raw`` and ``ceiling`` are the means over reliable time bins and the
    headline is ``raw`` ceiled under ``ceiling_convention``.
 

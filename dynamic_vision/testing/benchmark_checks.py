@@ -26,7 +26,7 @@ from dynamic_vision.testing.checks import check
 
 __all__ = ["TableModel", "random_features", "IDENTIFIER_PATTERN"]
 
-#: ``<Dataset>.<region>-<metric>``, e.g. ``SimMotion.MT-ridge`` or ``RandomDots.direction-logistic``.
+#: ``<Dataset>.<region>-<metric>``, e.g. ``SimMotion.MT-ridge``, ``RandomDots.direction-logistic``.
 IDENTIFIER_PATTERN = re.compile(r"^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*\.[A-Za-z0-9_]+-[A-Za-z0-9_.]+$")
 
 Features = Callable[[Mapping[str, Any]], np.ndarray]

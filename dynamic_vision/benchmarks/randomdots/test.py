@@ -1,4 +1,4 @@
-"""RandomDots.direction-logistic: chance for a blind model, rising with coherence for a seeing one."""
+"""RandomDots.direction-logistic: chance for a blind model; rises with coherence for motion-energy."""
 
 from __future__ import annotations
 

@@ -1,12 +1,12 @@
 """The SimMotion benchmarks: electrode benchmarks on simulated V1 and MT recordings.
 
 Each scores the held-out three quarters of the clips (stratified by ``category``) in 20 time
-bins of 50 ms; layered models choose their layer on the public quarter. The metric cross-validates over
-10 stratified 90/10 splits of the held-out clips. Simulated V1 and MT units answer strongly to
-few clips (their preferred gratings), so the ridge benchmarks compute each ceiling on the same
-10 % test splits as the correlations it bounds; the RDM benchmark compares 90 % subsets and uses
-the ceiling of all held-out clips. ``small=True`` builds them on the
-reduced SimMotion set that tests use.
+bins of 50 ms; layered models choose their layer on the public quarter. The metric
+cross-validates over 10 stratified 90/10 splits of the held-out clips. Simulated units answer
+most to few clips (their preferred gratings), so the ridge benchmarks compute each ceiling on
+the same 10 % test splits as the correlations it bounds; the RDM benchmark compares 90 %
+subsets and uses the ceiling of all held-out clips. ``small=True`` builds them on the reduced
+SimMotion set that tests use.
 """
 
 from __future__ import annotations
