@@ -7,18 +7,16 @@ reported per coherence. A model that sees motion rises from chance at 0 % cohere
 
 from __future__ import annotations
 
-import functools
-
 from dynamic_vision.benchmarking import TaskBenchmark
 
 
-def build(small: bool = False) -> TaskBenchmark:
-    """The benchmark; ``small=True`` uses the reduced SimMotion set that tests build."""
+def build() -> TaskBenchmark:
+    """The benchmark (data are generated on first use, see ``dynamic_vision.data.simmotion``)."""
     from dynamic_vision.data.simmotion import BIBTEX, build as simmotion
 
     return TaskBenchmark(
         "RandomDots.direction-logistic",
-        stimuli=functools.partial(simmotion.load_random_dots, small=small),
+        stimuli=simmotion.load_random_dots,
         label="label", kind="classification", condition="coherence", region="MT",
         n_splits=5, held_out_fraction=0.5, split_seed=0, visual_degrees=8.0, version=1,
         bibtex=BIBTEX)

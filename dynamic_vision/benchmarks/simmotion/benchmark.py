@@ -5,8 +5,7 @@ bins of 50 ms; layered models choose their layer on the public quarter. The metr
 cross-validates over 10 stratified 90/10 splits of the held-out clips. Simulated units answer
 most to few clips (their preferred gratings), so the ridge benchmarks compute each ceiling on
 the same 10 % test splits as the correlations it bounds; the RDM benchmark compares 90 %
-subsets and uses the ceiling of all held-out clips. ``small=True`` builds them on the reduced
-SimMotion set that tests use.
+subsets and uses the ceiling of all held-out clips.
 """
 
 from __future__ import annotations
@@ -32,39 +31,39 @@ def _bibtex() -> str:
     return BIBTEX
 
 
-def _benchmark(identifier: str, region: str, metric: str, ceiling: Any, small: bool,
+def _benchmark(identifier: str, region: str, metric: str, ceiling: Any,
                ceiling_on_test_splits: bool) -> NeuralBenchmark:
     from dynamic_vision.data.simmotion import build
 
     return NeuralBenchmark(
         identifier,
-        assembly=functools.partial(build.load_recordings, region, small=small),
-        stimuli=functools.partial(build.load_stimulus_set, small=small),
+        assembly=functools.partial(build.load_recordings, region),
+        stimuli=build.load_stimulus_set,
         region=region, metric=metric, ceiling=ceiling, stratify="category",
         held_out_fraction=HELD_OUT_FRACTION, split_seed=0, n_splits=10, train_size=0.9,
         ceiling_on_test_splits=ceiling_on_test_splits, visual_degrees=VISUAL_DEGREES,
         version=2, bibtex=_bibtex(), ceiling_convention="ratio")
 
 
-def v1_ridge(small: bool = False) -> NeuralBenchmark:
+def v1_ridge() -> NeuralBenchmark:
     """``SimMotion.V1-ridge``: ridge predictivity of simulated V1, per time bin."""
     from dynamic_vision.ceilings import split_half_ceiling
 
-    return _benchmark("SimMotion.V1-ridge", "V1", "ridge", split_half_ceiling, small,
+    return _benchmark("SimMotion.V1-ridge", "V1", "ridge", split_half_ceiling,
                       ceiling_on_test_splits=True)
 
 
-def mt_ridge(small: bool = False) -> NeuralBenchmark:
+def mt_ridge() -> NeuralBenchmark:
     """``SimMotion.MT-ridge``: ridge predictivity of simulated MT, per time bin."""
     from dynamic_vision.ceilings import split_half_ceiling
 
-    return _benchmark("SimMotion.MT-ridge", "MT", "ridge", split_half_ceiling, small,
+    return _benchmark("SimMotion.MT-ridge", "MT", "ridge", split_half_ceiling,
                       ceiling_on_test_splits=True)
 
 
-def mt_rdm(small: bool = False) -> NeuralBenchmark:
+def mt_rdm() -> NeuralBenchmark:
     """``SimMotion.MT-rdm``: representational similarity with simulated MT, per time bin."""
     from dynamic_vision.ceilings import rsa_ceiling
 
-    return _benchmark("SimMotion.MT-rdm", "MT", "rsa", rsa_ceiling, small,
+    return _benchmark("SimMotion.MT-rdm", "MT", "rsa", rsa_ceiling,
                       ceiling_on_test_splits=False)
