@@ -66,7 +66,8 @@ def test_score_json_round_trip_and_display():
     assert float(score.to_xarray().coords["raw"]) == 0.5
 
 
-def test_scores_of_identifiers_are_cached_and_can_be_disabled(toy_entries, monkeypatch):
+def test_scores_of_identifiers_are_cached_and_can_be_disabled(toy_entries, monkeypatch, tmp_path):
+    monkeypatch.setenv("DYNAMIC_VISION_HOME", str(tmp_path))  # a cache no other test has filled
     calls = []
     original = MeanActivationBenchmark.__call__
 
