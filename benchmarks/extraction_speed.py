@@ -10,7 +10,8 @@ both at ``--size`` px (default 112):
 
 - ``engine``: :func:`dynamic_vision.activations.extract_activations` with its defaults
   (sparse random projection to 1000 features per layer and step, chunks streamed to disk),
-  ``--workers`` DataLoader workers decoding, cache disabled so that every run extracts;
+  ``--workers`` DataLoader workers decoding (default 0 on CPU, 2 with CUDA), cache disabled so
+  that every run extracts;
 - ``plain`` (the named peer): a plain PyTorch loop as found in analysis scripts — decode each
   clip with ``dynamic_vision.video.read_frames`` (same frames as the engine), normalise, forward
   in batches of the same size with forward hooks, keep every layer's full activations in
@@ -19,7 +20,7 @@ both at ``--size`` px (default 112):
 Usage::
 
     python benchmarks/extraction_speed.py [--clips 200] [--size 112] [--models resnet18 r3d_18]
-                                          [--workers 1] [--threads N]
+                                          [--workers N] [--threads N]
 
 Prints frames/s (frames of stimulus processed per second of wall time), CPU seconds (process
 plus DataLoader workers: the fairer measure on a shared machine) and peak RSS of each, with the
@@ -231,7 +232,9 @@ def main() -> None:
     parser.add_argument("--clips", type=int, default=200)
     parser.add_argument("--size", type=int, default=112)
     parser.add_argument("--models", nargs="+", default=list(MODELS), choices=list(MODELS))
-    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=None,
+                        help="decoding workers (default: 2 with CUDA, 0 on CPU, where workers "
+                             "compete with the forward pass for the same cores)")
     parser.add_argument("--threads", type=int, default=0, help="torch threads (0: default)")
     parser.add_argument("--modes", nargs="+", default=["plain", "engine"],
                         choices=["plain", "engine"], help="measure only some (for long runs)")
@@ -239,6 +242,10 @@ def main() -> None:
     parser.add_argument("--model", help=argparse.SUPPRESS)
     parser.add_argument("--folder", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.workers is None:
+        import torch
+
+        args.workers = 2 if torch.cuda.is_available() else 0
     if args.child:
         _child(args)
         return

@@ -93,7 +93,7 @@ class ModelCommitment:
     def __init__(self, spec: ModelSpec, module: Any, *, device: Any = None,
                  batch_size: int | None = None, dtype: Any = None,
                  reduction: Any = "random_projection", n_components: int = 1000, seed: int = 0,
-                 window: str = "block", num_workers: int = 0, cache: bool = True,
+                 window: str = "block", num_workers: int | None = None, cache: bool = True,
                  progress: bool = True, region_layer_map: Mapping[str, str] | None = None,
                  layer_selector: LayerSelector | None = None, readout_layer: str | None = None):
         self.spec = spec
