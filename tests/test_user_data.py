@@ -18,7 +18,6 @@ from dynamic_vision.registry import stimulus_set_registry
 from dynamic_vision.user_data import check_tree, expected_files, tree_root
 from dynamic_vision.video import write_video
 
-DOCS_TABLE = Path(__file__).resolve().parents[1] / "docs" / "datasets_video.md"
 TR_S, FPS, MOVIE_S = 1.0, 5.0, 150
 
 
@@ -152,36 +151,6 @@ def _listed() -> list[dict]:
     with contextlib.redirect_stdout(buffer):
         assert main(["data", "list", "--json"]) == 0
     return json.loads(buffer.getvalue())
-
-
-def _docs_table() -> dict[str, str]:
-    """identifier -> access, from the dataset table of docs/datasets_video.md."""
-    rows = {}
-    for line in DOCS_TABLE.read_text().splitlines():
-        match = re.match(r"\| `([^`]+)` \| [^|]+ \| [^|]+ \| ([a-z-]+) \|", line)
-        if match:
-            rows[match.group(1)] = match.group(2)
-    return rows
-
-
-def test_docs_table_and_data_list_agree_on_access(home):
-    table = _docs_table()
-    listed = {row["identifier"]: row["access"] for row in _listed()}
-    assert len(table) >= 19
-    for identifier, access in table.items():
-        if "sub-XX" in identifier:  # one row stands for the ten subjects
-            matches = [i for i in listed if re.fullmatch(
-                identifier.replace(".", r"\.").replace("sub-XX", r"sub-\d\d"), i)]
-            assert len(matches) == 10, identifier
-            assert {listed[i] for i in matches} == {access}, identifier
-        else:
-            assert listed.get(identifier) == access, identifier
-    covered = set(table) | {i for i in listed if re.match(r"BOLDMoments\.sub-\d\d\.", i)}
-    mine = [i for i in listed if i.startswith(("BOLDMoments", "AllenNeuropixels", "Keles2024",
-                                               "Berezutskaya2021", "Savasegal2023",
-                                               "McMahon2023", "CRCNS.", "Kinetics400Subset",
-                                               "SSv2Subset"))]
-    assert sorted(set(mine) - covered) == []
 
 
 def test_published_digests_are_checked_and_nothing_is_written_into_the_users_tree(home):
