@@ -342,7 +342,7 @@ def _dtype_record(series: pd.Series) -> dict[str, Any]:
         return {"dtype": "category", "categories": list(categories), "ordered": dtype.ordered}
     if pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_numeric_dtype(dtype):
         return {"dtype": str(dtype)}
-    if pd.api.types.is_string_dtype(dtype) or dtype == object:
+    if pd.api.types.is_string_dtype(dtype) or pd.api.types.is_object_dtype(dtype):
         bad = [v for v in series if not (isinstance(v, str) or v is None
                                          or (isinstance(v, float) and math.isnan(v)))]
         if bad:

@@ -4,7 +4,6 @@ the docs' dataset table agrees with ``dynamic-vision data list``."""
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import numpy as np

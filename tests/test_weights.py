@@ -219,7 +219,6 @@ class _HubHandler(http.server.BaseHTTPRequestHandler):
 
 
 def test_timm_weights_download_into_the_hub_cache(tmp_path, monkeypatch):
-    import huggingface_hub
     from safetensors.torch import save
 
     tensors = {"weight": torch.arange(6, dtype=torch.float32).reshape(2, 3)}
