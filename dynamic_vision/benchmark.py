@@ -35,6 +35,15 @@ class Benchmark(abc.ABC):
 
     _ceiling: Score | None = None
 
+    @property
+    def seed(self) -> int | None:
+        """Seed of the benchmark's random splits, recorded in every score's provenance.
+
+        Benchmark kinds keep it as ``split_seed``; ``None`` means the procedure has no
+        randomness (e.g. contiguous chunks).
+        """
+        return getattr(self, "split_seed", None)
+
     @abc.abstractmethod
     def __call__(self, candidate: Any) -> Score:
         """Score ``candidate`` (a :class:`~dynamic_vision.brain_model.BrainModel`)."""

@@ -106,6 +106,7 @@ def score(model: Any, benchmark: Any, *, cache: bool = True,
         model=model_id, benchmark=benchmark_id,
         benchmark_version=getattr(benchmark_obj, "version", benchmark_version),
         dynamic_vision_version=_library_version(),
+        seed=getattr(benchmark_obj, "seed", None),
         **({"model_options": dict(model_options)} if model_options else {}),
     )
     if path is not None:

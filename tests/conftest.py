@@ -41,6 +41,7 @@ class MeanActivationBenchmark(Benchmark):
 
     identifier = "Toy.V1-mean"
     version = 3
+    split_seed = 7
     ceiling_convention = "ratio"
 
     def __init__(self):

@@ -25,6 +25,7 @@ def test_score_of_object_on_registered_benchmark_is_consistent(toy_entries):
     assert result.provenance["benchmark"] == "Toy.V1-mean"
     assert result.provenance["benchmark_version"] == 3
     assert result.provenance["dynamic_vision_version"] == dv.__version__
+    assert result.provenance["seed"] == 7
     assert list(result.detail["raw"].dims) == ["split"]
 
 
