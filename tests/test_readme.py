@@ -9,13 +9,15 @@ from pathlib import Path
 from dynamic_vision.cli import main
 
 README = Path(__file__).resolve().parents[1] / "README.md"
+#: A row of the dataset table: identifier, kind, what, access, size, licence, benchmarks.
+DATASET_ROW = re.compile(r"\| `([^`]+)` \| (?:dataset|stimulus set) \| [^|]+ \| ([a-z-]+) \|")
 
 
 def readme_table() -> dict[str, str]:
     """identifier -> access, from the README's dataset table."""
     rows = {}
     for line in README.read_text().splitlines():
-        match = re.match(r"\| `([^`]+)` \| [^|]+ \| [^|]+ \| ([a-z-]+) \|", line)
+        match = DATASET_ROW.match(line)
         if match:
             rows[match.group(1)] = match.group(2)
     return rows
@@ -58,7 +60,7 @@ def test_readme_dataset_table_names_registered_benchmarks():
     names = list_benchmarks()
     checked = 0
     for line in README.read_text().splitlines():
-        if not line.startswith("| `"):
+        if not DATASET_ROW.match(line):
             continue
         benchmarks_cell = line.rstrip(" |").rsplit("|", 1)[-1]
         for written in re.findall(r"`([^`]+)`", benchmarks_cell):
