@@ -101,26 +101,8 @@ class ChunkPlan:
         return LayerChunk(values, np.asarray(counts), self.step_ms(steps_per_unit))
 
 
-def _as_steps(output: torch.Tensor, spec: ModelSpec, window: str,
-              axis: int | None) -> torch.Tensor:
-    """A layer's batch output as ``(B, steps, features)``."""
-    batch = output.shape[0]
-    if spec.kind == "image" or axis is None:
-        return output.reshape(batch, 1, -1)
-    moved = output.movedim(axis, 1)
-    steps = moved.reshape(batch, moved.shape[1], -1)
-    return steps[:, -1:] if window == "causal" else steps
-
-
-def _time_axis(layer: str, output: torch.Tensor, overrides: Mapping[str, int | None]) -> int | None:
-    """Time axis of a video layer's output: declared, else 2 for 5-d (B, C, T, H, W) outputs."""
-    if layer in overrides:
-        return overrides[layer]
-    return 2 if output.ndim == 5 else None
-
-
 def as_steps(output: torch.Tensor, spec: ModelSpec, window: str,
-              axis: int | None) -> torch.Tensor:
+             axis: int | None) -> torch.Tensor:
     """A layer's batch output as ``(B, steps, features)``."""
     batch = output.shape[0]
     if spec.kind == "image" or axis is None:
