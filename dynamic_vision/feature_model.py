@@ -26,6 +26,7 @@ import xarray as xr
 
 from dynamic_vision.brain_model import Task, TimeBins, normalize_time_bins
 from dynamic_vision.storage import cache_enabled
+from dynamic_vision.task_readout import fit_readout, readout_output
 
 __all__ = ["FeatureModel"]
 
@@ -117,16 +118,7 @@ class FeatureModel(abc.ABC):
         if task is Task.passive:
             return
         self._recording = None
-        if fitting_stimuli is None or "label" not in getattr(fitting_stimuli, "columns", []):
-            raise ValueError(f"Task '{task.value}' needs fitting_stimuli with a 'label' column.")
-        from sklearn.linear_model import LogisticRegression
-        from sklearn.pipeline import make_pipeline
-        from sklearn.preprocessing import StandardScaler
-
-        readout = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000))
-        readout.fit(self._time_averaged(fitting_stimuli),
-                    np.asarray(fitting_stimuli["label"]).astype(str))
-        self._readout = readout
+        self._readout = fit_readout(task, fitting_stimuli, self._time_averaged)
 
     def look_at(self, stimuli: Any, number_of_trials: int = 1) -> xr.DataArray:
         """Recordings ``(presentation, neuroid, time_bin)`` or task outputs for ``stimuli``.
@@ -179,15 +171,7 @@ class FeatureModel(abc.ABC):
         return np.asarray(rows)
 
     def _task_output(self, stimuli: Any) -> xr.DataArray:
-        features = self._time_averaged(stimuli)
-        ids = [str(value) for value in stimuli["stimulus_id"]]
-        if self._task is Task.probabilities:
-            return xr.DataArray(self._readout.predict_proba(features),
-                                dims=("presentation", "choice"),
-                                coords={"stimulus_id": ("presentation", ids),
-                                        "choice": ("choice", list(self._readout.classes_))})
-        return xr.DataArray(self._readout.predict(features), dims=("presentation",),
-                            coords={"stimulus_id": ("presentation", ids)})
+        return readout_output(self._readout, self._task, stimuli, self._time_averaged(stimuli))
 
     def _each_clip(self, stimuli: Any) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
         from tqdm.auto import tqdm

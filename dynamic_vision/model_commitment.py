@@ -27,6 +27,7 @@ import xarray as xr
 
 from dynamic_vision.brain_model import Task, TimeBins, normalize_time_bins
 from dynamic_vision.model_spec import ModelSpec
+from dynamic_vision.task_readout import fit_readout, readout_output
 
 __all__ = ["ModelCommitment", "align_layer", "time_averaged"]
 
@@ -174,16 +175,7 @@ class ModelCommitment:
         if task is Task.passive:
             return
         self._recording = None
-        if fitting_stimuli is None or "label" not in getattr(fitting_stimuli, "columns", []):
-            raise ValueError(f"Task '{task.value}' needs fitting_stimuli with a 'label' column.")
-        from sklearn.linear_model import LogisticRegression
-        from sklearn.pipeline import make_pipeline
-        from sklearn.preprocessing import StandardScaler
-
-        features = self._readout_features(fitting_stimuli)
-        readout = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
-        readout.fit(features, np.asarray(fitting_stimuli["label"]).astype(str))
-        self._readout = readout
+        self._readout = fit_readout(task, fitting_stimuli, self._readout_features)
 
     def _readout_features(self, stimuli: Any) -> np.ndarray:
         layer = self.readout_layer or self.region_layer_map.get("behavior", self.spec.layers[-1])
@@ -216,15 +208,8 @@ class ModelCommitment:
         return _repeat_trials(result, int(number_of_trials))
 
     def _task_output(self, stimuli: Any) -> xr.DataArray:
-        features = self._readout_features(stimuli)
-        ids = [str(value) for value in stimuli["stimulus_id"]]
-        if self._task is Task.probabilities:
-            probabilities = self._readout.predict_proba(features)
-            return xr.DataArray(probabilities, dims=("presentation", "choice"),
-                                coords={"stimulus_id": ("presentation", ids),
-                                        "choice": ("choice", list(self._readout.classes_))})
-        return xr.DataArray(self._readout.predict(features), dims=("presentation",),
-                            coords={"stimulus_id": ("presentation", ids)})
+        return readout_output(self._readout, self._task, stimuli,
+                              self._readout_features(stimuli))
 
 
 def _repeat_trials(result: xr.DataArray, trials: int) -> xr.DataArray:
