@@ -5,7 +5,7 @@ from __future__ import annotations
 import abc
 from typing import Any
 
-from dynamic_vision.scores import Score
+from dynamic_vision.scores import CEILING_CONVENTIONS, Score
 
 __all__ = ["Benchmark"]
 
@@ -34,6 +34,19 @@ class Benchmark(abc.ABC):
     ceiling_convention: str = "ratio"
 
     _ceiling: Score | None = None
+
+    def __init__(self, identifier: str, *, version: int = 1, bibtex: str = "",
+                 ceiling_convention: str | None = None):
+        """Set the identity shared by every benchmark; ``ceiling_convention=None`` keeps the
+        class's default. Subclasses that only set class attributes need not call this."""
+        if ceiling_convention is not None:
+            if ceiling_convention not in CEILING_CONVENTIONS:
+                raise ValueError(f"Unknown ceiling convention {ceiling_convention!r} for "
+                                 f"'{identifier}'; use one of {sorted(CEILING_CONVENTIONS)}.")
+            self.ceiling_convention = ceiling_convention
+        self.identifier = identifier
+        self.version = version
+        self.bibtex = bibtex
 
     @property
     def seed(self) -> int | None:

@@ -27,7 +27,7 @@ from dynamic_vision.benchmarking.data_source import LazyData
 from dynamic_vision.benchmarking.recordings import select_stimuli
 from dynamic_vision.benchmarking.stimulus_split import PartitionedStimuli, StimulusSplit
 from dynamic_vision.brain_model import Task
-from dynamic_vision.scores import CEILING_CONVENTIONS, Score
+from dynamic_vision.scores import Score
 
 __all__ = ["BehaviourBenchmark"]
 
@@ -63,13 +63,8 @@ class BehaviourBenchmark(Benchmark):
                  bibtex: str = "", ceiling_convention: str = "ratio"):
         from dynamic_vision.registry import dataset_registry, stimulus_set_registry
 
-        if ceiling_convention not in CEILING_CONVENTIONS:
-            raise ValueError(f"Unknown ceiling convention {ceiling_convention!r} for "
-                             f"'{identifier}'; use one of {sorted(CEILING_CONVENTIONS)}.")
-        self.identifier = identifier
-        self.version = version
-        self.bibtex = bibtex
-        self.ceiling_convention = ceiling_convention
+        super().__init__(identifier, version=version, bibtex=bibtex,
+                         ceiling_convention=ceiling_convention)
         self.task = Task(task)
         self.held_out_fraction = held_out_fraction
         self.split_seed = split_seed

@@ -38,7 +38,7 @@ from dynamic_vision.benchmarking.ceiling_cache import cached_ceiling, fingerprin
 from dynamic_vision.benchmarking.data_source import LazyData
 from dynamic_vision.benchmarking.recordings import check_model_output
 from dynamic_vision.correlation import pearson_columns
-from dynamic_vision.scores import CEILING_CONVENTIONS, Score
+from dynamic_vision.scores import Score
 
 __all__ = ["FMRIBenchmark"]
 
@@ -90,13 +90,8 @@ class FMRIBenchmark(Benchmark):
         if response not in RESPONSE_MODELS:
             raise ValueError(f"Unknown response model {response!r} for '{identifier}'; use one "
                              f"of {RESPONSE_MODELS}.")
-        if ceiling_convention not in CEILING_CONVENTIONS:
-            raise ValueError(f"Unknown ceiling convention {ceiling_convention!r} for "
-                             f"'{identifier}'; use one of {sorted(CEILING_CONVENTIONS)}.")
-        self.identifier = identifier
-        self.version = version
-        self.bibtex = bibtex
-        self.ceiling_convention = ceiling_convention
+        super().__init__(identifier, version=version, bibtex=bibtex,
+                         ceiling_convention=ceiling_convention)
         self.region = region
         self.response = response
         self.fir_delays = tuple(int(d) for d in fir_delays)

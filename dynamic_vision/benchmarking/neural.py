@@ -46,7 +46,7 @@ from dynamic_vision.benchmarking.recordings import (
 )
 from dynamic_vision.benchmarking.stimulus_split import PartitionedStimuli, StimulusSplit
 from dynamic_vision.brain_model import normalize_time_bins
-from dynamic_vision.scores import CEILING_CONVENTIONS, Score
+from dynamic_vision.scores import Score, apply_ceiling
 
 __all__ = ["NeuralBenchmark", "score_time_bins"]
 
@@ -163,13 +163,8 @@ class NeuralBenchmark(Benchmark):
                  ceiling_convention: str = "ratio"):
         from dynamic_vision.registry import dataset_registry, stimulus_set_registry
 
-        if ceiling_convention not in CEILING_CONVENTIONS:
-            raise ValueError(f"Unknown ceiling convention {ceiling_convention!r} for "
-                             f"'{identifier}'; use one of {sorted(CEILING_CONVENTIONS)}.")
-        self.identifier = identifier
-        self.version = version
-        self.bibtex = bibtex
-        self.ceiling_convention = ceiling_convention
+        super().__init__(identifier, version=version, bibtex=bibtex,
+                         ceiling_convention=ceiling_convention)
         self.region = region
         self.visual_degrees = float(visual_degrees)
         self.number_of_trials = int(number_of_trials)
@@ -408,8 +403,8 @@ class NeuralBenchmark(Benchmark):
                           f"{int(undefined.sum())} time bins (the model's activations do not vary "
                           f"over stimuli there); they count as 0.", RuntimeWarning, stacklevel=3)
         raw = np.where(np.isnan(raw) & reliable, 0.0, raw)
-        function, _ = CEILING_CONVENTIONS[self.ceiling_convention]
-        ceiled = np.array([function(r, c) for r, c in zip(raw, ceiling_per_bin)])
+        ceiled = np.array([apply_ceiling(r, c, self.ceiling_convention)
+                           for r, c in zip(raw, ceiling_per_bin)])
         detail = xr.Dataset(
             {"raw": ("time_bin", raw), "raw_error": ("time_bin", raw_error),
              "ceiling": ("time_bin", ceiling_per_bin), "ceiled": ("time_bin", ceiled)},

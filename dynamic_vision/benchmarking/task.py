@@ -161,9 +161,7 @@ class TaskBenchmark(Benchmark):
         if kind not in TASK_KINDS:
             raise ValueError(f"Unknown task kind {kind!r} for '{identifier}'; use one of "
                              f"{TASK_KINDS}.")
-        self.identifier = identifier
-        self.version = version
-        self.bibtex = bibtex
+        super().__init__(identifier, version=version, bibtex=bibtex)
         self.label = label
         self.kind = kind
         self.condition = condition
