@@ -25,7 +25,11 @@ from dynamic_vision.benchmark import Benchmark
 from dynamic_vision.benchmarking.ceiling_cache import cached_ceiling, fingerprint
 from dynamic_vision.benchmarking.data_source import LazyData
 from dynamic_vision.benchmarking.recordings import select_stimuli
-from dynamic_vision.benchmarking.stimulus_split import PartitionedStimuli, StimulusSplit
+from dynamic_vision.benchmarking.stimulus_split import (
+    HeldOutStimuli,
+    PartitionedStimuli,
+    StimulusSplit,
+)
 from dynamic_vision.brain_model import Task
 from dynamic_vision.scores import Score
 
@@ -34,7 +38,7 @@ __all__ = ["BehaviourBenchmark"]
 Metric = Callable[[xr.DataArray, xr.DataArray], Score]
 
 
-class BehaviourBenchmark(Benchmark):
+class BehaviourBenchmark(HeldOutStimuli, Benchmark):
     """A benchmark on behavioural choices.
 
     Parameters
@@ -107,15 +111,6 @@ class BehaviourBenchmark(Benchmark):
         """Public (fitting) and held-out (tested) stimuli, stratified by label."""
         self.stimuli  # noqa: B018  (raises when the label column is missing)
         return self._partition.split
-
-    @property
-    def public_stimuli(self) -> Any:
-        """The fitting stimuli (with labels) the model learns the task on."""
-        return self._partition.subset("public")
-
-    @property
-    def held_out_stimuli(self) -> Any:
-        return self._partition.subset("held_out")
 
     def trials(self) -> xr.DataArray:
         """The subjects' trials on the held-out stimuli."""

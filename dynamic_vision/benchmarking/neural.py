@@ -44,7 +44,11 @@ from dynamic_vision.benchmarking.recordings import (
     select_stimuli,
     time_bins_of,
 )
-from dynamic_vision.benchmarking.stimulus_split import PartitionedStimuli, StimulusSplit
+from dynamic_vision.benchmarking.stimulus_split import (
+    HeldOutStimuli,
+    PartitionedStimuli,
+    StimulusSplit,
+)
 from dynamic_vision.brain_model import normalize_time_bins
 from dynamic_vision.scores import Score, apply_ceiling
 
@@ -101,7 +105,7 @@ def score_time_bins(metric: Metric, source: xr.DataArray, target: xr.DataArray,
     return raw, error
 
 
-class NeuralBenchmark(Benchmark):
+class NeuralBenchmark(HeldOutStimuli, Benchmark):
     """A benchmark on time-binned recordings (electrodes, spikes, MEG sources).
 
     Parameters
@@ -256,16 +260,6 @@ class NeuralBenchmark(Benchmark):
 
     def _ids(self, part: str) -> list[str]:
         return self._partition.ids(part)
-
-    @property
-    def public_stimuli(self) -> Any:
-        """The stimuli that layer selection and other tuning may see."""
-        return self._partition.subset("public")
-
-    @property
-    def held_out_stimuli(self) -> Any:
-        """The stimuli the reported score is computed on."""
-        return self._partition.subset("held_out")
 
     def target(self, part: str = "held_out") -> xr.DataArray:
         """Repetition-averaged recordings of the ``"held_out"`` or ``"public"`` stimuli."""

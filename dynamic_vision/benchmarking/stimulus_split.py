@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["StimulusSplit", "declare_split", "PartitionedStimuli"]
+__all__ = ["StimulusSplit", "declare_split", "PartitionedStimuli", "HeldOutStimuli"]
 
 
 @dataclass(frozen=True)
@@ -185,3 +185,20 @@ class PartitionedStimuli:
                                  random_state=self.seed).split(ids)
         return [(ids[np.sort(train)].tolist(), ids[np.sort(test)].tolist())
                 for train, test in folds]
+
+
+class HeldOutStimuli:
+    """The public and held-out stimuli of a benchmark that keeps its
+    :class:`PartitionedStimuli` as ``_partition``."""
+
+    _partition: PartitionedStimuli
+
+    @property
+    def public_stimuli(self) -> Any:
+        """The stimuli that layer selection, fitting and other tuning may see."""
+        return self._partition.subset("public")
+
+    @property
+    def held_out_stimuli(self) -> Any:
+        """The stimuli the reported score is computed on."""
+        return self._partition.subset("held_out")

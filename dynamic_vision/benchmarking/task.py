@@ -33,7 +33,11 @@ import xarray as xr
 from dynamic_vision.benchmark import Benchmark
 from dynamic_vision.benchmarking.data_source import LazyData
 from dynamic_vision.benchmarking.recordings import check_model_output, select_stimuli
-from dynamic_vision.benchmarking.stimulus_split import PartitionedStimuli, StimulusSplit
+from dynamic_vision.benchmarking.stimulus_split import (
+    HeldOutStimuli,
+    PartitionedStimuli,
+    StimulusSplit,
+)
 from dynamic_vision.scores import Score
 
 __all__ = ["TaskBenchmark", "cross_validated_probe"]
@@ -124,7 +128,7 @@ def _logistic_fit_predict(X_train: np.ndarray, y_train: np.ndarray, X_test: np.n
     return LogisticRegression(C=best_c, max_iter=1000).fit(X_train, y_train).predict(X_test)
 
 
-class TaskBenchmark(Benchmark):
+class TaskBenchmark(HeldOutStimuli, Benchmark):
     """Decode a label of each stimulus from a model's activations with a linear probe.
 
     Parameters
@@ -202,14 +206,6 @@ class TaskBenchmark(Benchmark):
 
     def _ids(self, part: str) -> list[str]:
         return self._checked_partition().ids(part)
-
-    @property
-    def public_stimuli(self) -> Any:
-        return self._partition.subset("public")
-
-    @property
-    def held_out_stimuli(self) -> Any:
-        return self._partition.subset("held_out")
 
     @property
     def time_bins(self) -> list[tuple[float, float]]:
