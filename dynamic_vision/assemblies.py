@@ -14,10 +14,8 @@ conventions (see ``docs/architecture.md``):
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -25,6 +23,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import xarray as xr
+
+from dynamic_vision import storage
 
 __all__ = [
     "neural_assembly",
@@ -357,17 +357,9 @@ def save_assembly(assembly: xr.DataArray, path: str | os.PathLike[str]) -> Path:
                 stored = stored.assign_coords({name: stored[name].astype(object)})
     data_name = assembly.name if assembly.name is not None else "__xarray_dataarray_variable__"
     compress = {"zlib": True, "complevel": 4} if assembly.dtype.kind in "biuf" else {}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
+    with storage.atomic_path(path) as tmp:
         stored.to_netcdf(tmp, engine="h5netcdf", encoding={data_name: compress}
                          if compress else None)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
     return path
 
 

@@ -19,6 +19,7 @@ from typing import IO, Any
 __all__ = [
     "home",
     "cache_enabled",
+    "atomic_path",
     "atomic_write",
     "atomic_write_json",
     "read_json",
@@ -48,25 +49,34 @@ def cache_enabled() -> bool:
 
 
 @contextlib.contextmanager
-def atomic_write(path: str | os.PathLike[str], mode: str = "wb") -> Iterator[IO[Any]]:
-    """Open a unique temporary file beside ``path``; on success fsync and rename it into place.
+def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
+    """A unique temporary path beside ``path`` for a writer that needs a file name (netCDF,
+    archives); on success it is renamed into place, on any error removed.
 
-    On any error the temporary file is removed, so readers only ever see complete files, even
-    on network file systems where several processes write the same key.
+    Readers only ever see complete files, even on network file systems where several
+    processes write the same key.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
     try:
-        with os.fdopen(fd, mode) as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
+        yield Path(tmp)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+@contextlib.contextmanager
+def atomic_write(path: str | os.PathLike[str], mode: str = "wb") -> Iterator[IO[Any]]:
+    """Open a temporary file beside ``path`` (see :func:`atomic_path`); on success fsync it
+    and rename it into place."""
+    with atomic_path(path) as tmp, open(tmp, mode) as handle:
+        yield handle
+        handle.flush()
+        os.fsync(handle.fileno())
 
 
 def atomic_write_json(path: str | os.PathLike[str], data: Any) -> None:

@@ -19,7 +19,6 @@ Files read from disk are loaded with ``torch.load(weights_only=True)`` or safete
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import re
 import socket
@@ -28,6 +27,8 @@ import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from dynamic_vision.storage import sha256_file
 
 if TYPE_CHECKING:
     import torch
@@ -314,11 +315,7 @@ def _download_from_hub(source: WeightsSource) -> Path:
 def _verify(path: Path, expected: str | None, source: WeightsSource) -> None:
     if not expected:
         return
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    actual = digest.hexdigest()
+    actual = sha256_file(path)
     if not actual.startswith(expected.lower()):
         raise WeightsVerificationError(
             f"Weights file {path} ({source.name}) has sha256 {actual}, but its publisher "
