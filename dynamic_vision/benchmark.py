@@ -35,18 +35,19 @@ class Benchmark(abc.ABC):
 
     _ceiling: Score | None = None
 
-    def __init__(self, identifier: str, *, version: int = 1, bibtex: str = "",
-                 ceiling_convention: str | None = None):
-        """Set the identity shared by every benchmark; ``ceiling_convention=None`` keeps the
-        class's default. Subclasses that only set class attributes need not call this."""
-        if ceiling_convention is not None:
-            if ceiling_convention not in CEILING_CONVENTIONS:
-                raise ValueError(f"Unknown ceiling convention {ceiling_convention!r} for "
-                                 f"'{identifier}'; use one of {sorted(CEILING_CONVENTIONS)}.")
-            self.ceiling_convention = ceiling_convention
-        self.identifier = identifier
-        self.version = version
-        self.bibtex = bibtex
+    def __init__(self, identifier: str | None = None, *, version: int | None = None,
+                 bibtex: str | None = None, ceiling_convention: str | None = None):
+        """Set the identity shared by every benchmark; what is not given keeps the class's
+        default, so subclasses that declare class attributes need no ``__init__``."""
+        name = identifier if identifier is not None else self.identifier
+        if ceiling_convention is not None and ceiling_convention not in CEILING_CONVENTIONS:
+            raise ValueError(f"Unknown ceiling convention {ceiling_convention!r} for "
+                             f"'{name}'; use one of {sorted(CEILING_CONVENTIONS)}.")
+        given = {"identifier": identifier, "version": version, "bibtex": bibtex,
+                 "ceiling_convention": ceiling_convention}
+        for attribute, value in given.items():
+            if value is not None:
+                setattr(self, attribute, value)
 
     @property
     def seed(self) -> int | None:
