@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from dynamic_vision import plugins as _plugins  # noqa: F401  (wires lazy discovery)
-from dynamic_vision.registry import (
+from dynamic_vision.core import plugins as _plugins  # noqa: F401  (wires lazy discovery)
+from dynamic_vision.core.registry import (
     REGISTRIES,
     DuplicateIdentifierError,
     MissingDependencyError,
@@ -24,7 +24,7 @@ from dynamic_vision.registry import (
     model_registry,
     stimulus_set_registry,
 )
-from dynamic_vision.scores import Score
+from dynamic_vision.core.scores import Score
 from dynamic_vision.scoring import score
 from dynamic_vision.scale import score_many
 

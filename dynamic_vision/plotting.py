@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from dynamic_vision import storage
+from dynamic_vision.core import storage
 
 __all__ = ["plot_score_detail", "save_standard_plots", "detail_along"]
 
@@ -85,7 +85,7 @@ def plot_score_detail(score: Any, by: str = "time_bin", ax: Any = None,
     Parameters
     ----------
     score
-        A :class:`~dynamic_vision.scores.Score` with detail along ``by``.
+        A :class:`~dynamic_vision.core.scores.Score` with detail along ``by``.
     by
         The dimension on the x axis: ``"time_bin"``, ``"layer"``, ``"neuroid"``, ...
     ax

@@ -6,9 +6,9 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from dynamic_vision import storage
-from dynamic_vision.registry import benchmark_registry, model_registry
-from dynamic_vision.scores import Score
+from dynamic_vision.core import storage
+from dynamic_vision.core.registry import benchmark_registry, model_registry
+from dynamic_vision.core.scores import Score
 
 __all__ = ["score", "score_cache_path"]
 
@@ -49,10 +49,10 @@ def score(model: Any, benchmark: Any, *, cache: bool = True,
     ----------
     model
         A registered model identifier (see :func:`dynamic_vision.list_models`) or an object
-        implementing :class:`~dynamic_vision.brain_model.BrainModel`.
+        implementing :class:`~dynamic_vision.core.brain_model.BrainModel`.
     benchmark
         A registered benchmark identifier (see :func:`dynamic_vision.list_benchmarks`) or a
-        :class:`~dynamic_vision.benchmark.Benchmark` object.
+        :class:`~dynamic_vision.core.benchmark.Benchmark` object.
     cache
         Read and write the on-disk score cache under ``DYNAMIC_VISION_HOME``. Only scores of
         registered identifiers are cached (objects carry no stable identity); setting
@@ -112,7 +112,7 @@ def score(model: Any, benchmark: Any, *, cache: bool = True,
     if path is not None:
         storage.atomic_write_json(path, result.to_dict())
 
-    from dynamic_vision.plugins import discover, plugin_manager
+    from dynamic_vision.core.plugins import discover, plugin_manager
 
     discover()  # third-party listeners must hear about scores of in-memory objects too
     plugin_manager().hook.dynamic_vision_score_computed(

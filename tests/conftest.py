@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from dynamic_vision.benchmark import Benchmark
-from dynamic_vision.registry import REGISTRIES
-from dynamic_vision.scores import Score
+from dynamic_vision.core.benchmark import Benchmark
+from dynamic_vision.core.registry import REGISTRIES
+from dynamic_vision.core.scores import Score
 
 
 class ConstantModel:

@@ -22,9 +22,9 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from dynamic_vision.benchmark import Benchmark
-from dynamic_vision.registry import benchmark_registry, model_registry
-from dynamic_vision.scores import Score
+from dynamic_vision.core.benchmark import Benchmark
+from dynamic_vision.core.registry import benchmark_registry, model_registry
+from dynamic_vision.core.scores import Score
 
 MODELS = {"scale-toy-a": 1.0, "scale-toy-b": 0.5, "scale-toy-c": -0.3}
 #: identifier → (stimulus group, behaviour, region, kind)

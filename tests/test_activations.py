@@ -14,11 +14,12 @@ import torch
 import torchvision
 from torchvision.models.feature_extraction import create_feature_extractor
 
-from dynamic_vision import storage, video
-from dynamic_vision.activations import extract_activations
-from dynamic_vision.activations import store as store_module
-from dynamic_vision.model_spec import ModelSpec
-from dynamic_vision.stimuli import StimulusSet
+from dynamic_vision.core import storage
+from dynamic_vision.io import video
+from dynamic_vision.modeling.activations import extract_activations
+from dynamic_vision.modeling.activations import store as store_module
+from dynamic_vision.modeling.spec import ModelSpec
+from dynamic_vision.io.stimuli import StimulusSet
 
 torch.set_num_threads(1)
 
@@ -311,7 +312,7 @@ def test_unreadable_stimulus_names_it_and_leaves_no_chunk(media, resnet, tmp_pat
 def test_pca_reduction_fits_on_the_first_steps(media, resnet):
     from sklearn.decomposition import PCA
 
-    from dynamic_vision.activations.reduction import PCAReduction
+    from dynamic_vision.modeling.activations.reduction import PCAReduction
 
     full = extract_activations(resnet, IMAGE_SPEC, media, ["layer4"], reduction=None,
                                cache=False, progress=False)["layer4"]

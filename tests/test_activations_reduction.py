@@ -10,14 +10,14 @@ import pytest
 import torch
 from sklearn.decomposition import PCA
 
-from dynamic_vision.activations.reduction import (
+from dynamic_vision.modeling.activations.reduction import (
     NoReduction,
     PCAReduction,
     SparseRandomProjection,
     make_reducer,
     sparse_projection_entries,
 )
-from dynamic_vision.activations.windows import (
+from dynamic_vision.modeling.activations.windows import (
     block_windows,
     causal_windows,
     kept_block_steps,
@@ -103,8 +103,8 @@ def test_windows():
 
 
 def test_chunks_close_at_a_stimulus_count_or_a_frame_budget():
-    from dynamic_vision.activations.dataset import StimulusRecord
-    from dynamic_vision.activations.engine import chunk_bounds
+    from dynamic_vision.modeling.activations.dataset import StimulusRecord
+    from dynamic_vision.modeling.activations.engine import chunk_bounds
 
     short = [StimulusRecord(f"s{i}", "x.mkv", False, 1000.0) for i in range(5)]  # 15 frames
     assert chunk_bounds(short, 15.0, chunk_size=2) == [(0, 2), (2, 4), (4, 5)]

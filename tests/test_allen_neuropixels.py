@@ -22,9 +22,9 @@ import pytest
 pynwb = pytest.importorskip("pynwb")
 
 from dynamic_vision.data.allen_neuropixels import movie_spec, session_spec  # noqa: E402
-from dynamic_vision.datasets import register_dataset, register_stimulus_set  # noqa: E402
-from dynamic_vision.download import HashMismatchError  # noqa: E402
-from dynamic_vision.registry import dataset_registry, stimulus_set_registry  # noqa: E402
+from dynamic_vision.io.datasets import register_dataset, register_stimulus_set  # noqa: E402
+from dynamic_vision.io.download import HashMismatchError  # noqa: E402
+from dynamic_vision.core.registry import dataset_registry, stimulus_set_registry  # noqa: E402
 
 ASSET_ID = "00000000-1111-2222-3333-444444444444"
 ASSET_PATH = "sub-1/sub-1_ses-42.nwb"
@@ -194,8 +194,8 @@ def test_download_verify_load_and_score(archive):
     from dynamic_vision.scoring import score
 
     from dynamic_vision.cli import main
-    from dynamic_vision.datasets import get_spec
-    from dynamic_vision.user_data import on_disk
+    from dynamic_vision.io.datasets import get_spec
+    from dynamic_vision.io.user_data import on_disk
 
     rows, trains, _ = archive
     assert on_disk(get_spec(f"{PREFIX}.ses-42")) is False
@@ -235,7 +235,7 @@ def test_replica_plugins_pass_the_conformance_checks(archive):
     import functools
 
     from dynamic_vision.benchmarks.allen_neuropixels.benchmark import build
-    from dynamic_vision.registry import benchmark_registry
+    from dynamic_vision.core.registry import benchmark_registry
     from dynamic_vision.testing import check_benchmark, check_dataset, check_stimulus_set
 
     identifier = f"{PREFIX}.VISp-ridge"
@@ -265,6 +265,6 @@ def test_the_registered_plugin_declares_its_extra_and_streams_one_session():
     assert info["requires"] == {"pynwb": "dynamic-vision[nwb]"}
     assert info["access"] == "open"
     assert info["dandi_asset"] == "58703c97-c0a9-4736-b684-73c85c1a444a"
-    from dynamic_vision.registry import benchmark_registry
+    from dynamic_vision.core.registry import benchmark_registry
 
     assert "AllenNeuropixels.LGd-ridge" in benchmark_registry.list("AllenNeuropixels.*")

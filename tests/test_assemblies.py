@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 import xarray as xr
 
-from dynamic_vision.assemblies import (
+from dynamic_vision.io.assemblies import (
     ENCODING_ATTR,
     MissingStimuliError,
     align_by_stimulus,

@@ -10,10 +10,10 @@ import pytest
 import xarray as xr
 from PIL import Image
 
-from dynamic_vision.assemblies import behavioral_assembly
-from dynamic_vision.benchmarking import BehaviourBenchmark
-from dynamic_vision.scores import Score
-from dynamic_vision.stimuli import StimulusSet
+from dynamic_vision.io.assemblies import behavioral_assembly
+from dynamic_vision.benchmark_kinds import BehaviourBenchmark
+from dynamic_vision.core.scores import Score
+from dynamic_vision.io.stimuli import StimulusSet
 from dynamic_vision.testing.benchmark_checks import TableModel
 
 LABELS = ["left", "right", "up"]
@@ -96,8 +96,8 @@ def test_ceiling_is_applied_and_cached(stimuli, trials):
 def test_i2n_ranks_the_model_with_human_image_difficulty_first(tmp_path):
     """Trials from subjects whose accuracy varies from image to image; a model whose evidence
     follows the same difficulty has a higher I2n consistency than one with other difficulties."""
-    from dynamic_vision.ceilings import behavioral_ceiling
-    from dynamic_vision.metrics.behavior import signature_of
+    from dynamic_vision.statistics.ceilings import behavioral_ceiling
+    from dynamic_vision.metric_kinds.behavior import signature_of
 
     rng = np.random.default_rng(0)
     labels = ["a", "b", "c"]

@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 from scipy.stats import gamma
 
-from dynamic_vision.assemblies import fmri_assembly
-from dynamic_vision.benchmarking import FMRIBenchmark
-from dynamic_vision.stimuli import StimulusSet
+from dynamic_vision.io.assemblies import fmri_assembly
+from dynamic_vision.benchmark_kinds import FMRIBenchmark
+from dynamic_vision.io.stimuli import StimulusSet
 from dynamic_vision.testing.benchmark_checks import TableModel
-from dynamic_vision.video import write_video
+from dynamic_vision.io.video import write_video
 
 TR_S, FPS, SIDE = 2.0, 4, 8
 MOVIE_S = 240
@@ -59,7 +59,7 @@ def checker_contrast(frames: np.ndarray) -> np.ndarray:
 def from_video(feature):
     """A model layer that decodes the movie and computes ``feature`` per frame."""
     def layer(row):
-        from dynamic_vision.video import read_frames
+        from dynamic_vision.io.video import read_frames
 
         return feature(read_frames(row["path"], fps=FPS))
     return layer

@@ -9,11 +9,11 @@ from PIL import Image
 from sklearn.linear_model import RidgeCV
 from sklearn.model_selection import KFold
 
-from dynamic_vision.assemblies import neural_assembly
-from dynamic_vision.benchmarking import NeuralBenchmark, declare_split
-from dynamic_vision.benchmarking.ceiling_cache import ceiling_cache_path
-from dynamic_vision.scores import Score
-from dynamic_vision.stimuli import StimulusSet
+from dynamic_vision.io.assemblies import neural_assembly
+from dynamic_vision.benchmark_kinds import NeuralBenchmark, declare_split
+from dynamic_vision.benchmark_kinds.ceiling_cache import ceiling_cache_path
+from dynamic_vision.core.scores import Score
+from dynamic_vision.io.stimuli import StimulusSet
 from dynamic_vision.testing.benchmark_checks import TableModel, random_features
 
 N_STIMULI, N_NEUROIDS, N_BINS, N_REPS = 150, 12, 4, 6
@@ -218,7 +218,7 @@ def test_unknown_region_is_named(stimuli, recordings):
 
 
 def test_registered_metric_gets_the_benchmark_splits_and_matched_ceilings(stimuli, recordings):
-    from dynamic_vision.ceilings import split_half_ceiling
+    from dynamic_vision.statistics.ceilings import split_half_ceiling
 
     kwargs = dict(assembly=recordings, stimuli=stimuli, region="V1", metric="ridge",
                   ceiling=split_half_ceiling, stratify="category", n_splits=4, train_size=0.8)

@@ -14,9 +14,9 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
-from dynamic_vision.benchmarking import TaskBenchmark
-from dynamic_vision.benchmarking.task import PROBE_CS, cross_validated_probe
-from dynamic_vision.stimuli import StimulusSet
+from dynamic_vision.benchmark_kinds import TaskBenchmark
+from dynamic_vision.benchmark_kinds.task import PROBE_CS, cross_validated_probe
+from dynamic_vision.io.stimuli import StimulusSet
 from dynamic_vision.testing.benchmark_checks import TableModel
 
 DIRECTIONS = [0, 90, 180, 270]

@@ -27,12 +27,12 @@ from dynamic_vision.data.boldmoments import (
     stimulus_tree,
     subject_spec,
 )
-from dynamic_vision.datasets import DataAccessError, fetch, register_dataset, register_stimulus_set
-from dynamic_vision.download import HashMismatchError
-from dynamic_vision.registry import dataset_registry, stimulus_set_registry
-from dynamic_vision.restricted_pickle import RestrictedPickleError
-from dynamic_vision.user_data import register_user_tree, unregister_user_tree
-from dynamic_vision.video import write_video
+from dynamic_vision.io.datasets import DataAccessError, fetch, register_dataset, register_stimulus_set
+from dynamic_vision.io.download import HashMismatchError
+from dynamic_vision.core.registry import dataset_registry, stimulus_set_registry
+from dynamic_vision.io.restricted_pickle import RestrictedPickleError
+from dynamic_vision.io.user_data import register_user_tree, unregister_user_tree
+from dynamic_vision.io.video import write_video
 
 SUBJECTS = ("sub-01", "sub-02")
 N_VERTICES, FPS = 60, 5.0
@@ -62,7 +62,7 @@ class NullModel:
         raise NotImplementedError
 
     def look_at(self, stimuli, number_of_trials=1):
-        from dynamic_vision.assemblies import neural_assembly
+        from dynamic_vision.io.assemblies import neural_assembly
 
         ids = stimuli["stimulus_id"].astype(str).tolist()
         seeds = [int(hashlib.sha256(i.encode()).hexdigest()[:8], 16) for i in ids]
@@ -232,7 +232,7 @@ def test_download_verify_load_and_score(replica, capsys):
     assert float(null_ridge.raw) < float(ridge.raw) - 0.5
 
     # the replica's plugins pass their kinds' conformance checks
-    from dynamic_vision.registry import benchmark_registry
+    from dynamic_vision.core.registry import benchmark_registry
     from dynamic_vision.testing import check_benchmark, check_dataset, check_stimulus_set
 
     check_dataset(f"{PREFIX}.sub-02.train")

@@ -19,15 +19,15 @@ from scipy import stats
 from sklearn.cross_decomposition import PLSRegression
 from sklearn.model_selection import StratifiedShuffleSplit
 
-from dynamic_vision import datasets
+from dynamic_vision.io import datasets
 from dynamic_vision.cli import main
-from dynamic_vision.download import HashMismatchError
-from dynamic_vision.registry import (
+from dynamic_vision.io.download import HashMismatchError
+from dynamic_vision.core.registry import (
     benchmark_registry,
     dataset_registry,
     stimulus_set_registry,
 )
-from dynamic_vision.scores import apply_ceiling
+from dynamic_vision.core.scores import apply_ceiling
 
 from . import brainio_replicas
 
@@ -139,7 +139,7 @@ def test_brainio_layouts_load_to_the_library_contract(served):
 
 
 def test_freemanziemba_bins_average_the_one_ms_recordings(served):
-    from dynamic_vision.brainio import load_recordings
+    from dynamic_vision.io.brainio import load_recordings
 
     raw = dataset_registry.load("FreemanZiemba2013.public")
     assert raw.sizes["time_bin"] == 300
@@ -285,7 +285,7 @@ def test_rajalingham_fits_and_tests_on_disjoint_images(served):
 
 
 def test_rajalingham_i2n_matches_a_direct_rederivation(served):
-    from dynamic_vision.ceilings import random_halves
+    from dynamic_vision.statistics.ceilings import random_halves
 
     benchmark = benchmark_registry.load("Rajalingham2018.objects-i2n")
     model = _feature_model()

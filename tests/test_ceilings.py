@@ -6,7 +6,7 @@ import pytest
 import xarray as xr
 from scipy import stats
 
-from dynamic_vision.ceilings import random_halves, split_half_ceiling
+from dynamic_vision.statistics.ceilings import random_halves, split_half_ceiling
 
 
 def _recordings(n_stimuli=30, n_neuroids=6, n_repetitions=4, n_time_bins=None, seed=0):
@@ -93,8 +93,8 @@ def test_constant_neuroids_warn_and_are_excluded():
 
 
 def test_ceiled_metric_score_keeps_its_detail_and_divides():
-    from dynamic_vision.registry import metric_registry
-    from dynamic_vision.splits import KFoldSplits
+    from dynamic_vision.core.registry import metric_registry
+    from dynamic_vision.statistics.splits import KFoldSplits
 
     assembly = _recordings(n_stimuli=40, seed=4)
     target = assembly.groupby("stimulus_id").mean().rename(stimulus_id="presentation")

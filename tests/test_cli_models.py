@@ -10,9 +10,9 @@ import pytest
 import torch
 
 from dynamic_vision.cli import main
-from dynamic_vision.model_spec import ModelSpec
-from dynamic_vision.model_zoo import ZooModel
-from dynamic_vision.registry import model_registry
+from dynamic_vision.modeling.spec import ModelSpec
+from dynamic_vision.modeling.zoo import ZooModel
+from dynamic_vision.core.registry import model_registry
 
 
 @pytest.fixture

@@ -15,10 +15,10 @@ import pytest
 import xarray as xr
 from PIL import Image
 
-from dynamic_vision import datasets
-from dynamic_vision.assemblies import load_assembly, neural_assembly, save_assembly
+from dynamic_vision.io import datasets
+from dynamic_vision.io.assemblies import load_assembly, neural_assembly, save_assembly
 from dynamic_vision.cli import main
-from dynamic_vision.datasets import (
+from dynamic_vision.io.datasets import (
     DataAccessError,
     DataSpec,
     RemoteFile,
@@ -27,9 +27,9 @@ from dynamic_vision.datasets import (
     register_stimulus_set,
     verify,
 )
-from dynamic_vision.download import HashMismatchError
-from dynamic_vision.registry import dataset_registry, stimulus_set_registry
-from dynamic_vision.stimuli import StimulusSet
+from dynamic_vision.io.download import HashMismatchError
+from dynamic_vision.core.registry import dataset_registry, stimulus_set_registry
+from dynamic_vision.io.stimuli import StimulusSet
 from dynamic_vision.testing import check_dataset, check_stimulus_set
 from dynamic_vision.testing.data_checks import check_data_is_declared
 
@@ -197,7 +197,7 @@ def test_embedded_generator(served, tmp_path, monkeypatch):
     module = tmp_path / "generated_data_plugin.py"
     module.write_text(textwrap.dedent("""
         import numpy as np
-        from dynamic_vision.assemblies import neural_assembly
+        from dynamic_vision.io.assemblies import neural_assembly
 
         def build(spec, n_neuroids=2, progress=True):
             return neural_assembly(np.ones((1, n_neuroids, 1)), stimulus_id=["s"],
@@ -228,7 +228,7 @@ def test_embedded_generator(served, tmp_path, monkeypatch):
 
 def test_conformance_catches_an_incomplete_declaration(served):
     _, _, registered = served
-    register_dataset(DataSpec("Test.NoCitation", [], "dynamic_vision.assemblies:load_assembly",
+    register_dataset(DataSpec("Test.NoCitation", [], "dynamic_vision.io.assemblies:load_assembly",
                               "", "", "embedded", "x"))
     registered.append((dataset_registry, "Test.NoCitation"))
     with pytest.raises(AssertionError, match="check_data_is_declared.*licence"):

@@ -13,8 +13,8 @@ import zipfile
 
 import pytest
 
-from dynamic_vision import download as download_module
-from dynamic_vision.download import (
+from dynamic_vision.io import download as download_module
+from dynamic_vision.io.download import (
     DownloadError,
     HashMismatchError,
     UnsafeArchiveError,

@@ -5,9 +5,9 @@ import math
 import numpy as np
 import pytest
 
-from dynamic_vision.hrf import bin_to_trs, convolve_hrf, double_gamma_hrf, fir_delays, \
+from dynamic_vision.benchmark_kinds.hrf import bin_to_trs, convolve_hrf, double_gamma_hrf, fir_delays, \
     hrf_length_trs
-from dynamic_vision.splits import assert_no_leakage, contiguous_chunk_splits
+from dynamic_vision.statistics.splits import assert_no_leakage, contiguous_chunk_splits
 
 
 def _gamma_pdf(t, shape):

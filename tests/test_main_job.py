@@ -53,7 +53,7 @@ def test_main_job_writes_plots_with_content(first_run):
 
 @pytest.mark.slow
 def test_second_run_is_served_from_the_cache(first_run, tmp_path, capsys, monkeypatch):
-    from dynamic_vision.benchmarking import NeuralBenchmark, TaskBenchmark
+    from dynamic_vision.benchmark_kinds import NeuralBenchmark, TaskBenchmark
 
     def recompute(self, candidate):
         raise AssertionError(f"{self.identifier} was recomputed instead of read from the cache")

@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-from dynamic_vision.registry import metric_registry
+from dynamic_vision.core.registry import metric_registry
 
 BUILT_IN = {"ridge", "pls", "pls-brainscore", "linear", "rsa", "cka", "cka-debiased",
             "logistic", "i2n", "i1n", "o2"}
@@ -19,7 +19,7 @@ def test_built_in_metrics_are_registered_and_described():
 
 
 def test_listing_metrics_imports_no_torch_or_sklearn():
-    code = ("import sys; from dynamic_vision.registry import metric_registry; "
+    code = ("import sys; from dynamic_vision.core.registry import metric_registry; "
             "metric_registry.list(); print('torch' in sys.modules, 'sklearn' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.split()

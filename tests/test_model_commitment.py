@@ -9,13 +9,14 @@ import torchvision
 import xarray as xr
 from PIL import Image
 
-from dynamic_vision import storage, video
-from dynamic_vision.brain_model import BrainModel
-from dynamic_vision.layer_selection import LayerSelector, ridge_scorer, select_layer
-from dynamic_vision.model_commitment import ModelCommitment
-from dynamic_vision.model_spec import ModelSpec
-from dynamic_vision.stimuli import StimulusSet
-from dynamic_vision.temporal import align_time
+from dynamic_vision.core import storage
+from dynamic_vision.io import video
+from dynamic_vision.core.brain_model import BrainModel
+from dynamic_vision.modeling.layer_selection import LayerSelector, ridge_scorer, select_layer
+from dynamic_vision.modeling.commitment import ModelCommitment
+from dynamic_vision.modeling.spec import ModelSpec
+from dynamic_vision.io.stimuli import StimulusSet
+from dynamic_vision.core.temporal import align_time
 
 torch.set_num_threads(1)
 

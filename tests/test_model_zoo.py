@@ -17,11 +17,11 @@ import pytest
 import torch
 
 import dynamic_vision as dv
-from dynamic_vision import weights
-from dynamic_vision.activations.hooks import resolve_layers
-from dynamic_vision.model_spec import ModelSpec
-from dynamic_vision.model_zoo import ZooModel
-from dynamic_vision.weights import WeightsNotFoundError
+from dynamic_vision.modeling import weights
+from dynamic_vision.modeling.activations.hooks import resolve_layers
+from dynamic_vision.modeling.spec import ModelSpec
+from dynamic_vision.modeling.zoo import ZooModel
+from dynamic_vision.modeling.weights import WeightsNotFoundError
 
 PRETRAINED = [name for name in dv.list_models()
               if dv.model_registry.info(name).get("random_twin_of") is None
@@ -189,7 +189,7 @@ def test_random_twin_loads_as_a_model_commitment():
 
 
 def test_taps_refuse_sequentials_which_would_run_them_twice():
-    from dynamic_vision.model_zoo import channels_last_taps
+    from dynamic_vision.modeling.zoo import channels_last_taps
 
     network = torch.nn.Sequential(torch.nn.Sequential(torch.nn.Identity()))
     with pytest.raises(ValueError, match="tap its last block"):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from dynamic_vision.motion_energy import MotionEnergyBank, to_contrast
-from dynamic_vision.temporal import align_time
+from dynamic_vision.modeling.motion_energy import MotionEnergyBank, to_contrast
+from dynamic_vision.core.temporal import align_time
 
 BANK = MotionEnergyBank(size=64, spatial_frequencies=(0.08, 0.16), grid=2)
 

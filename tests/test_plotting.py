@@ -16,7 +16,7 @@ from dynamic_vision.plotting import (  # noqa: E402
     plot_score_detail,
     save_standard_plots,
 )
-from dynamic_vision.scores import Score  # noqa: E402
+from dynamic_vision.core.scores import Score  # noqa: E402
 
 STARTS = np.arange(0.0, 200.0, 50.0)
 

@@ -5,9 +5,9 @@ import pytest
 from sklearn.cross_decomposition import PLSRegression as SklearnPLS
 from sklearn.linear_model import LinearRegression
 
-from dynamic_vision.linear_models import cross_predict
-from dynamic_vision.linear_models.least_squares import LeastSquaresRegression
-from dynamic_vision.linear_models.pls import PLSRegression
+from dynamic_vision.statistics.linear_models import cross_predict
+from dynamic_vision.statistics.linear_models.least_squares import LeastSquaresRegression
+from dynamic_vision.statistics.linear_models.pls import PLSRegression
 
 
 def _data(n, p, t, seed=0):

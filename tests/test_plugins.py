@@ -7,16 +7,16 @@ import warnings
 import pytest
 
 import dynamic_vision as dv
-from dynamic_vision import plugins
-from dynamic_vision.registry import REGISTRIES
+from dynamic_vision.core import plugins
+from dynamic_vision.core.registry import REGISTRIES
 
 GOOD_PLUGIN = '''
 import numpy as np
 import xarray as xr
 
-from dynamic_vision.benchmark import Benchmark
-from dynamic_vision.plugins import hookimpl
-from dynamic_vision.scores import Score
+from dynamic_vision.core.benchmark import Benchmark
+from dynamic_vision.core.plugins import hookimpl
+from dynamic_vision.core.scores import Score
 
 SEEN = []
 

@@ -4,7 +4,7 @@ import textwrap
 
 import pytest
 
-from dynamic_vision.registry import (
+from dynamic_vision.core.registry import (
     DuplicateIdentifierError,
     MissingDependencyError,
     Registry,

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dynamic_vision.restricted_pickle import RestrictedPickleError, load, loads
+from dynamic_vision.io.restricted_pickle import RestrictedPickleError, load, loads
 
 
 class _Payload:

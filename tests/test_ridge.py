@@ -5,7 +5,7 @@ import pytest
 import torch
 from sklearn.linear_model import RidgeCV
 
-from dynamic_vision.linear_models import RidgeCVRegression, cross_predict
+from dynamic_vision.statistics.linear_models import RidgeCVRegression, cross_predict
 
 ALPHAS = np.logspace(-3, 4, 15)
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from dynamic_vision.registry import benchmark_registry
+from dynamic_vision.core.registry import benchmark_registry
 from dynamic_vision.scale import score_many
 from dynamic_vision.scale.executors import ProcessPoolAdapter
 from dynamic_vision.scale.failures import FailureKind, JobTimeout, RetryPolicy, classify
@@ -95,7 +95,7 @@ def test_activation_engine_honours_the_batch_size_ceiling(monkeypatch):
     torch = pytest.importorskip("torch")
     from types import SimpleNamespace
 
-    from dynamic_vision.activations.engine import _default_batch_size
+    from dynamic_vision.modeling.activations.engine import _default_batch_size
 
     video, cpu = SimpleNamespace(kind="video"), torch.device("cpu")
     default = _default_batch_size(video, cpu)

@@ -119,8 +119,8 @@ def test_export_formats(grid):
 
 
 def test_bibtex_from_the_data_plugin_a_benchmark_names(temporary_entries):
-    from dynamic_vision.datasets import DataSpec, register_dataset
-    from dynamic_vision.registry import benchmark_registry
+    from dynamic_vision.io.datasets import DataSpec, register_dataset
+    from dynamic_vision.core.registry import benchmark_registry
 
     register_dataset(DataSpec(identifier="ScaleCite.V1", files=[], loader="netcdf",
                               bibtex="@article{cite2024, title={Cited}}", licence="CC-BY",

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from dynamic_vision import storage
+from dynamic_vision.core import storage
 from dynamic_vision.scale.shared_cache import SharedCache
 
 KEYS = ["k0", "k1"]

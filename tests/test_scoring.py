@@ -6,7 +6,7 @@ import pytest
 import xarray as xr
 
 import dynamic_vision as dv
-from dynamic_vision.scores import CEILING_CONVENTIONS, Score, apply_ceiling
+from dynamic_vision.core.scores import CEILING_CONVENTIONS, Score, apply_ceiling
 from dynamic_vision.scoring import score_cache_path
 
 from .conftest import ConstantModel, MeanActivationBenchmark

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dynamic_vision.spikes import count_spikes, movie_trials, split_ragged
+from dynamic_vision.io.spikes import count_spikes, movie_trials, split_ragged
 
 N_FRAMES, FPS = 12, 30.0
 

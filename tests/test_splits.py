@@ -5,7 +5,7 @@ import pytest
 import xarray as xr
 from sklearn.model_selection import StratifiedShuffleSplit
 
-from dynamic_vision.splits import (
+from dynamic_vision.statistics.splits import (
     ContiguousSplits,
     ExplicitSplits,
     KFoldSplits,

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from dynamic_vision.statistics import benjamini_hochberg, bootstrap_ci, permutation_test
+from dynamic_vision.statistics.inference import benjamini_hochberg, bootstrap_ci, permutation_test
 
 
 def test_benjamini_hochberg_matches_scipy():

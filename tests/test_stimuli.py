@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from dynamic_vision import stimuli, video
-from dynamic_vision.stimuli import (
+from dynamic_vision.io import stimuli, video
+from dynamic_vision.io.stimuli import (
     MEDIA_COLUMNS,
     StimulusError,
     StimulusSet,
@@ -185,8 +185,8 @@ def test_truncated_video_fails_extraction_and_caches_nothing(media, tmp_path, mo
     """Through the activation engine: the error names the stimulus and its file, and no
     activation chunk is stored for the set."""
     torch = pytest.importorskip("torch")
-    from dynamic_vision.activations.engine import extract_activations
-    from dynamic_vision.model_spec import ModelSpec
+    from dynamic_vision.modeling.activations.engine import extract_activations
+    from dynamic_vision.modeling.spec import ModelSpec
 
     monkeypatch.setenv("DYNAMIC_VISION_HOME", str(tmp_path / "home"))
     frames = np.random.default_rng(2).integers(0, 256, (30, 16, 16, 3), np.uint8)

@@ -8,9 +8,9 @@ import textwrap
 import pytest
 import torch
 
-from dynamic_vision.model_commitment import ModelCommitment
-from dynamic_vision.registry import Registry
-from dynamic_vision.submission import SubmissionModel, register_submission
+from dynamic_vision.modeling.commitment import ModelCommitment
+from dynamic_vision.core.registry import Registry
+from dynamic_vision.modeling.submission import SubmissionModel, register_submission
 
 MODULE = textwrap.dedent('''
     import functools
@@ -96,10 +96,10 @@ def test_registering_the_same_module_twice_is_harmless(submission_module):
 def test_third_party_entry_point_modules_register_through_the_hook(tmp_path, monkeypatch):
     import pluggy
 
-    from dynamic_vision.plugins import PluginSpec
+    from dynamic_vision.core.plugins import PluginSpec
 
     (tmp_path / "their_models.py").write_text(
-        MODULE + "\nfrom dynamic_vision.submission import submission_hook\n"
+        MODULE + "\nfrom dynamic_vision.modeling.submission import submission_hook\n"
                  "dynamic_vision_register = submission_hook(__name__)\n")
     monkeypatch.syspath_prepend(str(tmp_path))
     import their_models

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from dynamic_vision.temporal import align_time, frame_intervals, overlap_weights
+from dynamic_vision.core.temporal import align_time, frame_intervals, overlap_weights
 
 
 def sampled_average(values, starts, ends, bins, resolution=0.01):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from dynamic_vision.registry import REGISTRIES
+from dynamic_vision.core.registry import REGISTRIES
 from dynamic_vision.testing import CHECKS, check_metric, parametrize_with_checks
 from dynamic_vision.testing.checks import checks_for
 

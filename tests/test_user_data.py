@@ -10,12 +10,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dynamic_vision.assemblies import fmri_assembly, save_assembly
+from dynamic_vision.io.assemblies import fmri_assembly, save_assembly
 from dynamic_vision.cli import main
-from dynamic_vision.datasets import DataAccessError
-from dynamic_vision.registry import stimulus_set_registry
-from dynamic_vision.user_data import check_tree, expected_files, tree_root
-from dynamic_vision.video import write_video
+from dynamic_vision.io.datasets import DataAccessError
+from dynamic_vision.core.registry import stimulus_set_registry
+from dynamic_vision.io.user_data import check_tree, expected_files, tree_root
+from dynamic_vision.io.video import write_video
 
 TR_S, FPS, MOVIE_S = 1.0, 5.0, 150
 
@@ -48,7 +48,7 @@ def test_an_incomplete_tree_lists_what_is_missing_and_exits_non_zero(home, capsy
 
 
 def _hrf(dt: float) -> np.ndarray:
-    """Double-gamma HRF (SPM shape), computed here independently of dynamic_vision.hrf."""
+    """Double-gamma HRF (SPM shape), computed here independently of dynamic_vision.benchmark_kinds.hrf."""
     from scipy.stats import gamma
 
     t = np.arange(0, 32, dt)
@@ -155,7 +155,7 @@ def _listed() -> list[dict]:
 def test_published_digests_are_checked_and_nothing_is_written_into_the_users_tree(home):
     import hashlib
 
-    from dynamic_vision.user_data import (
+    from dynamic_vision.io.user_data import (
         ExpectedFile,
         UserTree,
         register_user_tree,

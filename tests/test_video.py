@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from dynamic_vision import video
-from dynamic_vision.video import MediaError
+from dynamic_vision.io import video
+from dynamic_vision.io.video import MediaError
 
 
 def moving_frames(n: int, height: int = 24, width: int = 32, seed: int = 0) -> np.ndarray:

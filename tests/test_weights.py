@@ -15,8 +15,8 @@ import pytest
 import torch
 import torchvision.models  # noqa: F401
 
-from dynamic_vision import weights
-from dynamic_vision.weights import (
+from dynamic_vision.modeling import weights
+from dynamic_vision.modeling.weights import (
     WeightsNotFoundError,
     WeightsVerificationError,
     fetch_weights,

@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from dynamic_vision.registry import dataset_registry, stimulus_set_registry
+from dynamic_vision.core.registry import dataset_registry, stimulus_set_registry
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -48,8 +48,8 @@ def _size(size: int | None) -> str:
 
 
 def _rows(pattern: str | None) -> list[dict]:
-    from dynamic_vision.datasets import describe, get_spec
-    from dynamic_vision.user_data import on_disk
+    from dynamic_vision.io.datasets import describe, get_spec
+    from dynamic_vision.io.user_data import on_disk
 
     rows = []
     for registry in (dataset_registry, stimulus_set_registry):
@@ -91,7 +91,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 def _with_stimulus_set(identifier: str) -> list[str]:
     """``identifier`` and, for recordings, the declarative stimulus set they were recorded on."""
-    from dynamic_vision.datasets import get_spec
+    from dynamic_vision.io.datasets import get_spec
 
     stimulus_set = get_spec(identifier).metadata.get("stimulus_set")
     if isinstance(stimulus_set, str) and stimulus_set in stimulus_set_registry:
@@ -105,7 +105,7 @@ def _with_stimulus_set(identifier: str) -> list[str]:
 
 def _report_tree(identifier: str, path: str | None) -> int:
     """Check a bring-your-own-files tree; print every problem; remember a complete ``path``."""
-    from dynamic_vision.user_data import (
+    from dynamic_vision.io.user_data import (
         check_tree,
         describe_problems,
         expected_files,
@@ -132,8 +132,8 @@ def _report_tree(identifier: str, path: str | None) -> int:
 
 
 def run_fetch(args: argparse.Namespace) -> int:
-    from dynamic_vision.datasets import data_folder, fetch, get_spec
-    from dynamic_vision.user_data import user_tree
+    from dynamic_vision.io.datasets import data_folder, fetch, get_spec
+    from dynamic_vision.io.user_data import user_tree
 
     if user_tree(args.identifier) is not None:
         return _report_tree(args.identifier, None)
@@ -179,7 +179,7 @@ def _print_plan(plan: list, dry_run: bool) -> None:
 def _report_overrides() -> None:
     import os
 
-    from dynamic_vision.mirrors import HASHES_VARIABLE, MIRROR_VARIABLE
+    from dynamic_vision.io.mirrors import HASHES_VARIABLE, MIRROR_VARIABLE
 
     for variable in (MIRROR_VARIABLE, HASHES_VARIABLE):
         if os.environ.get(variable):
@@ -187,8 +187,8 @@ def _report_overrides() -> None:
 
 
 def run_verify(args: argparse.Namespace) -> int:
-    from dynamic_vision.datasets import verify
-    from dynamic_vision.user_data import user_tree
+    from dynamic_vision.io.datasets import verify
+    from dynamic_vision.io.user_data import user_tree
 
     if user_tree(args.identifier) is not None:
         return _report_tree(args.identifier, getattr(args, "path", None))

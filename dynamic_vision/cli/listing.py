@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from dynamic_vision.registry import REGISTRIES
+from dynamic_vision.core.registry import REGISTRIES
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:

@@ -84,7 +84,7 @@ class CheckResult:
 
 def import_plugin_folder(path: Path) -> list[str]:
     """Import a plugin folder as a package; return the model identifiers it registered."""
-    from dynamic_vision.registry import model_registry, registering_from
+    from dynamic_vision.core.registry import model_registry, registering_from
 
     path = path.resolve()
     if not (path / "__init__.py").is_file():
@@ -114,7 +114,7 @@ def import_plugin_folder(path: Path) -> list[str]:
 
 
 def _run_checks(identifier: str) -> list[CheckResult]:
-    from dynamic_vision.registry import model_registry
+    from dynamic_vision.core.registry import model_registry
     from dynamic_vision.testing.checks import checks_for
 
     expected = dict(model_registry.entry(identifier).metadata.get("expected_failures", {}))
@@ -135,7 +135,7 @@ def _mock_stimuli(choice: str) -> Any:
     """A few stimuli of the chosen set, spread over its rows."""
     import numpy as np
 
-    from dynamic_vision.registry import stimulus_set_registry
+    from dynamic_vision.core.registry import stimulus_set_registry
     from dynamic_vision.testing.probe_stimuli import probe_stimulus_set
 
     if choice == "probe" or (choice == "auto" and "SimMotion" not in stimulus_set_registry):
@@ -177,7 +177,7 @@ def _mock_recording(identifier: str, stimuli: Any) -> CheckResult:
 
 def _published_weights(identifier: str) -> CheckResult:
     """Load the model as users get it (published weights, full size)."""
-    from dynamic_vision.registry import model_registry
+    from dynamic_vision.core.registry import model_registry
 
     start = time.perf_counter()
     try:
@@ -188,7 +188,7 @@ def _published_weights(identifier: str) -> CheckResult:
 
 
 def run_check_model(args: argparse.Namespace) -> int:
-    from dynamic_vision.registry import model_registry
+    from dynamic_vision.core.registry import model_registry
 
     target = Path(args.target)
     if target.is_dir() or args.target.endswith(("/", "\\")):
@@ -244,7 +244,7 @@ def scaffold_model(name: str, folder: Path | str = ".") -> Path:
     rendered = {entry.name.removesuffix(".tmpl"):
                 string.Template(entry.read_text(encoding="utf-8")).substitute(values)
                 for entry in templates.iterdir() if entry.name.endswith(".tmpl")}
-    from dynamic_vision.storage import atomic_write
+    from dynamic_vision.core.storage import atomic_write
 
     for filename, text in sorted(rendered.items()):
         with atomic_write(destination / filename, "w") as handle:

@@ -92,7 +92,7 @@ def _filters(args: argparse.Namespace) -> dict[str, list[str] | None]:
 
 
 def run_grid(args: argparse.Namespace) -> int:
-    from dynamic_vision.registry import benchmark_registry, model_registry
+    from dynamic_vision.core.registry import benchmark_registry, model_registry
     from dynamic_vision.scale import score_many
     from dynamic_vision.scale.executors import make_executor
     from dynamic_vision.scale.plan import expand
@@ -178,7 +178,7 @@ def run_leaderboard(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from dynamic_vision import storage
+    from dynamic_vision.core import storage
     from dynamic_vision.scale.export import export
 
     with _store(args) as store:

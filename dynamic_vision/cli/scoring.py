@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from dynamic_vision import storage
+from dynamic_vision.core import storage
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -57,7 +57,7 @@ def _split(text: str) -> list[str]:
 
 def expand_benchmarks(patterns: list[str]) -> list[str]:
     """Expand wildcards against the benchmark registry; plain names pass through unchanged."""
-    from dynamic_vision.registry import benchmark_registry
+    from dynamic_vision.core.registry import benchmark_registry
 
     out: list[str] = []
     for pattern in patterns:
@@ -96,7 +96,7 @@ def format_table(results: dict[str, dict[str, dict]]) -> str:
 
 
 def run_score(args: argparse.Namespace) -> int:
-    from dynamic_vision.registry import model_registry
+    from dynamic_vision.core.registry import model_registry
     from dynamic_vision.scoring import score
 
     models = _split(args.models)

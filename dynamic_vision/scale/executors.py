@@ -316,7 +316,7 @@ def make_executor(name: str, *, max_workers: int | None = None, scheduler: str |
             import submitit
         except ImportError as error:
             raise ImportError("The submitit executor needs: pip install submitit") from error
-        from dynamic_vision import storage
+        from dynamic_vision.core import storage
 
         folder = Path(folder) if folder else storage.home("scale", "submitit")
         return SubmititAdapter(submitit.AutoExecutor(folder=str(folder)), gpus=gpus,

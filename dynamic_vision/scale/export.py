@@ -8,7 +8,7 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from dynamic_vision.registry import benchmark_registry
+from dynamic_vision.core.registry import benchmark_registry
 
 __all__ = ["EXPORT_FORMATS", "TABLE_COLUMNS", "to_csv", "to_json", "to_bibtex", "export"]
 
@@ -37,7 +37,7 @@ def to_json(rows: Iterable[dict[str, Any]], detail: bool = True) -> str:
 
 
 def _data_bibtex(identifier: str) -> str:
-    from dynamic_vision.datasets import get_spec
+    from dynamic_vision.io.datasets import get_spec
 
     try:
         return get_spec(identifier).bibtex or ""

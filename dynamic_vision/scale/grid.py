@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from dynamic_vision.registry import benchmark_registry, model_registry
+from dynamic_vision.core.registry import benchmark_registry, model_registry
 from dynamic_vision.scale.executors import ExecutorAdapter, adapt
 from dynamic_vision.scale.failures import (
     FailureKind,

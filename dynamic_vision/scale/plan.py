@@ -17,8 +17,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from dynamic_vision import storage
-from dynamic_vision.registry import Registry, benchmark_registry
+from dynamic_vision.core import storage
+from dynamic_vision.core.registry import Registry, benchmark_registry
 
 __all__ = ["KEY_FIELDS", "RowKey", "Job", "expand", "revision_of", "stimulus_group_of", "plan_jobs"]
 

@@ -5,7 +5,7 @@ are unreliable:
 
 - keys are content hashes, so two writers of one key write the same content;
 - every write goes to a unique temporary file beside the target, is fsync'ed and then renamed
-  over it (:func:`dynamic_vision.storage.atomic_write`); a reader sees the old file or the new
+  over it (:func:`dynamic_vision.core.storage.atomic_write`); a reader sees the old file or the new
   one, never a mixture;
 - a lock file (``O_CREAT | O_EXCL``) only spares duplicate work: a stale lock (its holder died, or
   it outlived its lease) is broken, and a writer that waited long enough writes anyway.
@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from dynamic_vision import storage
+from dynamic_vision.core import storage
 
 __all__ = ["SharedCache"]
 

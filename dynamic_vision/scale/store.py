@@ -21,7 +21,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from dynamic_vision import storage
+from dynamic_vision.core import storage
 from dynamic_vision.scale.plan import KEY_FIELDS, RowKey
 from dynamic_vision.scale.shared_cache import SharedCache
 

@@ -110,7 +110,7 @@ def describe_failure(error: BaseException) -> str:
 
 def _score_one(job: Job, model: Any, key: RowKey) -> dict[str, Any]:
     from dynamic_vision import __version__
-    from dynamic_vision.registry import benchmark_registry
+    from dynamic_vision.core.registry import benchmark_registry
     from dynamic_vision.scoring import score
 
     started, clock = _now(), time.perf_counter()
@@ -153,7 +153,7 @@ def run_job(job: Job) -> list[dict[str, Any]]:
                     run_setup(name)
                 model = None
                 if todo:
-                    from dynamic_vision.registry import model_registry
+                    from dynamic_vision.core.registry import model_registry
 
                     model = model_registry.load(job.model)
                 for key in todo:

@@ -3,7 +3,7 @@
 Each check takes a registered benchmark identifier. They load the benchmark (which must be
 cheap), check its declared metadata, and score :class:`TableModel` instances whose activations
 are deterministic pseudo-random features of the stimulus id: a benchmark must return a finite,
-ceiled, reproducible :class:`~dynamic_vision.scores.Score` for them, with its detail.
+ceiled, reproducible :class:`~dynamic_vision.core.scores.Score` for them, with its detail.
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from dynamic_vision.brain_model import Task, normalize_time_bins
-from dynamic_vision.registry import benchmark_registry
-from dynamic_vision.scores import CEILING_CONVENTIONS, Score
-from dynamic_vision.temporal import align_time
+from dynamic_vision.core.brain_model import Task, normalize_time_bins
+from dynamic_vision.core.registry import benchmark_registry
+from dynamic_vision.core.scores import CEILING_CONVENTIONS, Score
+from dynamic_vision.core.temporal import align_time
 from dynamic_vision.testing.checks import check
 
 __all__ = ["TableModel", "random_features", "IDENTIFIER_PATTERN"]
@@ -52,7 +52,7 @@ class TableModel:
         ``{layer name: features(row) -> (n_steps, n_features)}``; ``row`` is the stimulus-set
         row (``stimulus_id``, ``path``, ``duration_ms``, metadata). Steps evenly divide the
         stimulus duration (one step: the whole duration), and are averaged into the requested
-        time bins with :func:`dynamic_vision.temporal.align_time`.
+        time bins with :func:`dynamic_vision.core.temporal.align_time`.
     committed_layer
         Layer recorded when no ``layers`` are requested (default: the last one).
     """
@@ -172,7 +172,7 @@ def check_benchmark_metadata(identifier: str) -> None:
 def _skip_without_data(identifier: str) -> bool:
     """Skip (and return True) when the data the benchmark declares (registration metadata
     ``dataset`` / ``stimulus_set``) are downloadable but not on this machine."""
-    from dynamic_vision.datasets import get_spec
+    from dynamic_vision.io.datasets import get_spec
     from dynamic_vision.testing.data_checks import _loadable, _skip
 
     info = benchmark_registry.info(identifier)
@@ -214,7 +214,7 @@ def check_benchmark_scores_tiny_model(identifier: str) -> None:
 def check_benchmark_ceiling_is_cached(identifier: str) -> None:
     """The ceiling is plausible and, with caching on, stored on disk for the next object
     (benchmarks without a data ceiling, convention ``"none"``, report 1)."""
-    from dynamic_vision import storage
+    from dynamic_vision.core import storage
 
     if _skip_without_data(identifier):
         return
@@ -225,6 +225,6 @@ def check_benchmark_ceiling_is_cached(identifier: str) -> None:
         safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in identifier)
         stored = list(storage.home("ceilings", safe).glob("*.json"))
         assert stored, (f"no cached ceiling under {storage.home('ceilings', safe)}; compute it "
-                        f"with dynamic_vision.benchmarking.cached_ceiling")
+                        f"with dynamic_vision.benchmark_kinds.cached_ceiling")
     second = benchmark_registry.load(identifier).ceiling
     assert math.isclose(first.value, second.value, rel_tol=1e-9), (first, second)

@@ -11,7 +11,7 @@ import importlib
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from dynamic_vision.registry import REGISTRIES
+from dynamic_vision.core.registry import REGISTRIES
 
 __all__ = ["CHECKS", "check", "checks_for", "run_checks", "parametrize_with_checks",
            "check_model", "check_benchmark", "check_metric", "check_dataset",

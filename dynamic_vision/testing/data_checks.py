@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from dynamic_vision.registry import REGISTRIES, Registry
+from dynamic_vision.core.registry import REGISTRIES, Registry
 from dynamic_vision.testing.checks import check
 
 __all__ = [
@@ -52,7 +52,7 @@ def _skip(reason: str) -> None:
 @check("stimulus_set")
 def check_data_is_declared(identifier: str) -> None:
     """Licence, bibtex, access level and description are declared; files can be verified."""
-    from dynamic_vision.datasets import ACCESS_LEVELS, get_spec
+    from dynamic_vision.io.datasets import ACCESS_LEVELS, get_spec
 
     spec = get_spec(identifier)
     assert spec.identifier == identifier, (
@@ -107,7 +107,7 @@ def assert_stimulus_set_contract(stimulus_set: Any, identifier: str,
                                  probe_files: int = 5) -> None:
     """Raise unless ``stimulus_set`` is a valid StimulusSet; the first ``probe_files`` files are
     opened as media (all files must exist)."""
-    from dynamic_vision.stimuli import StimulusSet
+    from dynamic_vision.io.stimuli import StimulusSet
 
     assert isinstance(stimulus_set, StimulusSet), (
         f"'{identifier}' loads a {type(stimulus_set).__name__}, not a StimulusSet")
@@ -120,8 +120,8 @@ def assert_stimulus_set_contract(stimulus_set: Any, identifier: str,
 
 
 def _loadable(identifier: str) -> bool:
-    from dynamic_vision.datasets import fetch, get_spec
-    from dynamic_vision.user_data import on_disk
+    from dynamic_vision.io.datasets import fetch, get_spec
+    from dynamic_vision.io.user_data import on_disk
 
     spec = get_spec(identifier)
     if spec.access == "embedded":

@@ -1,6 +1,6 @@
 """Conformance checks for metric plugins, plus the toy assemblies they run on.
 
-Every registered metric must: return a :class:`~dynamic_vision.scores.Score` with a finite raw
+Every registered metric must: return a :class:`~dynamic_vision.core.scores.Score` with a finite raw
 value; be deterministic; accept time-binned assemblies and report per-time-bin detail; score a
 perfect source (the target itself) near 1 and a stimulus-shuffled source near 0. Metrics that
 score something other than neural assemblies (behaviour, decoding) declare
@@ -15,8 +15,8 @@ import warnings
 import numpy as np
 import xarray as xr
 
-from dynamic_vision.registry import metric_registry
-from dynamic_vision.scores import Score
+from dynamic_vision.core.registry import metric_registry
+from dynamic_vision.core.scores import Score
 from dynamic_vision.testing.checks import check
 
 __all__ = ["toy_assemblies", "toy_behavior", "toy_labels"]

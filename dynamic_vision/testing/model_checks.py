@@ -20,9 +20,9 @@ from typing import Any
 
 import numpy as np
 
-from dynamic_vision.brain_model import BrainModel
-from dynamic_vision.registry import model_registry
-from dynamic_vision.storage import NO_CACHE_VARIABLE
+from dynamic_vision.core.brain_model import BrainModel
+from dynamic_vision.core.registry import model_registry
+from dynamic_vision.core.storage import NO_CACHE_VARIABLE
 from dynamic_vision.testing.checks import check
 
 __all__ = ["load_for_checks", "probe_recording", "layer_shapes", "PROBE_TIME_BINS",
@@ -96,7 +96,7 @@ def layer_shapes(spec: Any, module: Any, batch_size: int = 2) -> list[tuple[str,
     random input in the spec's geometry (a layer that runs twice appears twice)."""
     import torch
 
-    from dynamic_vision.activations.hooks import LayerRecorder
+    from dynamic_vision.modeling.activations.hooks import LayerRecorder
 
     size = (spec.input_size, spec.input_size)
     shape = (batch_size, 3, spec.clip_length, *size) if spec.kind == "video" else \

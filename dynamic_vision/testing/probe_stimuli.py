@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from dynamic_vision import storage
+from dynamic_vision.core import storage
 
 __all__ = ["probe_stimulus_set", "PROBE_FPS", "PROBE_FRAMES", "PROBE_SIZE", "IMAGE_DURATION_MS"]
 
@@ -38,7 +38,7 @@ def _bar_frames(direction: int, width: int) -> np.ndarray:
 
 
 def probe_stimulus_set(folder: str | os.PathLike[str] | None = None):
-    """The probe stimuli as a :class:`~dynamic_vision.stimuli.StimulusSet`, written if needed.
+    """The probe stimuli as a :class:`~dynamic_vision.io.stimuli.StimulusSet`, written if needed.
 
     Parameters
     ----------
@@ -47,8 +47,8 @@ def probe_stimulus_set(folder: str | os.PathLike[str] | None = None):
     """
     from PIL import Image
 
-    from dynamic_vision.stimuli import StimulusSet
-    from dynamic_vision.video import write_video
+    from dynamic_vision.io.stimuli import StimulusSet
+    from dynamic_vision.io.video import write_video
 
     root = Path(folder) if folder is not None else storage.home("probe_stimuli", f"v{_VERSION}")
     root.mkdir(parents=True, exist_ok=True)

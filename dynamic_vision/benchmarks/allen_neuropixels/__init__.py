@@ -3,7 +3,7 @@
 Registration only; see ``benchmark.py``.
 """
 
-from dynamic_vision.registry import benchmark_registry
+from dynamic_vision.core.registry import benchmark_registry
 
 _TARGET = "dynamic_vision.benchmarks.allen_neuropixels.benchmark"
 AREAS = ("VISp", "VISl", "VISal", "VISam", "VISpm", "VISrl", "LGd", "LP")

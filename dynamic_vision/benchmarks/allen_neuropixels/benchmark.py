@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from dynamic_vision.benchmarking import NeuralBenchmark
+from dynamic_vision.benchmark_kinds import NeuralBenchmark
 
 #: The monitor spanned about 120 x 95 degrees of the mouse's visual field; the movie filled it.
 VISUAL_DEGREES = 120.0
@@ -32,7 +32,7 @@ def _bibtex() -> str:
 @functools.cache
 def _ridge() -> Any:
     from dynamic_vision.metrics.ridge.metric import build as ridge
-    from dynamic_vision.splits import KFoldSplits
+    from dynamic_vision.statistics.splits import KFoldSplits
 
     return ridge(splits=KFoldSplits(n_splits=5, shuffle=True, seed=0))
 
@@ -46,7 +46,7 @@ def build(area: str, *, dataset: str = "AllenNeuropixels.ses-715093703",
           stimulus_set: str = "AllenNeuropixels.natural_movie_one",
           identifier: str | None = None, held_out_fraction: float = 0.5) -> NeuralBenchmark:
     """The ridge benchmark of ``area`` (e.g. ``"VISp"``), scored per time bin."""
-    from dynamic_vision.ceilings import split_half_ceiling
+    from dynamic_vision.statistics.ceilings import split_half_ceiling
 
     return NeuralBenchmark(
         identifier or f"AllenNeuropixels.{area}-ridge", assembly=dataset,

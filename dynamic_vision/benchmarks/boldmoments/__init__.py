@@ -4,7 +4,7 @@ Registration only; see ``benchmark.py``. Needs the open betas (downloaded and ha
 the gated videos (supplied by the user, see ``dynamic-vision info BOLDMoments``).
 """
 
-from dynamic_vision.registry import benchmark_registry
+from dynamic_vision.core.registry import benchmark_registry
 
 _TARGET = "dynamic_vision.benchmarks.boldmoments.benchmark"
 

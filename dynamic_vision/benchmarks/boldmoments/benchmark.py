@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from dynamic_vision.benchmarking import NeuralBenchmark
+from dynamic_vision.benchmark_kinds import NeuralBenchmark
 
 #: Angle of the videos on screen; not stated in the sources read, so the library default.
 VISUAL_DEGREES = 8.0
@@ -29,7 +29,7 @@ SUBJECTS = tuple(f"sub-{n:02d}" for n in range(1, 11))
 
 
 def _subject(dataset: str, subject: str, tasks: Sequence[str]) -> xr.DataArray:
-    from dynamic_vision.registry import dataset_registry
+    from dynamic_vision.core.registry import dataset_registry
 
     parts = [dataset_registry.load(f"{dataset}.{subject}.{task}") for task in tasks]
     return parts[0] if len(parts) == 1 else xr.concat(parts, dim="presentation")
@@ -58,7 +58,7 @@ def load_recordings(subjects: Sequence[str] = SUBJECTS, tasks: Sequence[str] = (
 
 
 def _stimuli(stimulus_set: str, tasks: Sequence[str]) -> Any:
-    from dynamic_vision.registry import stimulus_set_registry
+    from dynamic_vision.core.registry import stimulus_set_registry
 
     stimuli = stimulus_set_registry.load(stimulus_set)
     return stimuli.subset(stimuli.loc[stimuli["split"].isin(tasks), "stimulus_id"].tolist())
@@ -92,7 +92,7 @@ def train_test_ridge(source: xr.DataArray, target: xr.DataArray) -> Any:
 
 def test_video_ceiling(assembly: xr.DataArray) -> Any:
     """Split-half ceiling of the test videos (10 repetitions each)."""
-    from dynamic_vision.ceilings import split_half_ceiling
+    from dynamic_vision.statistics.ceilings import split_half_ceiling
 
     if "split" in assembly.coords:
         assembly = assembly.isel(presentation=assembly["split"].values.astype(str) == "test")
@@ -112,7 +112,7 @@ def build(roi: str, metric: str, *, subjects: Sequence[str] = SUBJECTS,
 
     ``dataset``/``stimulus_set`` name other registrations of the same format (mirrors, tests).
     """
-    from dynamic_vision.ceilings import rsa_ceiling
+    from dynamic_vision.statistics.ceilings import rsa_ceiling
 
     if metric not in ("ridge", "rsa"):
         raise ValueError(f"BOLD Moments benchmarks use 'ridge' or 'rsa', not {metric!r}.")

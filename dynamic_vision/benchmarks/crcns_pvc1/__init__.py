@@ -1,6 +1,6 @@
 """CRCNS pvc-1 V1 benchmark (bring your own files); see ``benchmark.py``."""
 
-from dynamic_vision.registry import benchmark_registry
+from dynamic_vision.core.registry import benchmark_registry
 
 benchmark_registry.register(
     "CRCNS.pvc1.V1-ridge", "dynamic_vision.benchmarks.crcns_pvc1.benchmark:v1_ridge",

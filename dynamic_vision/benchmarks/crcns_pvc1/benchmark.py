@@ -6,12 +6,12 @@ other half; ceilings are split-half over repeats, per time bin.
 
 from __future__ import annotations
 
-from dynamic_vision.benchmarking import NeuralBenchmark
+from dynamic_vision.benchmark_kinds import NeuralBenchmark
 
 
 def v1_ridge() -> NeuralBenchmark:
     """V1 ridge on the prepared recordings."""
-    from dynamic_vision.ceilings import split_half_ceiling
+    from dynamic_vision.statistics.ceilings import split_half_ceiling
     from dynamic_vision.data.crcns_pvc1 import BIBTEX
 
     return NeuralBenchmark("CRCNS.pvc1.V1-ridge", assembly="CRCNS.pvc1.V1",

@@ -5,7 +5,7 @@ Registration only; see ``benchmark.py``. ``-pls`` follows Brain-Score's public b
 this library's default (three 50 ms bins over 50-200 ms, held-out images, layer selection).
 """
 
-from dynamic_vision.registry import benchmark_registry
+from dynamic_vision.core.registry import benchmark_registry
 
 _TARGET = "dynamic_vision.benchmarks.freemanziemba2013.benchmark"
 

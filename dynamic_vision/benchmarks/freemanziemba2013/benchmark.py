@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 
-from dynamic_vision.benchmarking import NeuralBenchmark
+from dynamic_vision.benchmark_kinds import NeuralBenchmark
 
 DATASET = "FreemanZiemba2013.public"
 STIMULUS_SET = "FreemanZiemba2013.aperture-public"
@@ -34,9 +34,9 @@ def _bibtex() -> str:
 
 def brainscore_metric():
     """PLS predictivity with Brain-Score's settings, its splits stratified by texture type."""
-    from dynamic_vision.linear_models.pls import PLSRegression
-    from dynamic_vision.metrics.regression import RegressionMetric
-    from dynamic_vision.splits import ShuffleSplits
+    from dynamic_vision.statistics.linear_models.pls import PLSRegression
+    from dynamic_vision.metric_kinds.regression import RegressionMetric
+    from dynamic_vision.statistics.splits import ShuffleSplits
 
     return RegressionMetric(PLSRegression(n_components=25, scale=False, dtype="float64"),
                             splits=ShuffleSplits(n_splits=10, train_size=0.9, seed=1,
@@ -50,8 +50,8 @@ def brainscore_pls(source, target):
 
 
 def _benchmark(region: str, variant: str) -> NeuralBenchmark:
-    from dynamic_vision.brainio import load_recordings
-    from dynamic_vision.ceilings import split_half_ceiling
+    from dynamic_vision.io.brainio import load_recordings
+    from dynamic_vision.statistics.ceilings import split_half_ceiling
 
     bins = BRAINSCORE_BINS if variant == "pls" else RIDGE_BINS
     common = dict(assembly=functools.partial(load_recordings, DATASET, STIMULUS_SET, bins),

@@ -1,6 +1,6 @@
 """Keles 2024 movie fMRI benchmark (bring your own files); see ``benchmark.py``."""
 
-from dynamic_vision.registry import benchmark_registry
+from dynamic_vision.core.registry import benchmark_registry
 
 # The conformance suite's tiny model gives one feature vector per stimulus, constant over a
 # whole movie: nothing for an HRF to follow. The planted-response tests score real features.

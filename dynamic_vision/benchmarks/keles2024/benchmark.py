@@ -1,12 +1,12 @@
 """``Keles2024.cortex-ridge``: HRF-convolved ridge from model features to every prepared vertex.
 
 Runs of the same movie are repetitions (2 per subject); continuous cross-validation with an
-HRF-length gap (:class:`~dynamic_vision.benchmarking.FMRIBenchmark`).
+HRF-length gap (:class:`~dynamic_vision.benchmark_kinds.FMRIBenchmark`).
 """
 
 from __future__ import annotations
 
-from dynamic_vision.benchmarking import FMRIBenchmark
+from dynamic_vision.benchmark_kinds import FMRIBenchmark
 
 
 def cortex_ridge() -> FMRIBenchmark:

@@ -6,7 +6,7 @@ Registration only; see ``benchmark.py``. ``-pls`` follows Brain-Score's public b
 the public half).
 """
 
-from dynamic_vision.registry import benchmark_registry
+from dynamic_vision.core.registry import benchmark_registry
 
 _TARGET = "dynamic_vision.benchmarks.majajhong2015.benchmark"
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import functools
 
-from dynamic_vision.benchmarking import NeuralBenchmark
+from dynamic_vision.benchmark_kinds import NeuralBenchmark
 
 DATASET = "MajajHong2015.public"
 STIMULUS_SET = "hvm-public"
@@ -32,8 +32,8 @@ def _bibtex() -> str:
 
 
 def _benchmark(region: str, variant: str) -> NeuralBenchmark:
-    from dynamic_vision.brainio import load_recordings
-    from dynamic_vision.ceilings import split_half_ceiling
+    from dynamic_vision.io.brainio import load_recordings
+    from dynamic_vision.statistics.ceilings import split_half_ceiling
 
     recordings = functools.partial(load_recordings, DATASET, STIMULUS_SET)
     common = dict(assembly=recordings, stimuli=STIMULUS_SET, region=region,

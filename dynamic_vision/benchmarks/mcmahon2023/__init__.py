@@ -1,6 +1,6 @@
 """McMahon 2023 social-video fMRI benchmark (bring your own files); see ``benchmark.py``."""
 
-from dynamic_vision.registry import benchmark_registry
+from dynamic_vision.core.registry import benchmark_registry
 
 benchmark_registry.register(
     "McMahon2023.cortex-ridge", "dynamic_vision.benchmarks.mcmahon2023.benchmark:cortex_ridge",

@@ -9,11 +9,11 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from dynamic_vision.benchmarking import NeuralBenchmark
+from dynamic_vision.benchmark_kinds import NeuralBenchmark
 
 
 def _test_videos() -> Any:
-    from dynamic_vision.registry import stimulus_set_registry
+    from dynamic_vision.core.registry import stimulus_set_registry
 
     stimuli = stimulus_set_registry.load("McMahon2023")
     return stimuli.subset(stimuli.loc[stimuli["split"] == "test", "stimulus_id"].tolist())
@@ -21,7 +21,7 @@ def _test_videos() -> Any:
 
 def cortex_ridge() -> NeuralBenchmark:
     """Every prepared voxel labelled ``region == "cortex"``."""
-    from dynamic_vision.ceilings import split_half_ceiling
+    from dynamic_vision.statistics.ceilings import split_half_ceiling
     from dynamic_vision.data.mcmahon2023 import BIBTEX
 
     return NeuralBenchmark("McMahon2023.cortex-ridge", assembly="McMahon2023.fMRI",

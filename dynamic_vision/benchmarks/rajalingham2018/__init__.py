@@ -5,7 +5,7 @@ which fits the model's read-out and tests it on the same 2,160 public images, th
 fits on one half of the public images and tests on the other half (stratified by object).
 """
 
-from dynamic_vision.registry import benchmark_registry
+from dynamic_vision.core.registry import benchmark_registry
 
 benchmark_registry.register(
     "Rajalingham2018.objects-i2n", "dynamic_vision.benchmarks.rajalingham2018.benchmark:i2n",

@@ -15,8 +15,8 @@ from typing import Any
 
 import xarray as xr
 
-from dynamic_vision.benchmarking import BehaviourBenchmark
-from dynamic_vision.scores import Score
+from dynamic_vision.benchmark_kinds import BehaviourBenchmark
+from dynamic_vision.core.scores import Score
 
 DATASET = "Rajalingham2018.public"
 STIMULUS_SET = "objectome.public"
@@ -25,7 +25,7 @@ VISUAL_DEGREES = 8.0
 
 def load_stimuli() -> Any:
     """``objectome.public`` with a ``label`` column: the object each image shows."""
-    from dynamic_vision.registry import stimulus_set_registry
+    from dynamic_vision.core.registry import stimulus_set_registry
 
     stimuli = stimulus_set_registry.load(STIMULUS_SET)
     column = "image_label" if "image_label" in stimuli.columns else "image_sample_obj"
@@ -36,7 +36,7 @@ def load_stimuli() -> Any:
 
 def load_trials() -> xr.DataArray:
     """The pooled human trials in the behavioural contract."""
-    from dynamic_vision.brainio import load_trials as load
+    from dynamic_vision.io.brainio import load_trials as load
 
     return load(DATASET)
 
@@ -44,7 +44,7 @@ def load_trials() -> xr.DataArray:
 def i2n_metric(source: xr.DataArray, target: xr.DataArray) -> Score:
     """The registry's ``i2n`` metric, with the object each image shows (taken from the
     trials, as Brain-Score does) attached to the model's choice probabilities."""
-    from dynamic_vision.registry import metric_registry
+    from dynamic_vision.core.registry import metric_registry
 
     label_of = dict(zip(target["stimulus_id"].values.astype(str),
                         target["label"].values.astype(str)))
@@ -58,8 +58,8 @@ def i2n_metric(source: xr.DataArray, target: xr.DataArray) -> Score:
 
 def i2n_ceiling(trials: xr.DataArray) -> Score:
     """Split-half (within each image, Spearman-Brown corrected) consistency of the trials' I2n."""
-    from dynamic_vision.ceilings import behavioral_ceiling
-    from dynamic_vision.metrics.behavior import signature_of
+    from dynamic_vision.statistics.ceilings import behavioral_ceiling
+    from dynamic_vision.metric_kinds.behavior import signature_of
 
     return behavioral_ceiling(trials, signature_of("i2n"))
 

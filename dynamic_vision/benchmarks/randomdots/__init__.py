@@ -3,7 +3,7 @@
 Registration only; see ``benchmark.py``.
 """
 
-from dynamic_vision.registry import benchmark_registry
+from dynamic_vision.core.registry import benchmark_registry
 
 benchmark_registry.register(
     "RandomDots.direction-logistic", "dynamic_vision.benchmarks.randomdots.benchmark:build",

@@ -7,7 +7,7 @@ reported per coherence. A model that sees motion rises from chance at 0 % cohere
 
 from __future__ import annotations
 
-from dynamic_vision.benchmarking import TaskBenchmark
+from dynamic_vision.benchmark_kinds import TaskBenchmark
 
 
 def build() -> TaskBenchmark:

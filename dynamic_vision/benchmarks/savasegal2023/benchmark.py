@@ -3,12 +3,12 @@ vertex.
 
 Runs of the same movie are repetitions (each film seen once per subject, so subjects are
 the repetitions); continuous cross-validation with an HRF-length gap
-(:class:`~dynamic_vision.benchmarking.FMRIBenchmark`).
+(:class:`~dynamic_vision.benchmark_kinds.FMRIBenchmark`).
 """
 
 from __future__ import annotations
 
-from dynamic_vision.benchmarking import FMRIBenchmark
+from dynamic_vision.benchmark_kinds import FMRIBenchmark
 
 
 def cortex_ridge() -> FMRIBenchmark:

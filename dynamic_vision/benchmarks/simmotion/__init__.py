@@ -5,7 +5,7 @@ these benchmarks test the pipeline and rank models by how well they recover a kn
 ground truth, not by how brain-like they are.
 """
 
-from dynamic_vision.registry import benchmark_registry
+from dynamic_vision.core.registry import benchmark_registry
 
 _TARGET = "dynamic_vision.benchmarks.simmotion.benchmark"
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from dynamic_vision.benchmarking import NeuralBenchmark
+from dynamic_vision.benchmark_kinds import NeuralBenchmark
 
 #: Three quarters of the clips are scored; one quarter (64 clips) is public, for layer
 #: selection. A linear map from a few hundred model features to a unit needs the training
@@ -47,7 +47,7 @@ def _benchmark(identifier: str, region: str, metric: str, ceiling: Any,
 
 def v1_ridge() -> NeuralBenchmark:
     """``SimMotion.V1-ridge``: ridge predictivity of simulated V1, per time bin."""
-    from dynamic_vision.ceilings import split_half_ceiling
+    from dynamic_vision.statistics.ceilings import split_half_ceiling
 
     return _benchmark("SimMotion.V1-ridge", "V1", "ridge", split_half_ceiling,
                       ceiling_on_test_splits=True)
@@ -55,7 +55,7 @@ def v1_ridge() -> NeuralBenchmark:
 
 def mt_ridge() -> NeuralBenchmark:
     """``SimMotion.MT-ridge``: ridge predictivity of simulated MT, per time bin."""
-    from dynamic_vision.ceilings import split_half_ceiling
+    from dynamic_vision.statistics.ceilings import split_half_ceiling
 
     return _benchmark("SimMotion.MT-ridge", "MT", "ridge", split_half_ceiling,
                       ceiling_on_test_splits=True)
@@ -63,7 +63,7 @@ def mt_ridge() -> NeuralBenchmark:
 
 def mt_rdm() -> NeuralBenchmark:
     """``SimMotion.MT-rdm``: representational similarity with simulated MT, per time bin."""
-    from dynamic_vision.ceilings import rsa_ceiling
+    from dynamic_vision.statistics.ceilings import rsa_ceiling
 
     return _benchmark("SimMotion.MT-rdm", "MT", "rsa", rsa_ceiling,
                       ceiling_on_test_splits=False)

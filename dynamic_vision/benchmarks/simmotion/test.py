@@ -20,7 +20,7 @@ def random_cnn(seed: int = 0):
     """A layer function: a randomly initialised two-layer CNN applied to every frame."""
     import torch
 
-    from dynamic_vision.video import read_frames
+    from dynamic_vision.io.video import read_frames
 
     generator = torch.Generator().manual_seed(seed)
     network = torch.nn.Sequential(

@@ -1,6 +1,6 @@
 """Something-Something v2 subset action decoding (bring your own files); see ``benchmark.py``."""
 
-from dynamic_vision.registry import benchmark_registry
+from dynamic_vision.core.registry import benchmark_registry
 
 benchmark_registry.register(
     "SSv2Subset.action-logistic",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dynamic_vision.benchmarking import TaskBenchmark
+from dynamic_vision.benchmark_kinds import TaskBenchmark
 
 
 def action_logistic() -> TaskBenchmark:

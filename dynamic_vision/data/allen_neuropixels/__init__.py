@@ -3,7 +3,7 @@
 Registration only. One session's NWB file is streamed from DANDI by asset id and verified
 against the sha256 digest the archive publishes for that asset (``remote.py``); spikes are
 counted in frame-aligned bins of clips cut from the movie (``session.py``,
-:mod:`dynamic_vision.spikes`); the clips are cut from Allen's open movie template
+:mod:`dynamic_vision.io.spikes`); the clips are cut from Allen's open movie template
 (``movie.py``). Nothing else of the 478 GB archive is downloaded.
 
 Registered: dataset ``AllenNeuropixels.ses-715093703`` and stimulus set
@@ -12,7 +12,7 @@ Registered: dataset ``AllenNeuropixels.ses-715093703`` and stimulus set
 
 from __future__ import annotations
 
-from dynamic_vision.datasets import DataSpec, register_dataset, register_stimulus_set
+from dynamic_vision.io.datasets import DataSpec, register_dataset, register_stimulus_set
 
 DANDI_API = "https://api.dandiarchive.org/api"
 TEMPLATE_URL = ("https://allen-brain-observatory.s3.amazonaws.com/visual-coding-neuropixels/"

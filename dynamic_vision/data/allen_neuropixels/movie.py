@@ -14,10 +14,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dynamic_vision import storage
+from dynamic_vision.core import storage
 from dynamic_vision.data.allen_neuropixels.session import clip_ids
-from dynamic_vision.datasets import DataSpec
-from dynamic_vision.stimuli import StimulusSet
+from dynamic_vision.io.datasets import DataSpec
+from dynamic_vision.io.stimuli import StimulusSet
 
 __all__ = ["read_template", "load_movie"]
 
@@ -50,7 +50,7 @@ def load_movie(spec: DataSpec, folder: Path, progress: bool = True, **_: Any) ->
     from tqdm.auto import tqdm
 
     from dynamic_vision.data.allen_neuropixels.remote import fetch_pinned
-    from dynamic_vision.video import write_video
+    from dynamic_vision.io.video import write_video
 
     options = spec.loader_options
     per_clip, fps = int(options["frames_per_clip"]), float(options["fps"])

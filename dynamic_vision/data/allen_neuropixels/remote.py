@@ -14,8 +14,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from dynamic_vision import storage
-from dynamic_vision.download import DownloadError, HashMismatchError, download, verify_file
+from dynamic_vision.core import storage
+from dynamic_vision.io.download import DownloadError, HashMismatchError, download, verify_file
 
 __all__ = ["dandi_asset_metadata", "fetch_dandi_asset", "fetch_pinned", "is_present"]
 
@@ -102,7 +102,7 @@ def is_present(spec: Any) -> bool:
     Looks for the file named by ``asset_path`` (a DANDI asset) or ``url`` (a pinned download)
     in the plugin's data folder, with the size recorded when it was verified.
     """
-    from dynamic_vision.datasets import data_folder
+    from dynamic_vision.io.datasets import data_folder
 
     options = spec.loader_options
     source = options.get("asset_path") or options.get("url")

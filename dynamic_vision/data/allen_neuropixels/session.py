@@ -4,7 +4,7 @@ The NWB file's ``units`` table gives each unit's spike times (ragged ``spike_tim
 ``peak_channel_id``; the ``electrodes`` table gives each channel's ``location`` (the brain
 area, e.g. ``VISp``, ``LGd``); ``intervals/<movie>_presentations`` logs every displayed movie
 frame (``start_time``, ``stop_time``, ``frame``). Counts come from
-:func:`dynamic_vision.spikes.count_spikes` on frame-aligned bins and are divided by each bin's
+:func:`dynamic_vision.io.spikes.count_spikes` on frame-aligned bins and are divided by each bin's
 logged duration, so values are firing rates in spikes/s.
 """
 
@@ -16,9 +16,9 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from dynamic_vision.assemblies import neural_assembly
-from dynamic_vision.datasets import DataSpec
-from dynamic_vision.spikes import count_spikes, movie_trials, split_ragged
+from dynamic_vision.io.assemblies import neural_assembly
+from dynamic_vision.io.datasets import DataSpec
+from dynamic_vision.io.spikes import count_spikes, movie_trials, split_ragged
 
 __all__ = ["clip_ids", "read_session", "load_session"]
 

@@ -9,8 +9,8 @@ Registered: stimulus set ``Berezutskaya2021`` and dataset ``Berezutskaya2021.fMR
 
 from pathlib import Path
 
-from dynamic_vision.datasets import DataSpec, register_dataset, register_stimulus_set
-from dynamic_vision.user_data import ExpectedFile, UserTree, read_manifest, register_user_tree
+from dynamic_vision.io.datasets import DataSpec, register_dataset, register_stimulus_set
+from dynamic_vision.io.user_data import ExpectedFile, UserTree, read_manifest, register_user_tree
 
 MOVIE_ID = "pippi_on_the_run"
 TR_S = 0.608
@@ -35,7 +35,7 @@ register_user_tree(UserTree("Berezutskaya2021", [ExpectedFile(f"movie/{MOVIE_ID}
                             MOVIE_HOW))
 register_stimulus_set(DataSpec(
     identifier="Berezutskaya2021", files=[],
-    loader="dynamic_vision.user_data:load_tree_stimulus_set", bibtex=BIBTEX,
+    loader="dynamic_vision.io.user_data:load_tree_stimulus_set", bibtex=BIBTEX,
     licence="copyrighted film (obtain from the authors)", access="user-supplied",
     instructions=MOVIE_HOW, homepage="https://openneuro.org/datasets/ds003688/versions/1.0.7",
     description="\"Pippi on the run\", edited to alternate speech and music (one movie).",
@@ -47,7 +47,7 @@ register_user_tree(UserTree("Berezutskaya2021.fMRI", [ExpectedFile("recordings.n
                             FMRI_HOW))
 register_dataset(DataSpec(
     identifier="Berezutskaya2021.fMRI", files=[],
-    loader="dynamic_vision.user_data:load_tree_assembly", bibtex=BIBTEX, licence="CC0-1.0",
+    loader="dynamic_vision.io.user_data:load_tree_assembly", bibtex=BIBTEX, licence="CC0-1.0",
     access="user-supplied", instructions=FMRI_HOW,
     homepage="https://openneuro.org/datasets/ds003688/versions/1.0.7",
     description=("Berezutskaya 2021 fMRI: 30 participants, one run of the film each, TR "

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dynamic_vision.datasets import (
+from dynamic_vision.io.datasets import (
     DataSpec,
     RemoteFile,
     register_dataset,
     register_stimulus_set,
 )
-from dynamic_vision.user_data import ExpectedFile, UserTree, read_manifest, register_user_tree
+from dynamic_vision.io.user_data import ExpectedFile, UserTree, read_manifest, register_user_tree
 
 SNAPSHOT = "1.0.4"
 BASE_URL = "https://s3.amazonaws.com/openneuro.org/ds005165"

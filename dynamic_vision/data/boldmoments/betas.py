@@ -3,8 +3,8 @@
 Each ``*_organized_betas_task-<task>_hemi-<hemi>_normalized.pkl`` is a pickled pair
 ``(betas, video_ids)``: ``betas`` is ``(n_videos, n_repetitions, n_vertices)`` float64 on the
 fsaverage surface (163,842 vertices per hemisphere), ``video_ids`` names the rows (``"vid0001"``
-style; the prefix is dropped). Pickles are read with :mod:`dynamic_vision.restricted_pickle`
-after :func:`dynamic_vision.datasets.fetch` matched their sha256.
+style; the prefix is dropped). Pickles are read with :mod:`dynamic_vision.io.restricted_pickle`
+after :func:`dynamic_vision.io.datasets.fetch` matched their sha256.
 
 Only the vertices of the ROI labels are kept, so a subject's 1.3–3.9 GB per hemisphere become a
 few MB. A vertex in two labels is one neuroid per label.
@@ -20,9 +20,9 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from dynamic_vision.assemblies import neural_assembly
+from dynamic_vision.io.assemblies import neural_assembly
 from dynamic_vision.data.boldmoments import HEMISPHERES, ROIS, beta_name, label_name
-from dynamic_vision.datasets import DataSpec
+from dynamic_vision.io.datasets import DataSpec
 
 __all__ = ["read_label", "read_betas", "clip_id", "load_subject"]
 
@@ -60,7 +60,7 @@ def clip_id(value: Any) -> str:
 
 def read_betas(path: str | Path) -> tuple[np.ndarray, list[str]]:
     """``(betas, clip_ids)`` of one prepared-betas pickle, checked for the published layout."""
-    from dynamic_vision.restricted_pickle import load
+    from dynamic_vision.io.restricted_pickle import load
 
     path = Path(path)
     content = load(path)

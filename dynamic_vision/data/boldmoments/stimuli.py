@@ -7,9 +7,9 @@ from typing import Any
 
 import pandas as pd
 
-from dynamic_vision.datasets import DataSpec
-from dynamic_vision.stimuli import StimulusSet
-from dynamic_vision.user_data import require_tree, user_tree
+from dynamic_vision.io.datasets import DataSpec
+from dynamic_vision.io.stimuli import StimulusSet
+from dynamic_vision.io.user_data import require_tree, user_tree
 
 __all__ = ["load_stimulus_set"]
 

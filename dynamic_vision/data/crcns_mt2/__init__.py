@@ -9,8 +9,8 @@ by two code bases and as about 83 Hz by a third; check it against the files befo
 Registered: stimulus set ``CRCNS.mt2`` and dataset ``CRCNS.mt2.MT``.
 """
 
-from dynamic_vision.datasets import DataSpec, register_dataset, register_stimulus_set
-from dynamic_vision.user_data import ExpectedFile, UserTree, register_user_tree
+from dynamic_vision.io.datasets import DataSpec, register_dataset, register_stimulus_set
+from dynamic_vision.io.user_data import ExpectedFile, UserTree, register_user_tree
 
 BIBTEX = """@article{nishimoto2011three,
   title={A three-dimensional spatiotemporal receptive field model explains responses of area
@@ -26,14 +26,14 @@ HOW = ("Create a free CRCNS.org account and download mt-2 (one MATLAB v7.3 file 
 
 register_user_tree(UserTree("CRCNS.mt2", [ExpectedFile("stimuli.csv")], HOW))
 register_stimulus_set(DataSpec(
-    identifier="CRCNS.mt2", files=[], loader="dynamic_vision.user_data:load_tree_stimulus_csv",
+    identifier="CRCNS.mt2", files=[], loader="dynamic_vision.io.user_data:load_tree_stimulus_csv",
     bibtex=BIBTEX, licence="CRCNS terms (account)", access="registration", instructions=HOW,
     homepage="https://crcns.org/data-sets/vc/mt-2",
     description="Grayscale, motion-enhanced naturalistic movies, one per MT cell.",
     loader_options={"file": "stimuli.csv"}, metadata={"size_bytes": None}))
 register_user_tree(UserTree("CRCNS.mt2.MT", [ExpectedFile("recordings.nc")], HOW))
 register_dataset(DataSpec(
-    identifier="CRCNS.mt2.MT", files=[], loader="dynamic_vision.user_data:load_tree_assembly",
+    identifier="CRCNS.mt2.MT", files=[], loader="dynamic_vision.io.user_data:load_tree_assembly",
     bibtex=BIBTEX, licence="CRCNS terms (account)", access="registration", instructions=HOW,
     homepage="https://crcns.org/data-sets/vc/mt-2",
     description=("Macaque MT single units (about 45 cells, 2 monkeys), responses to their own "

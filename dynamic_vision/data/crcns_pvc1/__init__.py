@@ -9,8 +9,8 @@ docs/datasets_video.md) — the library has no converter for them yet.
 Registered: stimulus set ``CRCNS.pvc1`` and dataset ``CRCNS.pvc1.V1``.
 """
 
-from dynamic_vision.datasets import DataSpec, register_dataset, register_stimulus_set
-from dynamic_vision.user_data import ExpectedFile, UserTree, register_user_tree
+from dynamic_vision.io.datasets import DataSpec, register_dataset, register_stimulus_set
+from dynamic_vision.io.user_data import ExpectedFile, UserTree, register_user_tree
 
 FPS = 30.0
 SEGMENTS = tuple(f"movie{m:03d}_{s:03d}" for m in range(4) for s in range(30))
@@ -39,7 +39,7 @@ register_user_tree(UserTree("CRCNS.pvc1.V1", [ExpectedFile("recordings.nc")],
                             HOW + " Convert the neurodata/ responses to recordings.nc as "
                             "docs/datasets_video.md describes."))
 register_dataset(DataSpec(
-    identifier="CRCNS.pvc1.V1", files=[], loader="dynamic_vision.user_data:load_tree_assembly",
+    identifier="CRCNS.pvc1.V1", files=[], loader="dynamic_vision.io.user_data:load_tree_assembly",
     bibtex=BIBTEX, licence="CRCNS terms (account)", access="registration", instructions=HOW,
     homepage="https://crcns.org/data-sets/vc/pvc-1",
     description=("Macaque V1 (10x10 arrays) spike counts per time bin of each segment, "

@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 
 from dynamic_vision.data.crcns_pvc1 import SEGMENTS
-from dynamic_vision.datasets import DataSpec, data_folder
-from dynamic_vision.stimuli import StimulusSet
-from dynamic_vision.user_data import ExpectedFile, require_tree
+from dynamic_vision.io.datasets import DataSpec, data_folder
+from dynamic_vision.io.stimuli import StimulusSet
+from dynamic_vision.io.user_data import ExpectedFile, require_tree
 
 __all__ = ["frame_names", "listed_frames", "load_segments"]
 
@@ -33,7 +33,7 @@ def load_segments(spec: DataSpec, progress: bool = True, **_: Any) -> StimulusSe
     from PIL import Image
     from tqdm.auto import tqdm
 
-    from dynamic_vision.video import write_video
+    from dynamic_vision.io.video import write_video
 
     root = require_tree(spec.identifier)
     fps = float(spec.loader_options["fps"])

@@ -2,7 +2,7 @@
 re-packed zip, not the legacy one); downloads are exercised on replicas in
 tests/test_brainscore_replicas.py."""
 
-from dynamic_vision.datasets import get_spec
+from dynamic_vision.io.datasets import get_spec
 from dynamic_vision.testing.data_checks import check_data_is_declared
 
 BUCKET = "https://brainscore-storage.s3.amazonaws.com/brainio-brainscore/"

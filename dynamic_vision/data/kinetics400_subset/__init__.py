@@ -9,8 +9,8 @@ the smallest ``(youtube_id, time_start)`` — never directory or listing order.
 Registered: stimulus set ``Kinetics400Subset`` (``label`` column = action class).
 """
 
-from dynamic_vision.datasets import DataSpec, register_stimulus_set
-from dynamic_vision.user_data import ExpectedFile, UserTree, register_user_tree
+from dynamic_vision.io.datasets import DataSpec, register_stimulus_set
+from dynamic_vision.io.user_data import ExpectedFile, UserTree, register_user_tree
 
 N_CLASSES = 100
 N_PER_CLASS = 20
@@ -31,7 +31,7 @@ register_user_tree(UserTree(
     expand="dynamic_vision.data.kinetics400_subset.selection:selected_clips"))
 register_stimulus_set(DataSpec(
     identifier="Kinetics400Subset", files=[],
-    loader="dynamic_vision.user_data:load_tree_stimulus_set", bibtex=BIBTEX,
+    loader="dynamic_vision.io.user_data:load_tree_stimulus_set", bibtex=BIBTEX,
     licence="YouTube uploaders' copyright; annotations by DeepMind", access="user-supplied",
     instructions=HOW, homepage="https://github.com/cvdfoundation/kinetics-dataset",
     description=(f"Kinetics-400 test clips (~10 s): {N_CLASSES} classes x {N_PER_CLASS} "

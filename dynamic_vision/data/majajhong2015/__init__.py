@@ -5,7 +5,7 @@ Brain-Score publishes; the sha256 is recorded in the data folder's ``SHA256SUMS`
 verified download (see ``docs/datasets.md``).
 """
 
-from dynamic_vision.datasets import DataSpec, RemoteFile, register_dataset, register_stimulus_set
+from dynamic_vision.io.datasets import DataSpec, RemoteFile, register_dataset, register_stimulus_set
 
 _BUCKET = "https://brainscore-storage.s3.amazonaws.com/brainio-brainscore"
 _HOMEPAGE = "https://github.com/brain-score/vision/tree/master/brainscore_vision/data/majajhong2015"

@@ -8,8 +8,8 @@ Registered: stimulus set ``McMahon2023`` and dataset ``McMahon2023.fMRI`` (prepa
 ``(presentation, neuroid, time_bin)`` with one 0-3000 ms bin; see docs/datasets_video.md).
 """
 
-from dynamic_vision.datasets import DataSpec, register_dataset, register_stimulus_set
-from dynamic_vision.user_data import ExpectedFile, UserTree, register_user_tree
+from dynamic_vision.io.datasets import DataSpec, register_dataset, register_stimulus_set
+from dynamic_vision.io.user_data import ExpectedFile, UserTree, register_user_tree
 
 BIBTEX = """@article{mcmahon2023hierarchical,
   title={Hierarchical organization of social action features along the lateral visual
@@ -28,7 +28,7 @@ register_user_tree(UserTree(
                     ExpectedFile("annotations.csv")], HOW,
     expand="dynamic_vision.data.mcmahon2023.clips:listed_videos"))
 register_stimulus_set(DataSpec(
-    identifier="McMahon2023", files=[], loader="dynamic_vision.user_data:load_tree_stimulus_set",
+    identifier="McMahon2023", files=[], loader="dynamic_vision.io.user_data:load_tree_stimulus_set",
     bibtex=BIBTEX, licence="Moments in Time terms (request)", access="request",
     instructions=HOW,
     description=("250 three-second videos of two people (200 train, 50 test) with social "
@@ -39,7 +39,7 @@ register_stimulus_set(DataSpec(
 register_user_tree(UserTree("McMahon2023.fMRI", [ExpectedFile("recordings.nc")], HOW))
 register_dataset(DataSpec(
     identifier="McMahon2023.fMRI", files=[],
-    loader="dynamic_vision.user_data:load_tree_assembly", bibtex=BIBTEX,
+    loader="dynamic_vision.io.user_data:load_tree_assembly", bibtex=BIBTEX,
     licence="unknown (privately hosted)", access="request", instructions=HOW,
     description=("McMahon 2023 fMRI betas to the 250 videos, 4 subjects x even/odd run "
                  "halves as repetitions, one 0-3000 ms bin."),

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dynamic_vision.user_data import ExpectedFile
+from dynamic_vision.io.user_data import ExpectedFile
 
 __all__ = ["clip_names", "listed_videos", "annotations"]
 

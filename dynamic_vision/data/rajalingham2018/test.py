@@ -1,7 +1,7 @@
 """Rajalingham2018.public and objectome.public: published BrainIO URLs and sha1s (downloads are
 exercised on replicas in tests/test_brainscore_replicas.py)."""
 
-from dynamic_vision.datasets import get_spec
+from dynamic_vision.io.datasets import get_spec
 from dynamic_vision.testing.data_checks import check_data_is_declared
 
 BUCKET = "https://brainscore-storage.s3.amazonaws.com/brainio-brainscore/"

@@ -7,8 +7,8 @@ Preparing ``recordings.nc`` is described in docs/datasets_video.md.
 Registered: stimulus set ``Savasegal2023`` (four films) and dataset ``Savasegal2023.fMRI``.
 """
 
-from dynamic_vision.datasets import DataSpec, register_dataset, register_stimulus_set
-from dynamic_vision.user_data import ExpectedFile, UserTree, register_user_tree
+from dynamic_vision.io.datasets import DataSpec, register_dataset, register_stimulus_set
+from dynamic_vision.io.user_data import ExpectedFile, UserTree, register_user_tree
 
 MOVIES = ("Defeat", "Growth", "Iteration", "Lemonade")
 TR_S = 1.0
@@ -27,14 +27,14 @@ register_user_tree(UserTree("Savasegal2023",
                             [ExpectedFile(f"movies/{movie}.mp4") for movie in MOVIES], HOW))
 register_stimulus_set(DataSpec(
     identifier="Savasegal2023", files=[],
-    loader="dynamic_vision.user_data:load_tree_stimulus_set", bibtex=BIBTEX,
+    loader="dynamic_vision.io.user_data:load_tree_stimulus_set", bibtex=BIBTEX,
     licence="unknown (obtain from the authors)", access="request", instructions=HOW,
     description="Four short films: Defeat, Growth, Iteration, Lemonade.",
     loader_options={"pattern": "movies/*"}, metadata={"n_stimuli": 4, "size_bytes": None}))
 register_user_tree(UserTree("Savasegal2023.fMRI", [ExpectedFile("recordings.nc")], HOW))
 register_dataset(DataSpec(
     identifier="Savasegal2023.fMRI", files=[],
-    loader="dynamic_vision.user_data:load_tree_assembly", bibtex=BIBTEX,
+    loader="dynamic_vision.io.user_data:load_tree_assembly", bibtex=BIBTEX,
     licence="unknown (obtain from the authors)", access="request", instructions=HOW,
     description=("Sava-Segal 2023 fMRI during four films, TR 1 s, each film seen once per "
                  "subject (subjects are the repetitions)."),

@@ -1,7 +1,7 @@
 """Generate the simulated SimMotion data on first use, cache them, and load them.
 
 The build renders every clip, writes it as a lossless video, computes its motion energy with
-the parameters' :class:`~dynamic_vision.motion_energy.MotionEnergyBank`, simulates the V1 and
+the parameters' :class:`~dynamic_vision.modeling.motion_energy.MotionEnergyBank`, simulates the V1 and
 MT populations and saves their noisy trials as assemblies. Everything is a deterministic
 function of :class:`~dynamic_vision.data.simmotion.parameters.SimMotionParameters`: two builds
 give byte-identical files (their sha256 are listed in ``manifest.json``).
@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from dynamic_vision import storage
+from dynamic_vision.core import storage
 from dynamic_vision.data.simmotion import BIBTEX
 from dynamic_vision.data.simmotion.parameters import DEFAULT, SMALL, SimMotionParameters
 from dynamic_vision.data.simmotion.responses import (
@@ -115,10 +115,10 @@ def build(parameters: SimMotionParameters = DEFAULT, *, progress: bool = True) -
 def _build_into(root: Path, params: SimMotionParameters, progress: bool) -> None:
     from tqdm.auto import tqdm
 
-    from dynamic_vision.assemblies import save_assembly
-    from dynamic_vision.motion_energy import to_contrast
-    from dynamic_vision.stimuli import StimulusSet, save_stimulus_set
-    from dynamic_vision.video import write_video
+    from dynamic_vision.io.assemblies import save_assembly
+    from dynamic_vision.modeling.motion_energy import to_contrast
+    from dynamic_vision.io.stimuli import StimulusSet, save_stimulus_set
+    from dynamic_vision.io.video import write_video
 
     table = conditions(params)
     stimulus_folder = root / STIMULUS_FOLDER
@@ -154,7 +154,7 @@ def _build_into(root: Path, params: SimMotionParameters, progress: bool) -> None
 
 def _assembly(trials: np.ndarray, table: Any, units: Any, region: str,
               params: SimMotionParameters) -> xr.DataArray:
-    from dynamic_vision.assemblies import neural_assembly
+    from dynamic_vision.io.assemblies import neural_assembly
 
     n_stimuli, n_reps, n_units, n_bins = trials.shape
     bins = np.asarray(params.time_bins)
@@ -183,7 +183,7 @@ def _assembly(trials: np.ndarray, table: Any, units: Any, region: str,
 def load_stimulus_set(small: bool = False, parameters: SimMotionParameters | None = None,
                       progress: bool = True) -> Any:
     """The ``SimMotion`` stimulus set: every clip, with its metadata columns."""
-    from dynamic_vision.stimuli import load_stimulus_set_file
+    from dynamic_vision.io.stimuli import load_stimulus_set_file
 
     folder = build(_parameters(small, parameters), progress=progress)
     return load_stimulus_set_file(folder / STIMULUS_FOLDER, identifier="SimMotion")
@@ -209,7 +209,7 @@ def load_recordings(region: str, small: bool = False,
     """
     if region not in REGIONS:
         raise ValueError(f"SimMotion simulates the regions {REGIONS}, not {region!r}.")
-    from dynamic_vision.assemblies import load_assembly
+    from dynamic_vision.io.assemblies import load_assembly
 
     folder = build(_parameters(small, parameters), progress=progress)
     return load_assembly(folder / f"{region}.nc")

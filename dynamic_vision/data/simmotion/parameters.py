@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
 
-from dynamic_vision.motion_energy import MotionEnergyBank
-from dynamic_vision.storage import stable_hash
+from dynamic_vision.modeling.motion_energy import MotionEnergyBank
+from dynamic_vision.core.storage import stable_hash
 
 __all__ = ["SimMotionParameters", "GENERATOR_VERSION", "DEFAULT", "SMALL"]
 

@@ -1,9 +1,9 @@
 """Simulated V1 and MT populations driven by motion energy, and their noisy trials.
 
 Pipeline (per stimulus): motion energy per frame, placed in time with the bank's latency
-(:meth:`~dynamic_vision.motion_energy.MotionEnergyBank.response_steps`) → noise-free firing
+(:meth:`~dynamic_vision.modeling.motion_energy.MotionEnergyBank.response_steps`) → noise-free firing
 rate per step for each unit → (MT) an extra latency → average into the recording's time
-bins (:func:`dynamic_vision.temporal.align_time`, the same alignment models get) →
+bins (:func:`dynamic_vision.core.temporal.align_time`, the same alignment models get) →
 trial-to-trial gain and Poisson spike counts → rates in spikes/s.
 """
 
@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from dynamic_vision.data.simmotion.parameters import SimMotionParameters
-from dynamic_vision.temporal import align_time
+from dynamic_vision.core.temporal import align_time
 
 __all__ = ["v1_units", "mt_units", "v1_rates", "mt_rates", "bin_rates", "sample_trials"]
 
@@ -46,7 +46,7 @@ def v1_rates(energies: np.ndarray, params: SimMotionParameters) -> np.ndarray:
     ``energies`` is ``(n_stimuli, steps, n_bank_units)``.
 
     Each unit's amplitude (the square root of its energy, see
-    :meth:`~dynamic_vision.motion_energy.MotionEnergyBank.amplitudes`) is scaled by its
+    :meth:`~dynamic_vision.modeling.motion_energy.MotionEnergyBank.amplitudes`) is scaled by its
     maximum over the stimulus set and passed through a mildly expansive power law
     (``v1_exponent``).
     """
@@ -94,7 +94,7 @@ def bin_rates(rates: np.ndarray, step_start: np.ndarray, step_end: np.ndarray,
     """Average rates ``(..., n_steps)`` over their steps (ms) into the recording's bins.
 
     ``delay_ms`` shifts every step later; before the first step the units fire at their
-    baseline rate. The averaging is :func:`dynamic_vision.temporal.align_time`, the same
+    baseline rate. The averaging is :func:`dynamic_vision.core.temporal.align_time`, the same
     alignment models get.
     """
     starts = np.asarray(step_start, dtype=np.float64) + delay_ms

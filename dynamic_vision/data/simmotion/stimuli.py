@@ -3,7 +3,7 @@
 :func:`conditions` lists every clip with its metadata; :func:`render` draws one clip as
 ``(n_frames, size, size)`` uint8 gray frames. Both are deterministic functions of the
 parameters (random dots draw from a generator seeded by the root seed and the clip's index).
-Directions follow :mod:`dynamic_vision.motion_energy`: 0 degrees is rightward, 90 upward.
+Directions follow :mod:`dynamic_vision.modeling.motion_energy`: 0 degrees is rightward, 90 upward.
 """
 
 from __future__ import annotations

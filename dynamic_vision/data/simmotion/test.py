@@ -14,7 +14,7 @@ import dynamic_vision as dv
 from dynamic_vision.data.simmotion import build as simmotion_build
 from dynamic_vision.data.simmotion.parameters import DEFAULT, SMALL
 from dynamic_vision.data.simmotion.stimuli import conditions, render
-from dynamic_vision.storage import sha256_file
+from dynamic_vision.core.storage import read_json, sha256_file
 
 
 # -- independent numpy references ------------------------------------------------------------
@@ -145,7 +145,7 @@ def test_builds_are_byte_identical_and_listed_in_the_manifest(tmp_path, monkeypa
         assert folder.parent.name == "SimMotion" and folder.name == SMALL.key()
         assert [p.name for p in folder.parent.iterdir()] == [folder.name]  # no scratch left
         hashes.append(_hashes(folder))
-        manifest = dv.storage.read_json(folder / "manifest.json")
+        manifest = read_json(folder / "manifest.json")
         assert manifest["files"] == {k: v for k, v in hashes[-1].items()
                                      if k != "manifest.json"}
     assert hashes[0] == hashes[1]
@@ -187,7 +187,7 @@ def test_a_concurrent_build_that_finishes_first_wins(tmp_path, monkeypatch):
 
 
 def test_clips_decode_to_the_rendered_frames():
-    from dynamic_vision.video import read_frames
+    from dynamic_vision.io.video import read_frames
 
     stimuli = simmotion_build.load_stimulus_set(small=True, progress=False)
     table = conditions(SMALL).set_index("stimulus_id")

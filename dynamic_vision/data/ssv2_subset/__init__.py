@@ -8,8 +8,8 @@ smallest ids in ``labels.json`` and, within each, the ``N_PER_CLASS`` clips of
 Registered: stimulus set ``SSv2Subset`` (``label`` column = class id, ``template`` = text).
 """
 
-from dynamic_vision.datasets import DataSpec, register_stimulus_set
-from dynamic_vision.user_data import ExpectedFile, UserTree, register_user_tree
+from dynamic_vision.io.datasets import DataSpec, register_stimulus_set
+from dynamic_vision.io.user_data import ExpectedFile, UserTree, register_user_tree
 
 N_CLASSES = 50
 N_PER_CLASS = 20
@@ -29,7 +29,7 @@ register_user_tree(UserTree(
     "SSv2Subset", [ExpectedFile("labels.json"), ExpectedFile("validation.json")], HOW,
     expand="dynamic_vision.data.ssv2_subset.selection:selected_clips"))
 register_stimulus_set(DataSpec(
-    identifier="SSv2Subset", files=[], loader="dynamic_vision.user_data:load_tree_stimulus_set",
+    identifier="SSv2Subset", files=[], loader="dynamic_vision.io.user_data:load_tree_stimulus_set",
     bibtex=BIBTEX, licence="Something-Something v2 research licence", access="registration",
     instructions=HOW,
     homepage="https://developer.qualcomm.com/software/ai-datasets/something-something",

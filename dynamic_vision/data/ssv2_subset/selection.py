@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from dynamic_vision.data.ssv2_subset import N_CLASSES, N_PER_CLASS
-from dynamic_vision.user_data import ExpectedFile
+from dynamic_vision.io.user_data import ExpectedFile
 
 __all__ = ["selection", "selected_clips", "labels"]
 

@@ -1,6 +1,6 @@
 """Centred kernel alignment: linear and debiased."""
 
-from dynamic_vision.registry import metric_registry
+from dynamic_vision.core.registry import metric_registry
 
 metric_registry.register(
     "cka", "dynamic_vision.metrics.cka.cka:build",

@@ -12,8 +12,8 @@ import functools
 
 import numpy as np
 
-from dynamic_vision.metrics.representational import RepresentationalMetric
-from dynamic_vision.splits import Splitter
+from dynamic_vision.metric_kinds.representational import RepresentationalMetric
+from dynamic_vision.statistics.splits import Splitter
 
 __all__ = ["linear_cka", "unbiased_hsic", "build", "build_debiased"]
 
@@ -50,7 +50,7 @@ def unbiased_hsic(K: np.ndarray, L: np.ndarray) -> float:
 
 
 def build(debiased: bool = False, splits: Splitter | None = None) -> RepresentationalMetric:
-    """The CKA metric (procedure: :class:`~dynamic_vision.metrics.representational.
+    """The CKA metric (procedure: :class:`~dynamic_vision.metric_kinds.representational.
     RepresentationalMetric`).
 
     Parameters

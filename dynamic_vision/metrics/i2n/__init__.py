@@ -1,6 +1,6 @@
 """Image-level behavioural consistency (Rajalingham et al., 2018): I2n and I1n."""
 
-from dynamic_vision.registry import metric_registry
+from dynamic_vision.core.registry import metric_registry
 
 for _signature in ("i2n", "i1n"):
     metric_registry.register(

@@ -1,8 +1,8 @@
-"""Factories of the ``i2n`` and ``i1n`` metrics (see :mod:`dynamic_vision.metrics.behavior`)."""
+"""Factories of the ``i2n`` and ``i1n`` metrics (see :mod:`dynamic_vision.metric_kinds.behavior`)."""
 
 from __future__ import annotations
 
-from dynamic_vision.metrics.behavior import BehavioralMetric
+from dynamic_vision.metric_kinds.behavior import BehavioralMetric
 
 __all__ = ["build_i2n", "build_i1n"]
 

@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from dynamic_vision.ceilings import behavioral_ceiling
-from dynamic_vision.metrics.behavior import hit_rates, i1n, i2n, signature_of
-from dynamic_vision.registry import metric_registry
+from dynamic_vision.statistics.ceilings import behavioral_ceiling
+from dynamic_vision.metric_kinds.behavior import hit_rates, i1n, i2n, signature_of
+from dynamic_vision.core.registry import metric_registry
 from dynamic_vision.testing import check_metric
 from dynamic_vision.testing.metric_checks import toy_behavior
 

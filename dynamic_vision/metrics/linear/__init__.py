@@ -1,6 +1,6 @@
 """Ordinary least-squares predictivity (minimum-norm solution when features exceed stimuli)."""
 
-from dynamic_vision.registry import metric_registry
+from dynamic_vision.core.registry import metric_registry
 
 metric_registry.register(
     "linear", "dynamic_vision.metrics.linear.metric:build",

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dynamic_vision.linear_models.least_squares import LeastSquaresRegression
-from dynamic_vision.metrics.regression import RegressionMetric
-from dynamic_vision.splits import Splitter
+from dynamic_vision.statistics.linear_models.least_squares import LeastSquaresRegression
+from dynamic_vision.metric_kinds.regression import RegressionMetric
+from dynamic_vision.statistics.splits import Splitter
 
 __all__ = ["build"]
 
@@ -13,7 +13,7 @@ def build(splits: Splitter | None = None, stratify_coord: str | None = "category
           dtype: str = "float64", device: str | None = None,
           progress: bool = False) -> RegressionMetric:
     """Least-squares predictivity metric (see
-    :class:`~dynamic_vision.metrics.regression.RegressionMetric`)."""
+    :class:`~dynamic_vision.metric_kinds.regression.RegressionMetric`)."""
     regression = LeastSquaresRegression(dtype=dtype, device=device)
     return RegressionMetric(regression, splits=splits, stratify_coord=stratify_coord,
                             progress=progress)

@@ -4,8 +4,8 @@ import numpy as np
 from scipy import stats
 from sklearn.linear_model import LinearRegression
 
-from dynamic_vision.registry import metric_registry
-from dynamic_vision.splits import KFoldSplits
+from dynamic_vision.core.registry import metric_registry
+from dynamic_vision.statistics.splits import KFoldSplits
 from dynamic_vision.testing import check_metric
 from dynamic_vision.testing.metric_checks import toy_assemblies
 

@@ -1,6 +1,6 @@
 """Decoding accuracy with multinomial logistic regression."""
 
-from dynamic_vision.registry import metric_registry
+from dynamic_vision.core.registry import metric_registry
 
 metric_registry.register(
     "logistic", "dynamic_vision.metrics.logistic.metric:build",

@@ -15,11 +15,11 @@ from collections.abc import Sequence
 import numpy as np
 import xarray as xr
 
-from dynamic_vision.linear_models.logistic import DEFAULT_CS, LogisticRegression
-from dynamic_vision.metrics.inputs import align_by_stimulus, time_bin_coords
-from dynamic_vision.metrics.regression import aggregate_splits
-from dynamic_vision.scores import Score
-from dynamic_vision.splits import KFoldSplits, Splitter
+from dynamic_vision.statistics.linear_models.logistic import DEFAULT_CS, LogisticRegression
+from dynamic_vision.metric_kinds.inputs import align_by_stimulus, time_bin_coords
+from dynamic_vision.metric_kinds.regression import aggregate_splits
+from dynamic_vision.core.scores import Score
+from dynamic_vision.statistics.splits import KFoldSplits, Splitter
 
 __all__ = ["DecodingMetric", "build"]
 

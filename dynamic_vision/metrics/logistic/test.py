@@ -8,7 +8,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
-from dynamic_vision.registry import metric_registry
+from dynamic_vision.core.registry import metric_registry
 from dynamic_vision.testing import check_metric
 from dynamic_vision.testing.metric_checks import toy_labels
 

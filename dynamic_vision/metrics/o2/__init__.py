@@ -1,6 +1,6 @@
 """Object-level behavioural consistency (O2, Rajalingham et al., 2018)."""
 
-from dynamic_vision.registry import metric_registry
+from dynamic_vision.core.registry import metric_registry
 
 metric_registry.register(
     "o2", "dynamic_vision.metrics.o2.metric:build",

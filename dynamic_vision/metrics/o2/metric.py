@@ -1,8 +1,8 @@
-"""Factory of the ``o2`` metric (see :mod:`dynamic_vision.metrics.behavior`)."""
+"""Factory of the ``o2`` metric (see :mod:`dynamic_vision.metric_kinds.behavior`)."""
 
 from __future__ import annotations
 
-from dynamic_vision.metrics.behavior import BehavioralMetric
+from dynamic_vision.metric_kinds.behavior import BehavioralMetric
 
 __all__ = ["build"]
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from dynamic_vision.metrics.behavior import hit_rates, o2
+from dynamic_vision.metric_kinds.behavior import hit_rates, o2
 from dynamic_vision.testing import check_metric
 from dynamic_vision.testing.metric_checks import toy_behavior
 

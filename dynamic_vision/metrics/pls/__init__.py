@@ -1,6 +1,6 @@
 """PLS regression predictivity, and the Brain-Score-compatible configuration."""
 
-from dynamic_vision.registry import metric_registry
+from dynamic_vision.core.registry import metric_registry
 
 metric_registry.register(
     "pls", "dynamic_vision.metrics.pls.metric:build",

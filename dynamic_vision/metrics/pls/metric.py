@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dynamic_vision.linear_models.pls import PLSRegression
-from dynamic_vision.metrics.regression import RegressionMetric
-from dynamic_vision.splits import ShuffleSplits, Splitter
+from dynamic_vision.statistics.linear_models.pls import PLSRegression
+from dynamic_vision.metric_kinds.regression import RegressionMetric
+from dynamic_vision.statistics.splits import ShuffleSplits, Splitter
 
 __all__ = ["build", "build_brainscore"]
 
@@ -12,7 +12,7 @@ __all__ = ["build", "build_brainscore"]
 def build(n_components: int = 25, scale: bool = False, splits: Splitter | None = None,
           stratify_coord: str | None = "category", dtype: str = "float64",
           device: str | None = None, progress: bool = False) -> RegressionMetric:
-    """PLS predictivity metric (see :class:`~dynamic_vision.metrics.regression.RegressionMetric`).
+    """PLS predictivity metric (see :class:`~dynamic_vision.metric_kinds.regression.RegressionMetric`).
 
     Parameters
     ----------

@@ -7,7 +7,7 @@ from scipy import stats
 from sklearn.cross_decomposition import PLSRegression
 from sklearn.model_selection import StratifiedShuffleSplit
 
-from dynamic_vision.registry import metric_registry
+from dynamic_vision.core.registry import metric_registry
 from dynamic_vision.testing import check_metric
 from dynamic_vision.testing.metric_checks import toy_assemblies
 

@@ -1,6 +1,6 @@
 """Ridge regression predictivity: per-target alpha by efficient leave-one-out, per-neuroid r."""
 
-from dynamic_vision.registry import metric_registry
+from dynamic_vision.core.registry import metric_registry
 
 metric_registry.register(
     "ridge", "dynamic_vision.metrics.ridge.metric:build",

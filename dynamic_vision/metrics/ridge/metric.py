@@ -1,13 +1,13 @@
-"""The ``ridge`` metric: :class:`~dynamic_vision.metrics.regression.RegressionMetric` around
-:class:`~dynamic_vision.linear_models.RidgeCVRegression`."""
+"""The ``ridge`` metric: :class:`~dynamic_vision.metric_kinds.regression.RegressionMetric` around
+:class:`~dynamic_vision.statistics.linear_models.RidgeCVRegression`."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from dynamic_vision.linear_models.ridge import DEFAULT_ALPHAS, RidgeCVRegression
-from dynamic_vision.metrics.regression import RegressionMetric
-from dynamic_vision.splits import Splitter
+from dynamic_vision.statistics.linear_models.ridge import DEFAULT_ALPHAS, RidgeCVRegression
+from dynamic_vision.metric_kinds.regression import RegressionMetric
+from dynamic_vision.statistics.splits import Splitter
 
 __all__ = ["build"]
 

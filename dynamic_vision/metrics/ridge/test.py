@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from dynamic_vision.correlation import pearson_columns
-from dynamic_vision.registry import metric_registry
-from dynamic_vision.splits import KFoldSplits
+from dynamic_vision.statistics.correlation import pearson_columns
+from dynamic_vision.core.registry import metric_registry
+from dynamic_vision.statistics.splits import KFoldSplits
 from dynamic_vision.testing import check_metric
 from dynamic_vision.testing.metric_checks import toy_assemblies
 

@@ -1,6 +1,6 @@
 """Representational similarity analysis (RDM correlation)."""
 
-from dynamic_vision.registry import metric_registry
+from dynamic_vision.core.registry import metric_registry
 
 metric_registry.register(
     "rsa", "dynamic_vision.metrics.rsa.rsa:build",

@@ -14,9 +14,9 @@ import functools
 import numpy as np
 from scipy.spatial.distance import pdist, squareform
 
-from dynamic_vision.correlation import kendall_tau_a, pearson_columns, spearman_columns
-from dynamic_vision.metrics.representational import RepresentationalMetric
-from dynamic_vision.splits import Splitter
+from dynamic_vision.statistics.correlation import kendall_tau_a, pearson_columns, spearman_columns
+from dynamic_vision.metric_kinds.representational import RepresentationalMetric
+from dynamic_vision.statistics.splits import Splitter
 
 __all__ = ["rdm", "compare_rdms", "rsa_similarity", "build", "DISTANCES", "COMPARISONS"]
 
@@ -65,7 +65,7 @@ def rsa_similarity(X: np.ndarray, Y: np.ndarray, distance: str = "correlation",
 
 def build(distance: str = "correlation", comparison: str = "spearman",
           splits: Splitter | None = None) -> RepresentationalMetric:
-    """The RSA metric (see :class:`~dynamic_vision.metrics.representational.RepresentationalMetric`
+    """The RSA metric (see :class:`~dynamic_vision.metric_kinds.representational.RepresentationalMetric`
     for the procedure).
 
     Parameters

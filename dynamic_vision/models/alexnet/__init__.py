@@ -1,7 +1,7 @@
 """AlexNet and its random twin: registration only (see model.py)."""
 
-from dynamic_vision.model_zoo import register_zoo_model
-from dynamic_vision.models.citations import KRIZHEVSKY2012
+from dynamic_vision.modeling.zoo import register_zoo_model
+from dynamic_vision.modeling.citations import KRIZHEVSKY2012
 
 register_zoo_model(
     "alexnet", "dynamic_vision.models.alexnet.model",

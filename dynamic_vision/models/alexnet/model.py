@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dynamic_vision.model_spec import ModelSpec
-from dynamic_vision.model_zoo import ZooModel, torchvision_architecture
-from dynamic_vision.models.citations import KRIZHEVSKY2012
+from dynamic_vision.modeling.spec import ModelSpec
+from dynamic_vision.modeling.zoo import ZooModel, torchvision_architecture
+from dynamic_vision.modeling.citations import KRIZHEVSKY2012
 
 # Image models see every frame on its own; 30 fps samples typical stimuli finely enough for
 # time bins of tens of milliseconds.

@@ -1,7 +1,7 @@
 """ConvNeXt-T and its random twin: registration only (see model.py)."""
 
-from dynamic_vision.model_zoo import register_zoo_model
-from dynamic_vision.models.citations import LIU2022_CONVNEXT
+from dynamic_vision.modeling.zoo import register_zoo_model
+from dynamic_vision.modeling.citations import LIU2022_CONVNEXT
 
 register_zoo_model(
     "convnext_tiny", "dynamic_vision.models.convnext_tiny.model",

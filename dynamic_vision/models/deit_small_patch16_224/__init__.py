@@ -1,7 +1,7 @@
 """DeiT-S and its random twin: registration only (see model.py)."""
 
-from dynamic_vision.model_zoo import register_zoo_model
-from dynamic_vision.models.citations import TOUVRON2021
+from dynamic_vision.modeling.zoo import register_zoo_model
+from dynamic_vision.modeling.citations import TOUVRON2021
 
 register_zoo_model(
     "deit_small_patch16_224", "dynamic_vision.models.deit_small_patch16_224.model",

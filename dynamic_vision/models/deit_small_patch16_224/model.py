@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dynamic_vision.model_spec import ModelSpec
-from dynamic_vision.model_zoo import ZooModel, timm_architecture
-from dynamic_vision.models.citations import TOUVRON2021
+from dynamic_vision.modeling.spec import ModelSpec
+from dynamic_vision.modeling.zoo import ZooModel, timm_architecture
+from dynamic_vision.modeling.citations import TOUVRON2021
 
 # Image models see every frame on its own; 30 fps samples typical stimuli finely enough for
 # time bins of tens of milliseconds.

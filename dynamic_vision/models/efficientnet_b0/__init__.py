@@ -1,7 +1,7 @@
 """EfficientNet-B0 and its random twin: registration only (see model.py)."""
 
-from dynamic_vision.model_zoo import register_zoo_model
-from dynamic_vision.models.citations import TAN2019
+from dynamic_vision.modeling.zoo import register_zoo_model
+from dynamic_vision.modeling.citations import TAN2019
 
 register_zoo_model(
     "efficientnet_b0", "dynamic_vision.models.efficientnet_b0.model",

@@ -1,7 +1,7 @@
 """MC3-18 and its random twin: registration only (see model.py)."""
 
-from dynamic_vision.model_zoo import register_zoo_model
-from dynamic_vision.models.citations import TRAN2018
+from dynamic_vision.modeling.zoo import register_zoo_model
+from dynamic_vision.modeling.citations import TRAN2018
 
 register_zoo_model(
     "mc3_18", "dynamic_vision.models.mc3_18.model",

@@ -4,7 +4,7 @@ Registration only. The same filter bank simulates the SimMotion recordings, so t
 the benchmark's ground truth front end (see dynamic_vision/data/simmotion/README.md).
 """
 
-from dynamic_vision.registry import model_registry
+from dynamic_vision.core.registry import model_registry
 
 model_registry.register(
     "motion-energy", "dynamic_vision.models.motion_energy.model:build",

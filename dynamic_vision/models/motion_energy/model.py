@@ -1,6 +1,6 @@
 """The ``motion-energy`` model: the spatiotemporal Gabor front end of the SimMotion simulation.
 
-Its neuroids are every unit of :class:`~dynamic_vision.motion_energy.MotionEnergyBank` (by
+Its neuroids are every unit of :class:`~dynamic_vision.modeling.motion_energy.MotionEnergyBank` (by
 default 8 directions x 3 spatial x 2 temporal frequencies x 3 x 3 positions = 432); each
 feature is the unit's motion-energy amplitude (the square root of its energy, which grows in
 proportion to contrast), computed from clips decoded at the bank's 30 fps and resized to its
@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dynamic_vision.feature_model import FeatureModel
-from dynamic_vision.motion_energy import MotionEnergyBank, to_contrast
+from dynamic_vision.modeling.feature_model import FeatureModel
+from dynamic_vision.modeling.motion_energy import MotionEnergyBank, to_contrast
 
 __all__ = ["MotionEnergyModel", "build", "VISUAL_DEGREES"]
 

@@ -7,10 +7,10 @@ import pytest
 from PIL import Image
 
 import dynamic_vision as dv
-from dynamic_vision.motion_energy import MotionEnergyBank, to_contrast
-from dynamic_vision.stimuli import StimulusSet
-from dynamic_vision.temporal import align_time
-from dynamic_vision.video import write_video
+from dynamic_vision.modeling.motion_energy import MotionEnergyBank, to_contrast
+from dynamic_vision.io.stimuli import StimulusSet
+from dynamic_vision.core.temporal import align_time
+from dynamic_vision.io.video import write_video
 
 BINS = [(0.0, 50.0), (50.0, 100.0), (100.0, 300.0), (300.0, 500.0)]
 

@@ -1,7 +1,7 @@
 """MViT-v1-B and its random twin: registration only (see model.py)."""
 
-from dynamic_vision.model_zoo import register_zoo_model
-from dynamic_vision.models.citations import FAN2021
+from dynamic_vision.modeling.zoo import register_zoo_model
+from dynamic_vision.modeling.citations import FAN2021
 
 register_zoo_model(
     "mvit_v1_b", "dynamic_vision.models.mvit_v1_b.model",

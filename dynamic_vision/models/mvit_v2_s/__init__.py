@@ -1,7 +1,7 @@
 """MViT-v2-S and its random twin: registration only (see model.py)."""
 
-from dynamic_vision.model_zoo import register_zoo_model
-from dynamic_vision.models.citations import LI2022
+from dynamic_vision.modeling.zoo import register_zoo_model
+from dynamic_vision.modeling.citations import LI2022
 
 register_zoo_model(
     "mvit_v2_s", "dynamic_vision.models.mvit_v2_s.model",

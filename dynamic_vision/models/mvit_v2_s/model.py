@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dynamic_vision.model_spec import ModelSpec
-from dynamic_vision.model_zoo import ZooModel, token_taps, torchvision_architecture
-from dynamic_vision.models.citations import LI2022
+from dynamic_vision.modeling.spec import ModelSpec
+from dynamic_vision.modeling.zoo import ZooModel, token_taps, torchvision_architecture
+from dynamic_vision.modeling.citations import LI2022
 
 # 16 frames sampled every 4th frame of 30 fps video (7.5 fps); relative positions fix the geometry.
 SPEC = ModelSpec(

@@ -3,7 +3,7 @@
 Registration only.
 """
 
-from dynamic_vision.registry import model_registry
+from dynamic_vision.core.registry import model_registry
 
 model_registry.register(
     "pixels", "dynamic_vision.models.pixels.model:build",

@@ -13,9 +13,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dynamic_vision.feature_model import FeatureModel
-from dynamic_vision.motion_energy import to_contrast
-from dynamic_vision.temporal import frame_intervals
+from dynamic_vision.modeling.feature_model import FeatureModel
+from dynamic_vision.modeling.motion_energy import to_contrast
+from dynamic_vision.core.temporal import frame_intervals
 
 __all__ = ["PixelsModel", "build", "VISUAL_DEGREES"]
 

@@ -7,8 +7,8 @@ import pytest
 from PIL import Image
 
 import dynamic_vision as dv
-from dynamic_vision.stimuli import StimulusSet
-from dynamic_vision.video import write_video
+from dynamic_vision.io.stimuli import StimulusSet
+from dynamic_vision.io.video import write_video
 
 
 @pytest.fixture(scope="module")

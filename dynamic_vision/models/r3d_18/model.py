@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dynamic_vision.model_spec import ModelSpec
-from dynamic_vision.model_zoo import KINETICS_MEAN, KINETICS_STD, ZooModel, torchvision_architecture
-from dynamic_vision.models.citations import TRAN2018
+from dynamic_vision.modeling.spec import ModelSpec
+from dynamic_vision.modeling.zoo import KINETICS_MEAN, KINETICS_STD, ZooModel, torchvision_architecture
+from dynamic_vision.modeling.citations import TRAN2018
 
 # Kinetics clips of 16 frames at 15 fps, resized to 128x171 and centre-cropped to 112.
 SPEC = ModelSpec(

@@ -1,7 +1,7 @@
 """ResNet-50 and its random twin: registration only (see model.py)."""
 
-from dynamic_vision.model_zoo import register_zoo_model
-from dynamic_vision.models.citations import HE2016
+from dynamic_vision.modeling.zoo import register_zoo_model
+from dynamic_vision.modeling.citations import HE2016
 
 register_zoo_model(
     "resnet50", "dynamic_vision.models.resnet50.model",

@@ -1,7 +1,7 @@
 """S3D and its random twin: registration only (see model.py)."""
 
-from dynamic_vision.model_zoo import register_zoo_model
-from dynamic_vision.models.citations import XIE2018
+from dynamic_vision.modeling.zoo import register_zoo_model
+from dynamic_vision.modeling.citations import XIE2018
 
 register_zoo_model(
     "s3d", "dynamic_vision.models.s3d.model",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import torch
 
-from dynamic_vision.model_spec import ModelSpec
-from dynamic_vision.model_zoo import KINETICS_MEAN, KINETICS_STD, ZooModel
-from dynamic_vision.models.citations import XIE2018
+from dynamic_vision.modeling.spec import ModelSpec
+from dynamic_vision.modeling.zoo import KINETICS_MEAN, KINETICS_STD, ZooModel
+from dynamic_vision.modeling.citations import XIE2018
 
 # torchvision evaluates S3D on 128-frame clips at 15 fps; 16 frames (above its minimum of 14) keep
 # two output steps per window at a tractable cost.

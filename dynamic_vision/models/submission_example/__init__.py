@@ -5,7 +5,7 @@ exactly as a Brain-Score base-model submission does; registration names the mode
 listing them imports nothing (``test.py`` checks the names against ``get_model_list()``).
 """
 
-from dynamic_vision.submission import register_submission
+from dynamic_vision.modeling.submission import register_submission
 
 register_submission(
     "dynamic_vision.models.submission_example.model",

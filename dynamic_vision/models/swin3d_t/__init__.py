@@ -1,7 +1,7 @@
 """Video Swin-T and its random twin: registration only (see model.py)."""
 
-from dynamic_vision.model_zoo import register_zoo_model
-from dynamic_vision.models.citations import LIU2022_SWIN
+from dynamic_vision.modeling.zoo import register_zoo_model
+from dynamic_vision.modeling.citations import LIU2022_SWIN
 
 register_zoo_model(
     "swin3d_t", "dynamic_vision.models.swin3d_t.model",

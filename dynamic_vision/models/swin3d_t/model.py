@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dynamic_vision.model_spec import ModelSpec
-from dynamic_vision.model_zoo import ZooModel, channels_last_taps, torchvision_architecture
-from dynamic_vision.models.citations import LIU2022_SWIN
+from dynamic_vision.modeling.spec import ModelSpec
+from dynamic_vision.modeling.zoo import ZooModel, channels_last_taps, torchvision_architecture
+from dynamic_vision.modeling.citations import LIU2022_SWIN
 
 # torchvision evaluates Video Swin on 32-frame clips at 15 fps. Layers are the last block of each
 # of the four stages.

@@ -47,7 +47,7 @@ def benchmark_info(identifier: str) -> BenchmarkInfo:
     else read from the identifier grammar ``<Dataset>.<region>-<metric>``."""
     metadata: dict[str, Any] = {}
     try:
-        from dynamic_vision.registry import benchmark_registry
+        from dynamic_vision.core.registry import benchmark_registry
 
         if identifier in benchmark_registry:
             metadata = dict(benchmark_registry.entry(identifier).metadata)

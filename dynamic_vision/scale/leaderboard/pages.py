@@ -8,7 +8,7 @@ import math
 import re
 from typing import Any
 
-from dynamic_vision import storage
+from dynamic_vision.core import storage
 from dynamic_vision.scale.leaderboard.aggregate import Board, Cell
 from dynamic_vision.scale.leaderboard.assets import SCRIPT, STYLE
 

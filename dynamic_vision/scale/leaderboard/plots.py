@@ -7,7 +7,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from dynamic_vision import storage
+from dynamic_vision.core import storage
 
 __all__ = ["DETAIL_DIMENSIONS", "detail_plots", "benchmark_plot"]
 
@@ -33,7 +33,7 @@ def detail_plots(row: dict[str, Any], folder: Path, stem: str) -> list[tuple[str
     from matplotlib.figure import Figure
 
     from dynamic_vision.plotting import plot_score_detail
-    from dynamic_vision.scores import Score
+    from dynamic_vision.core.scores import Score
 
     score = Score.from_dict({k: row.get(k) for k in ("value", "raw", "ceiling", "error",
                                                       "raw_error", "convention", "detail")}

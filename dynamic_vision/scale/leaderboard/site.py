@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dynamic_vision import storage
+from dynamic_vision.core import storage
 from dynamic_vision.scale.export import to_bibtex, to_csv, to_json
 from dynamic_vision.scale.leaderboard.aggregate import Board, build_board
 from dynamic_vision.scale.leaderboard.pages import (

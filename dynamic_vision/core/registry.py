@@ -1,0 +1,271 @@
+"""One generic registry for every plugin kind.
+
+A registry maps identifiers to *targets*: either a callable factory or a lazy ``"module:attr"``
+string that is imported only when the entry is loaded. Registering therefore costs nothing and
+never imports torch or a plugin's implementation; loading pays.
+
+Built-in plugin folders and third-party entry points are discovered lazily, on the first listing
+or on the first lookup of an unknown identifier (see :mod:`dynamic_vision.core.plugins`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import difflib
+import fnmatch
+import importlib
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+__all__ = [
+    "Entry",
+    "Registry",
+    "UnknownIdentifierError",
+    "DuplicateIdentifierError",
+    "MissingDependencyError",
+    "registering_from",
+    "model_registry",
+    "stimulus_set_registry",
+    "dataset_registry",
+    "metric_registry",
+    "benchmark_registry",
+    "REGISTRIES",
+]
+
+T = TypeVar("T")
+
+# The origin of registrations made while a plugin is being discovered (module or entry point).
+_current_origin: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "dynamic_vision_origin", default=None
+)
+
+
+@contextlib.contextmanager
+def registering_from(origin: str) -> Iterator[None]:
+    """Attribute every registration made inside the block to ``origin``."""
+    token = _current_origin.set(origin)
+    try:
+        yield
+    finally:
+        _current_origin.reset(token)
+
+
+class UnknownIdentifierError(KeyError, LookupError):
+    """An identifier that no registry entry matches; the message says what to do instead."""
+
+    def __init__(self, message: str, *, kind: str, identifier: str, suggestions: list[str]):
+        super().__init__(message)
+        self.message = message
+        self.kind = kind
+        self.identifier = identifier
+        self.suggestions = suggestions
+
+    def __str__(self) -> str:  # KeyError would repr() the message and add quotes
+        return self.message
+
+
+class DuplicateIdentifierError(ValueError):
+    """Two plugins registered the same identifier in one registry."""
+
+
+class MissingDependencyError(ImportError):
+    """A plugin needs an optional package that is not installed."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One registered plugin.
+
+    Attributes
+    ----------
+    identifier
+        The public name, e.g. ``"r3d_18"`` or ``"SimMotion.MT-ridge"``.
+    target
+        A factory callable, or a ``"package.module:attribute"`` string resolved on load.
+    origin
+        Where the registration came from: a module name or an entry point description.
+    requires
+        Optional packages the target needs, mapped to the pip extra (or package) that provides
+        them, e.g. ``{"pynwb": "dynamic-vision[nwb]"}``.
+    metadata
+        Free-form, cheap facts shown by ``info`` (e.g. ``{"region": "MT", "version": 1}``).
+    """
+
+    identifier: str
+    target: Callable[..., Any] | str
+    origin: str
+    requires: Mapping[str, str] = field(default_factory=dict)
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+
+    def resolve(self) -> Callable[..., Any]:
+        """Import a lazy target and return the factory."""
+        if callable(self.target):
+            return self.target
+        module_name, _, attribute = self.target.partition(":")
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as error:
+            missing = (error.name or "").split(".")[0]
+            if missing in self.requires:
+                raise MissingDependencyError(
+                    f"'{self.identifier}' needs the optional package '{missing}'. "
+                    f"Install it with: pip install \"{self.requires[missing]}\""
+                ) from error
+            raise
+        obj: Any = module
+        for part in attribute.split(".") if attribute else []:
+            obj = getattr(obj, part)
+        return obj
+
+
+class Registry(Generic[T]):
+    """Identifier → plugin factory, for one kind of plugin.
+
+    Parameters
+    ----------
+    kind
+        Singular name of the kind, used in messages (``"model"``, ``"benchmark"``, ...).
+    """
+
+    def __init__(self, kind: str):
+        self.kind = kind
+        self._entries: dict[str, Entry] = {}
+        self._discover: Callable[[], None] | None = None
+
+    # -- registration -------------------------------------------------------------------------
+    def register(
+        self,
+        identifier: str,
+        target: Callable[..., T] | str | None = None,
+        *,
+        requires: Mapping[str, str] | None = None,
+        origin: str | None = None,
+        **metadata: Any,
+    ) -> Any:
+        """Register ``target`` under ``identifier``; usable as a decorator without ``target``.
+
+        Parameters
+        ----------
+        identifier
+            Public name. Must be unique within this registry.
+        target
+            A factory (called with the load keyword arguments) or a lazy ``"module:attr"``.
+        requires
+            Optional dependencies of the target: ``{import name: pip requirement}``.
+        origin
+            Overrides the recorded origin (defaults to the plugin being discovered, or the
+            calling module).
+        **metadata
+            Cheap descriptive facts, shown by :meth:`info`.
+        """
+        if target is None:
+            def decorator(func: Callable[..., T]) -> Callable[..., T]:
+                self.register(identifier, func, requires=requires, origin=origin, **metadata)
+                return func
+            return decorator
+        if not isinstance(identifier, str) or not identifier:
+            raise ValueError(f"A {self.kind} identifier must be a non-empty string, "
+                             f"got {identifier!r}.")
+        if isinstance(target, str) and ":" not in target:
+            raise ValueError(f"Lazy target for {self.kind} '{identifier}' must look like "
+                             f"'package.module:attribute', got {target!r}.")
+        if origin is None:
+            origin = _current_origin.get() or sys._getframe(1).f_globals.get("__name__", "?")
+        entry = Entry(identifier, target, origin, dict(requires or {}), dict(metadata))
+        existing = self._entries.get(identifier)
+        if existing is not None:
+            if existing.origin == entry.origin and existing.target == entry.target:
+                return target  # the same module registering again (e.g. reloaded): harmless
+            raise DuplicateIdentifierError(
+                f"{self.kind} '{identifier}' is registered twice: by {existing.origin} and by "
+                f"{entry.origin}. Rename one of them."
+            )
+        self._entries[identifier] = entry
+        return target
+
+    def unregister(self, identifier: str) -> None:
+        """Remove an entry (mainly for tests and notebooks)."""
+        self._entries.pop(identifier, None)
+
+    # -- lookup -------------------------------------------------------------------------------
+    def _ensure_discovered(self) -> None:
+        if self._discover is not None:
+            self._discover()
+
+    def list(self, pattern: str | None = None) -> list[str]:
+        """Sorted identifiers, optionally filtered by an ``fnmatch`` wildcard (case-sensitive)."""
+        self._ensure_discovered()
+        names = sorted(self._entries)
+        if pattern is None:
+            return names
+        return [name for name in names if fnmatch.fnmatchcase(name, pattern)]
+
+    def entry(self, identifier: str) -> Entry:
+        """The :class:`Entry` for ``identifier``; unknown names raise a teaching error."""
+        found = self._entries.get(identifier)
+        if found is None:
+            self._ensure_discovered()
+            found = self._entries.get(identifier)
+        if found is None:
+            raise self._unknown(identifier)
+        return found
+
+    def load(self, identifier: str, **kwargs: Any) -> T:
+        """Resolve and call the factory registered under ``identifier``."""
+        return self.entry(identifier).resolve()(**kwargs)
+
+    def info(self, identifier: str) -> dict[str, Any]:
+        """Cheap facts about an entry, without importing its implementation."""
+        entry = self.entry(identifier)
+        target = entry.target if isinstance(entry.target, str) else (
+            f"{getattr(entry.target, '__module__', '?')}:"
+            f"{getattr(entry.target, '__qualname__', repr(entry.target))}")
+        return {"kind": self.kind, "identifier": identifier, "target": target,
+                "origin": entry.origin, "requires": dict(entry.requires), **entry.metadata}
+
+    def _unknown(self, identifier: str) -> UnknownIdentifierError:
+        names = sorted(self._entries)
+        by_case = {name.lower(): name for name in names}
+        suggestions = [by_case[m] for m in difflib.get_close_matches(
+            str(identifier).lower(), list(by_case), n=3, cutoff=0.6)]
+        message = f"Unknown {self.kind} '{identifier}'."
+        if suggestions:
+            message += " Did you mean " + " or ".join(f"'{s}'" for s in suggestions) + "?"
+        message += (f" {len(names)} {self.kind}s are registered; list them with "
+                    f"dynamic_vision.list_{self.kind}s() or `dynamic-vision list {self.kind}`.")
+        return UnknownIdentifierError(message, kind=self.kind, identifier=identifier,
+                                      suggestions=suggestions)
+
+    def __contains__(self, identifier: object) -> bool:
+        if identifier in self._entries:
+            return True
+        self._ensure_discovered()
+        return identifier in self._entries
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.list())
+
+    def __len__(self) -> int:
+        return len(self.list())
+
+    def __repr__(self) -> str:
+        return f"Registry({self.kind!r}, {len(self._entries)} entries)"
+
+
+model_registry: Registry[Any] = Registry("model")
+stimulus_set_registry: Registry[Any] = Registry("stimulus_set")
+dataset_registry: Registry[Any] = Registry("dataset")
+metric_registry: Registry[Any] = Registry("metric")
+benchmark_registry: Registry[Any] = Registry("benchmark")
+
+#: Every registry by kind; the keys are the kinds the CLI and the plugin hooks accept.
+REGISTRIES: dict[str, Registry[Any]] = {
+    "model": model_registry,
+    "stimulus_set": stimulus_set_registry,
+    "dataset": dataset_registry,
+    "metric": metric_registry,
+    "benchmark": benchmark_registry,
+}

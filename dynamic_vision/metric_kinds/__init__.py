@@ -1,0 +1,2 @@
+"""Metric kinds: what metric plugins instantiate (regression, representational and behavioural
+comparisons) and how they read their inputs."""

@@ -1,0 +1,128 @@
+"""Cross-validated regression metrics: fit a linear map from model to neurons, correlate.
+
+Procedure (shared by ``ridge``, ``pls``, ``linear`` and ``pls-brainscore``):
+
+1. align source to target by ``stimulus_id`` and sort both by it, so that splits depend on the
+   stimulus ids and the seed, not on row order;
+2. make the splits once (stratified by ``stratify_coord`` when the target has it);
+3. for every time bin separately (or once when there are none) and every split: fit the
+   mapping on the training stimuli, predict the test stimuli, and take the Pearson r between
+   prediction and recording per neuroid;
+4. aggregate: median over neuroids (per split and time bin), mean over time bins, mean over
+   splits. The error is the standard deviation over splits divided by √n_splits (Brain-Score's
+   standard error of the mean, ``ddof=0``).
+
+``Score.detail["raw"]`` keeps the per-neuroid values with dims ``(split, neuroid[, time_bin])``;
+``detail["split_raw"]`` the per-split aggregate. Neuroids whose recording is constant over
+stimuli have no defined correlation; they are excluded with a warning that counts them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import xarray as xr
+
+from dynamic_vision.statistics.correlation import pearson_columns
+from dynamic_vision.statistics.linear_models.kernel import cross_predict
+from dynamic_vision.metric_kinds.inputs import (
+    align_by_stimulus,
+    as_matrix,
+    drop_constant_targets,
+    time_bin_coords,
+    time_bin_pairs,
+)
+from dynamic_vision.core.scores import Score
+from dynamic_vision.statistics.splits import ShuffleSplits, Splitter
+
+__all__ = ["RegressionMetric", "aggregate_splits"]
+
+
+def aggregate_splits(per_split: np.ndarray) -> tuple[float, float]:
+    """Mean over splits and its standard error ``std / sqrt(n)`` (``ddof=0``)."""
+    per_split = np.asarray(per_split, dtype=np.float64)
+    return float(per_split.mean()), float(per_split.std() / np.sqrt(per_split.size))
+
+
+class RegressionMetric:
+    """Cross-validated linear predictivity (see module docstring for the procedure).
+
+    Parameters
+    ----------
+    regression
+        An unfitted estimator with ``fit(X, Y)`` / ``predict(X)``, or a zero-argument factory
+        returning one; a fresh copy is fitted for every split.
+    splits
+        A splitter from :mod:`dynamic_vision.statistics.splits` (``split(assembly)`` → index pairs).
+        Defaults to 10 shuffle splits, 90 % train, seed 0, stratified by ``stratify_coord``.
+    stratify_coord
+        Presentation coordinate to stratify the default splits by, used when the target has it.
+    aggregation
+        ``"median"`` (default) or ``"mean"`` over neuroids.
+    progress
+        Show progress bars over splits.
+    """
+
+    def __init__(self, regression: Any, splits: Splitter | None = None,
+                 stratify_coord: str | None = "category", aggregation: str = "median",
+                 progress: bool = False):
+        self.regression = regression
+        self.splits = splits
+        self.stratify_coord = stratify_coord
+        if aggregation not in ("median", "mean"):
+            raise ValueError(f"aggregation must be 'median' or 'mean', got {aggregation!r}.")
+        self.aggregation = aggregation
+        self.progress = progress
+
+    def _estimator(self) -> Any:
+        if hasattr(self.regression, "fit"):
+            return self.regression
+        return self.regression()
+
+    def _splitter(self, target: xr.DataArray) -> Splitter:
+        if self.splits is not None:
+            return self.splits
+        stratify = self.stratify_coord if (self.stratify_coord
+                                           and self.stratify_coord in target.coords) else None
+        return ShuffleSplits(n_splits=10, train_size=0.9, seed=0, stratify_coord=stratify)
+
+    def __call__(self, source: xr.DataArray, target: xr.DataArray) -> Score:
+        source, target = align_by_stimulus(source, target)
+        order = np.argsort(target["stimulus_id"].values.astype(str), kind="stable")
+        source, target = source.isel(presentation=order), target.isel(presentation=order)
+        splits = self._splitter(target).split(target)
+        estimator = self._estimator()
+        per_bin = []
+        has_bins = "time_bin" in target.dims
+        for index, source_bin, target_bin in time_bin_pairs(source, target):
+            X, Y = as_matrix(source_bin), as_matrix(target_bin)
+            usable = drop_constant_targets(Y)
+            predictions, _ = cross_predict(
+                estimator, X, Y[:, usable], splits, progress=self.progress,
+                description=f"regression{'' if index is None else f' (time bin {index})'}")
+            r = np.full((len(splits), Y.shape[1]), np.nan)
+            for k, ((_, test), predicted) in enumerate(zip(splits, predictions)):
+                r[k, usable] = pearson_columns(np.asarray(predicted).reshape(len(test), -1),
+                                               Y[test][:, usable])
+            per_bin.append(r)
+        raw = np.stack(per_bin, axis=-1)  # split × neuroid × time_bin
+        reduce: Callable[..., np.ndarray] = np.nanmedian if self.aggregation == "median" \
+            else np.nanmean
+        split_bin = reduce(raw, axis=1)  # split × time_bin
+        per_split = split_bin.mean(axis=1)
+        center, error = aggregate_splits(per_split)
+        neuroid_coords = {name: ("neuroid", np.asarray(target[name].values))
+                          for name in target.coords if target[name].dims == ("neuroid",)}
+        dims = ("split", "neuroid", "time_bin")
+        coords: dict[str, Any] = {"split": np.arange(len(splits)), **neuroid_coords}
+        if has_bins:
+            coords.update(time_bin_coords(target))
+            detail = xr.Dataset({"raw": (dims, raw), "split_raw": (("split", "time_bin"),
+                                                                   split_bin)}, coords=coords)
+            detail["time_bin_raw"] = detail["split_raw"].mean("split")
+        else:
+            detail = xr.Dataset({"raw": (dims[:2], raw[..., 0]),
+                                 "split_raw": (("split",), split_bin[:, 0])}, coords=coords)
+        return Score.from_raw(center, error, detail=detail)

@@ -1,0 +1,41 @@
+"""The activation-extraction engine: show stimuli to a torch module and record its layers.
+
+>>> from dynamic_vision.modeling.activations import extract_activations
+>>> acts = extract_activations(module, spec, stimuli, ["layer2", "layer4"])  # doctest: +SKIP
+>>> acts["layer4"].dims
+('presentation', 'neuroid', 'time_step')
+
+Rooms: :mod:`.hooks` (forward hooks on dotted layer names), :mod:`.dataset` (decoding in
+DataLoader workers), :mod:`.windows` (frames and clips → model time steps), :mod:`.plan` (the
+batched model inputs of a chunk of stimuli), :mod:`.reduction` (width reduction while
+streaming), :mod:`.store` (chunked on-disk store), :mod:`.cache_key` (what identifies an
+extraction), :mod:`.engine` (the loop that ties them together). Importing this package does not import torch; the names below are
+loaded on first use.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__all__ = ["extract_activations", "LayerRecorder", "make_reducer",
+           "SparseRandomProjection", "PCAReduction", "preprocess_frames"]
+
+_LAZY = {
+    "extract_activations": "dynamic_vision.modeling.activations.engine",
+    "LayerRecorder": "dynamic_vision.modeling.activations.hooks",
+    "make_reducer": "dynamic_vision.modeling.activations.reduction",
+    "SparseRandomProjection": "dynamic_vision.modeling.activations.reduction",
+    "PCAReduction": "dynamic_vision.modeling.activations.reduction",
+    "preprocess_frames": "dynamic_vision.modeling.activations.dataset",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'dynamic_vision.modeling.activations' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -1,0 +1,228 @@
+"""A :class:`~dynamic_vision.core.brain_model.BrainModel` made of a fixed function of the frames.
+
+Hand-crafted models (motion energy, pixel controls) have no weights and no layers to choose
+from: each clip is decoded once at the model's frame rate and size, turned into features per
+time step, and the steps are averaged into the benchmark's time bins with
+:func:`dynamic_vision.core.temporal.align_time`. Subclasses implement :meth:`FeatureModel.features`
+and :meth:`FeatureModel.neuroids`; everything else (recording, trials, label tasks, an
+in-memory cache of per-clip features) is shared.
+
+Images are one-frame clips held for their ``duration_ms``: the frame is repeated at the model's
+frame rate, so temporal filters see a still image switched on at time 0.
+"""
+
+from __future__ import annotations
+
+import abc
+import math
+import os
+from collections import OrderedDict
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from dynamic_vision.core.brain_model import Task, TimeBins, normalize_time_bins
+from dynamic_vision.core.storage import cache_enabled
+from dynamic_vision.core.task_readout import fit_readout, readout_output
+
+__all__ = ["FeatureModel"]
+
+#: Per-clip features kept in memory by one model object (most recently used first out last).
+MEMORY_CACHE_CLIPS = 4096
+
+
+class FeatureModel(abc.ABC):
+    """Base class of weight-free models computing features from decoded frames.
+
+    Parameters
+    ----------
+    identifier
+        Registry name of the model.
+    layer
+        Name of the model's single layer (the ``layer`` coord of its neuroids).
+    fps
+        Frame rate clips are decoded at.
+    size
+        Frames are resized to ``size`` x ``size`` pixels (``resize`` mode of
+        :func:`dynamic_vision.io.video.read_frames`).
+    degrees
+        Visual angle spanned by the input, returned by :meth:`visual_degrees`.
+    progress
+        Show a progress bar while looking at more than a few clips.
+    """
+
+    def __init__(self, identifier: str, layer: str, fps: float, size: int, degrees: float, *,
+                 resize: str = "resize", progress: bool = True):
+        self.identifier = identifier
+        self.layer = layer
+        self.fps = float(fps)
+        self.size = int(size)
+        self.degrees = float(degrees)
+        self.resize = resize
+        self.progress = progress
+        self._recording: tuple[str, list[tuple[float, float]]] | None = None
+        self._task = Task.passive
+        self._readout: Any = None
+        self._neuroid_table: pd.DataFrame | None = None
+        self._memory: OrderedDict[tuple[Any, ...], tuple[np.ndarray, np.ndarray, np.ndarray]] = \
+            OrderedDict()
+
+    # -- what a subclass provides ---------------------------------------------------------------
+    @abc.abstractmethod
+    def features(self, frames: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Features of one clip: ``(values (n_steps, n_neuroids), step_start_ms, step_end_ms)``.
+
+        ``frames`` is ``(T, size, size, 3)`` uint8 at :attr:`fps`, the first frame at time 0.
+        """
+
+    @abc.abstractmethod
+    def neuroids(self) -> pd.DataFrame:
+        """One row per feature: a ``neuroid_id`` column and any descriptive columns."""
+
+    def neuroid_table(self) -> pd.DataFrame:
+        """:meth:`neuroids`, computed once per model object."""
+        if self._neuroid_table is None:
+            self._neuroid_table = self.neuroids()
+        return self._neuroid_table
+
+    # -- BrainModel -----------------------------------------------------------------------------
+    @property
+    def layers(self) -> tuple[str, ...]:
+        """The layers offered for recording (one)."""
+        return (self.layer,)
+
+    def visual_degrees(self) -> float:
+        return self.degrees
+
+    def start_recording(self, region: str, time_bins: TimeBins,
+                        layers: Sequence[str] | None = None) -> None:
+        """Record ``region`` in ``time_bins`` (ms); every region reads the model's one layer."""
+        if layers is not None:
+            wanted = [layers] if isinstance(layers, str) else list(layers)
+            unknown = [layer for layer in wanted if layer != self.layer]
+            if unknown:
+                raise KeyError(f"Model '{self.identifier}' offers no layer {unknown[0]!r}; its "
+                               f"only layer is '{self.layer}'.")
+        self._recording = (str(region), normalize_time_bins(time_bins))
+        self._task = Task.passive
+
+    def start_task(self, task: Task | str, fitting_stimuli: Any = None) -> None:
+        """``label`` / ``probabilities``: fit a logistic-regression readout on the fitting
+        stimuli's time-averaged features (``label`` column); ``passive`` ends the task."""
+        task = Task(task)
+        self._task = task
+        self._readout = None
+        if task is Task.passive:
+            return
+        self._recording = None
+        self._readout = fit_readout(task, fitting_stimuli, self._time_averaged)
+
+    def look_at(self, stimuli: Any, number_of_trials: int = 1) -> xr.DataArray:
+        """Recordings ``(presentation, neuroid, time_bin)`` or task outputs for ``stimuli``.
+
+        The model is deterministic: ``number_of_trials=n`` repeats each presentation ``n``
+        times with a ``repetition`` coord.
+        """
+        if int(number_of_trials) < 1:
+            raise ValueError(f"number_of_trials must be >= 1, got {number_of_trials}.")
+        if self._task is not Task.passive:
+            result = self._task_output(stimuli)
+        elif self._recording is None:
+            raise RuntimeError(f"Model '{self.identifier}' was asked to look at stimuli before "
+                               f"start_recording(region, time_bins) or start_task(task).")
+        else:
+            result = self._record(stimuli, *self._recording)
+        return _repeat_trials(result, int(number_of_trials))
+
+    # -- internals ------------------------------------------------------------------------------
+    def _record(self, stimuli: Any, region: str, bins: list[tuple[float, float]]
+                ) -> xr.DataArray:
+        from dynamic_vision.core.temporal import align_time
+
+        ids = [str(value) for value in stimuli["stimulus_id"]]
+        table = self.neuroid_table()
+        values = np.empty((len(ids), len(table), len(bins)), dtype=np.float32)
+        for row, (features, starts, ends) in enumerate(self._each_clip(stimuli)):
+            values[row] = align_time(features, starts, ends, bins, axis=0).T
+        coords: dict[str, Any] = {
+            "stimulus_id": ("presentation", ids),
+            "neuroid_id": ("neuroid", table["neuroid_id"].astype(str).to_numpy()),
+            "region": ("neuroid", np.full(len(table), region)),
+            "layer": ("neuroid", np.full(len(table), self.layer)),
+            "time_bin_start": ("time_bin", [b[0] for b in bins]),
+            "time_bin_end": ("time_bin", [b[1] for b in bins]),
+        }
+        for column in table.columns:
+            if column != "neuroid_id":
+                coords[column] = ("neuroid", table[column].to_numpy())
+        return xr.DataArray(values, dims=("presentation", "neuroid", "time_bin"), coords=coords,
+                            attrs={"model": self.identifier, "region": region,
+                                   "layers": self.layer})
+
+    def _time_averaged(self, stimuli: Any) -> np.ndarray:
+        """``(presentation, neuroid)``: each clip's features averaged over its steps' durations."""
+        rows = []
+        for features, starts, ends in self._each_clip(stimuli):
+            weights = (ends - starts) / (ends - starts).sum()
+            rows.append(weights @ features)
+        return np.asarray(rows)
+
+    def _task_output(self, stimuli: Any) -> xr.DataArray:
+        return readout_output(self._readout, self._task, stimuli, self._time_averaged(stimuli))
+
+    def _each_clip(self, stimuli: Any) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        from tqdm.auto import tqdm
+
+        rows = list(zip(stimuli["stimulus_id"], stimuli["path"], _column(stimuli, "fps"),
+                        _column(stimuli, "duration_ms")))
+        for stimulus_id, path, fps, duration_ms in tqdm(
+                rows, desc=f"{self.identifier}: looking", unit="clip",
+                disable=not self.progress or len(rows) < 50):
+            yield self._clip_features(str(stimulus_id), str(path), fps, duration_ms)
+
+    def _clip_features(self, stimulus_id: str, path: str, fps: float, duration_ms: float
+                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        from dynamic_vision.io.video import is_image_path, read_frames
+
+        stat = os.stat(path)
+        key = (path, stat.st_size, stat.st_mtime_ns, duration_ms)
+        use_cache = cache_enabled()
+        if use_cache and key in self._memory:
+            self._memory.move_to_end(key)
+            return self._memory[key]
+        is_image = is_image_path(path) or (fps is not None and math.isnan(float(fps)))
+        if is_image:
+            frame = read_frames(path, size=self.size, resize=self.resize,
+                                stimulus_id=stimulus_id)[:1]
+            if duration_ms is None or not math.isfinite(float(duration_ms)):
+                raise ValueError(f"Image stimulus '{stimulus_id}' ({path}) needs a finite "
+                                 f"duration_ms to be held on screen.")
+            n_frames = max(1, int(round(float(duration_ms) * self.fps / 1000.0)))
+            frames = np.repeat(frame, n_frames, axis=0)
+        else:
+            frames = read_frames(path, fps=self.fps, size=self.size, resize=self.resize,
+                                 stimulus_id=stimulus_id)
+        result = self.features(frames)
+        if use_cache:
+            self._memory[key] = result
+            while len(self._memory) > MEMORY_CACHE_CLIPS:
+                self._memory.popitem(last=False)
+        return result
+
+
+def _column(stimuli: Any, name: str) -> list[Any]:
+    if name in getattr(stimuli, "columns", []):
+        return list(stimuli[name])
+    return [None] * len(stimuli)
+
+
+def _repeat_trials(result: xr.DataArray, trials: int) -> xr.DataArray:
+    """Repeat every presentation ``trials`` times (deterministic model), with ``repetition``."""
+    n = result.sizes["presentation"]
+    if trials == 1:
+        return result.assign_coords(repetition=("presentation", np.zeros(n, dtype=int)))
+    repeated = result.isel(presentation=np.tile(np.arange(n), trials))
+    return repeated.assign_coords(repetition=("presentation", np.repeat(np.arange(trials), n)))

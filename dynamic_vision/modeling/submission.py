@@ -1,0 +1,197 @@
+"""Models written for Brain-Score's sample-model-submission, registered as they are.
+
+A Brain-Score base-model module defines four functions::
+
+    get_model_list() -> list[str]          # the model names it provides
+    get_model(name)  -> activations model  # a torch.nn.Module, or a model-tools wrapper
+    get_layers(name) -> list[str]          # dotted layer names to record
+    get_bibtex(name) -> str                # how to cite it
+
+and may add ``get_model_spec(name) -> dict`` with :class:`~dynamic_vision.modeling.spec.ModelSpec`
+fields that Brain-Score left implicit (``kind``, ``input_size``, ``fps``, ``clip_length``,
+``mean``, ``std``, ``visual_degrees``, ``region_layer_map``). Without it a model is an image
+model at 224 px (or the ``image_size`` of a model-tools preprocessing), ImageNet-normalised.
+
+Register such a module with :func:`register_submission` from a plugin folder's ``__init__.py``;
+a third-party package points its ``dynamic_vision`` entry point at a module that adds one line,
+``dynamic_vision_register = submission_hook(__name__)`` (see :func:`submission_hook`). Listing the names there keeps registration
+free; without them the module is imported once to ask ``get_model_list()``. ``get_model`` may
+also return a ready :class:`~dynamic_vision.core.brain_model.BrainModel`, which is used as is.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from collections.abc import Sequence
+from types import ModuleType
+from typing import Any
+
+from dynamic_vision.core.registry import Registry, model_registry
+
+__all__ = ["REQUIRED_FUNCTIONS", "SubmissionModel", "register_submission", "submission_hook",
+           "commit_submission"]
+
+REQUIRED_FUNCTIONS = ("get_model_list", "get_model", "get_layers", "get_bibtex")
+#: Spec fields a submission may set through ``get_model_spec(name)``.
+SPEC_FIELDS = ("kind", "input_size", "fps", "clip_length", "mean", "std", "visual_degrees",
+               "region_layer_map", "weights")
+#: Frame rate given to image models that do not declare one (frames are sampled this finely).
+DEFAULT_IMAGE_FPS = 30.0
+
+
+def _module(module_name: str) -> ModuleType:
+    module = importlib.import_module(module_name)
+    missing = [name for name in REQUIRED_FUNCTIONS if not callable(getattr(module, name, None))]
+    if missing:
+        raise TypeError(f"Submission module '{module_name}' lacks {', '.join(missing)}: a "
+                        f"Brain-Score base-model module defines {', '.join(REQUIRED_FUNCTIONS)} "
+                        f"(see dynamic_vision.modeling.submission).")
+    return module
+
+
+class SubmissionModel:
+    """The factory registered for one model of a submission module (imports it on call).
+
+    Parameters
+    ----------
+    module
+        Dotted name of the submission module.
+    name
+        One of its ``get_model_list()`` names, used as the identifier.
+    """
+
+    def __init__(self, module: str, name: str):
+        self.module = module
+        self.name = name
+        # Shown by ``dynamic-vision info`` as the target.
+        self.__module__ = module
+        self.__qualname__ = f"get_model({name!r})"
+
+    def __repr__(self) -> str:
+        return f"SubmissionModel({self.module!r}, {self.name!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, SubmissionModel) and (self.module, self.name) == \
+            (other.module, other.name)
+
+    def __hash__(self) -> int:
+        return hash((self.module, self.name))
+
+    def __call__(self, pretrained: bool | None = None, **commitment_options: Any) -> Any:
+        """Build the model; ``pretrained`` is passed on when ``get_model`` accepts it.
+
+        Submissions usually ship one set of weights; when ``get_model(name)`` takes no
+        ``pretrained`` argument those weights are used whatever ``pretrained`` says.
+        """
+        return commit_submission(_module(self.module), self.name, pretrained=pretrained,
+                                 **commitment_options)
+
+
+def register_submission(module: str, names: Sequence[str] | None = None, *,
+                        registry: Registry[Any] | None = None, **metadata: Any) -> list[str]:
+    """Register every model of a Brain-Score submission module; returns the identifiers.
+
+    Parameters
+    ----------
+    module
+        Dotted module name defining ``get_model_list``, ``get_model``, ``get_layers``,
+        ``get_bibtex``.
+    names
+        The names ``get_model_list()`` returns, given here so that registering imports nothing;
+        ``None`` imports the module and asks it. Loading checks that the lists agree.
+    registry
+        Default: the model registry.
+    **metadata
+        Cheap facts for ``dynamic-vision info`` (e.g. ``check_options``, ``kind``).
+    """
+    registry = model_registry if registry is None else registry
+    if names is None:
+        names = list(_module(module).get_model_list())
+    elif isinstance(names, str):
+        names = [names]
+    for name in names:
+        registry.register(name, SubmissionModel(module, name), submission=module, **metadata)
+    return list(names)
+
+
+def submission_hook(module: str, names: Sequence[str] | None = None, **metadata: Any) -> Any:
+    """A ``dynamic_vision_register`` hook implementation that registers a submission module.
+
+    For a third-party package whose entry point names the submission module itself::
+
+        # my_package/brain_models.py  (entry point: my_models = "my_package.brain_models")
+        from dynamic_vision.modeling.submission import submission_hook
+
+        def get_model_list(): ...
+        ...
+        dynamic_vision_register = submission_hook(__name__)
+    """
+    from dynamic_vision.core.plugins import hookimpl
+
+    @hookimpl
+    def dynamic_vision_register(registries: dict[str, Registry[Any]]) -> None:
+        register_submission(module, names, registry=registries["model"], **metadata)
+
+    return dynamic_vision_register
+
+
+def commit_submission(module: ModuleType, name: str, *, pretrained: bool | None = None,
+                      **commitment_options: Any) -> Any:
+    """Turn ``module.get_model(name)`` into a BrainModel (a ``ModelCommitment`` unless it is
+    one already)."""
+    listed = list(module.get_model_list())
+    if name not in listed:
+        raise KeyError(f"Submission module '{module.__name__}' does not list model '{name}' in "
+                       f"get_model_list() (it lists {listed}); fix the names registered for it.")
+    accepts_pretrained = "pretrained" in inspect.signature(module.get_model).parameters
+    built = module.get_model(name, pretrained=pretrained) if accepts_pretrained and \
+        pretrained is not None else module.get_model(name)
+    from dynamic_vision.core.brain_model import BrainModel
+
+    if isinstance(built, BrainModel) and not _torch_module(built, strict=True):
+        return built
+    network, image_size = _unwrap(built, module.__name__, name)
+    from dynamic_vision.modeling.commitment import ModelCommitment
+    from dynamic_vision.modeling.spec import ModelSpec
+
+    declared = dict(module.get_model_spec(name)) if callable(
+        getattr(module, "get_model_spec", None)) else {}
+    unknown = set(declared) - set(SPEC_FIELDS)
+    if unknown:
+        raise ValueError(f"get_model_spec('{name}') in '{module.__name__}' returned unknown "
+                         f"fields {sorted(unknown)}; allowed: {list(SPEC_FIELDS)}.")
+    declared.setdefault("kind", "image")
+    declared.setdefault("input_size", image_size or 224)
+    declared.setdefault("fps", DEFAULT_IMAGE_FPS)
+    spec = ModelSpec(identifier=name, layers=tuple(module.get_layers(name)),
+                     bibtex=str(module.get_bibtex(name) or ""), **declared)
+    return ModelCommitment(spec, network.eval(), **commitment_options)
+
+
+def _torch_module(obj: Any, strict: bool = False) -> Any:
+    import torch
+
+    if isinstance(obj, torch.nn.Module):
+        return obj
+    if strict:
+        return None
+    for attribute in ("_model", "model"):  # model-tools' PytorchWrapper keeps it in ``_model``
+        inner = getattr(obj, attribute, None)
+        if isinstance(inner, torch.nn.Module):
+            return inner
+    return None
+
+
+def _unwrap(built: Any, module_name: str, name: str) -> tuple[Any, int | None]:
+    """The torch network of ``built`` and the image size its preprocessing names, if any."""
+    network = _torch_module(built)
+    if network is None:
+        raise TypeError(f"get_model('{name}') in '{module_name}' returned a "
+                        f"{type(built).__name__}; return a torch.nn.Module, a model-tools "
+                        f"PytorchWrapper, or a BrainModel.")
+    preprocessing = getattr(getattr(built, "_extractor", None), "preprocess", None) or \
+        getattr(built, "preprocessing", None)
+    image_size = getattr(preprocessing, "keywords", {}).get("image_size") if preprocessing \
+        else None
+    return network, image_size

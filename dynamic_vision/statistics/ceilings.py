@@ -1,0 +1,232 @@
+"""Noise ceilings from a dataset's own repeats.
+
+Every ceiling here is a *split-half* estimate: the repeats of each stimulus are divided at
+random into two halves, the measurement is computed on each half, the two are compared, and the
+comparison is Spearman–Brown corrected to the reliability of the full data. Ceilings are
+medians over neuroids (where there are neuroids) and means over ``n_splits`` random halvings,
+with a standard error ``std / sqrt(n_splits)`` like the metrics'.
+
+- :func:`split_half_ceiling` — regression metrics: per-neuroid Pearson r between the two half
+  averages over stimuli (and time bins).
+- :func:`rsa_ceiling` — RSA: correlation between the RDMs of the two halves.
+- :func:`behavioral_ceiling` — behaviour: consistency of a behavioural signature (e.g. I2n)
+  between two halves of the trials or subjects.
+
+How a ceiling is applied is a named convention of :mod:`dynamic_vision.core.scores`: the library's
+default is ``"ratio"`` (``raw / ceiling``); Brain-Score-compatible neural benchmarks use
+``"explained_variance"`` (``(raw / ceiling)²``). See ``docs/metrics.md``.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+
+import numpy as np
+import xarray as xr
+
+from dynamic_vision.statistics.correlation import pearson_columns, spearman_brown
+from dynamic_vision.core.scores import Score
+
+__all__ = ["split_half_ceiling", "rsa_ceiling", "behavioral_ceiling", "random_halves",
+           "half_means"]
+
+
+def random_halves(groups: np.ndarray, n_splits: int, seed: int
+                  ) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Random halvings of rows within each group (e.g. repetitions within each stimulus).
+
+    Parameters
+    ----------
+    groups
+        Group label per row (e.g. ``stimulus_id``); every group needs at least two rows.
+    n_splits
+        Number of random halvings.
+    seed
+        Random seed.
+
+    Returns
+    -------
+    list of (rows_a, rows_b)
+        Row indices of the two halves; a group with an odd count gives its extra row to ``b``.
+    """
+    groups = np.asarray(groups).astype(str)
+    labels, inverse, counts = np.unique(groups, return_inverse=True, return_counts=True)
+    if (counts < 2).any():
+        lonely = labels[counts < 2]
+        raise ValueError(f"A split-half ceiling needs at least 2 repetitions of every stimulus; "
+                         f"{len(lonely)} stimuli have only one, e.g. stimulus_id '{lonely[0]}'. "
+                         f"Pass the repetition-resolved recordings, or drop those stimuli.")
+    order = np.argsort(inverse, kind="stable")
+    members = np.split(order, np.cumsum(counts)[:-1])
+    rng = np.random.default_rng(seed)
+    halves = []
+    for _ in range(n_splits):
+        a, b = [], []
+        for rows in members:
+            shuffled = rng.permutation(rows)
+            a.append(shuffled[: len(rows) // 2])
+            b.append(shuffled[len(rows) // 2:])
+        halves.append((np.concatenate(a), np.concatenate(b)))
+    return halves
+
+
+def half_means(assembly: xr.DataArray, rows: np.ndarray) -> xr.DataArray:
+    """Average the given rows of ``assembly`` per ``stimulus_id`` (sorted by stimulus_id)."""
+    subset = assembly.isel(presentation=rows)
+    ids = subset["stimulus_id"].values.astype(str)
+    labels, inverse = np.unique(ids, return_inverse=True)
+    values = np.asarray(subset.transpose("presentation", ...).values, dtype=np.float64)
+    sums = np.zeros((len(labels),) + values.shape[1:])
+    np.add.at(sums, inverse, values)
+    counts = np.bincount(inverse, minlength=len(labels)).reshape((-1,) + (1,) * (values.ndim - 1))
+    dims = ("presentation",) + tuple(d for d in subset.transpose("presentation", ...).dims[1:])
+    return xr.DataArray(sums / counts, dims=dims, coords={"stimulus_id": ("presentation", labels)})
+
+
+def _check_repetitions(assembly: xr.DataArray) -> None:
+    if "presentation" not in assembly.dims or "stimulus_id" not in assembly.coords:
+        raise ValueError("A ceiling needs a repetition-resolved assembly with a 'presentation' "
+                         "dimension and a 'stimulus_id' coordinate.")
+    values = np.asarray(assembly.values)
+    if not np.all(np.isfinite(values)):
+        raise ValueError(f"The recordings contain {int((~np.isfinite(values)).sum())} "
+                         f"non-finite values (NaN or Inf); remove or impute them before "
+                         f"computing a ceiling.")
+
+
+def _summarise(per_split: np.ndarray) -> tuple[float, float]:
+    return float(np.mean(per_split)), float(np.std(per_split) / np.sqrt(len(per_split)))
+
+
+def split_half_ceiling(assembly: xr.DataArray, n_splits: int = 10, seed: int = 0) -> Score:
+    """Per-neuroid split-half reliability, Spearman–Brown corrected.
+
+    Parameters
+    ----------
+    assembly
+        Repetition-resolved recordings, ``presentation × neuroid [× time_bin]``, with a
+        ``stimulus_id`` coordinate repeated for every repetition.
+    n_splits
+        Random halvings of the repetitions.
+    seed
+        Random seed of the halvings.
+
+    Returns
+    -------
+    Score
+        ``raw``: mean over halvings of the median over neuroids of the corrected
+        consistency; ``raw_error``: std over halvings / √n_splits. ``detail["neuroid_ceiling"]``
+        (neuroid) and ``detail["halving_ceiling"]`` (halving).
+
+    Notes
+    -----
+    With time bins, the correlation runs over stimuli × time bins: one consistency per neuroid
+    for the whole response. Neuroids constant across stimuli are excluded with a warning.
+    """
+    _check_repetitions(assembly)
+    assembly = assembly.transpose("presentation", "neuroid", ...)
+    halves = random_halves(assembly["stimulus_id"].values, n_splits, seed)
+    per_neuroid = np.empty((n_splits, assembly.sizes["neuroid"]))
+    for k, (a, b) in enumerate(halves):
+        first, second = half_means(assembly, a).values, half_means(assembly, b).values
+        if first.ndim == 3:  # presentation × neuroid × time_bin → (presentation·time) × neuroid
+            first = first.transpose(0, 2, 1).reshape(-1, first.shape[1])
+            second = second.transpose(0, 2, 1).reshape(-1, second.shape[1])
+        per_neuroid[k] = spearman_brown(pearson_columns(first, second))
+    undefined = np.all(np.isnan(per_neuroid), axis=0)
+    if undefined.all():
+        raise ValueError("No neuroid varies across stimuli; the split-half ceiling is undefined.")
+    if undefined.any():
+        warnings.warn(f"{int(undefined.sum())} of {len(undefined)} neuroids are constant across "
+                      f"stimuli (undefined correlation) and are excluded from the ceiling.",
+                      RuntimeWarning, stacklevel=2)
+    per_split = np.nanmedian(per_neuroid[:, ~undefined], axis=1)
+    center, error = _summarise(per_split)
+    neuroid_coords = {name: ("neuroid", np.asarray(assembly[name].values))
+                      for name in assembly.coords if assembly[name].dims == ("neuroid",)}
+    detail = xr.Dataset({"neuroid_ceiling": ("neuroid", _nanmean_quiet(per_neuroid, axis=0)),
+                         "halving_ceiling": ("halving", per_split)},
+                        coords={"halving": np.arange(n_splits), **neuroid_coords})
+    return Score.from_raw(center, error, detail=detail, ceiling="split_half",
+                          n_splits=n_splits, seed=seed)
+
+
+def _nanmean_quiet(values: np.ndarray, axis: int) -> np.ndarray:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanmean(values, axis=axis)
+
+
+def rsa_ceiling(assembly: xr.DataArray, n_splits: int = 10, seed: int = 0,
+                distance: str = "correlation", comparison: str = "spearman") -> Score:
+    """Split-half consistency of the representational dissimilarity matrix.
+
+    The RDM of each half's stimulus averages is computed with ``distance`` and the two are
+    compared with ``comparison`` (as the RSA metric does), then Spearman–Brown corrected.
+    With time bins, one RDM per time bin; the ceiling is the mean over time bins.
+    """
+    from dynamic_vision.metrics.rsa.rsa import compare_rdms, rdm
+
+    _check_repetitions(assembly)
+    assembly = assembly.transpose("presentation", "neuroid", ...)
+    halves = random_halves(assembly["stimulus_id"].values, n_splits, seed)
+    per_split = np.empty(n_splits)
+    for k, (a, b) in enumerate(halves):
+        first, second = half_means(assembly, a).values, half_means(assembly, b).values
+        if first.ndim == 2:
+            first, second = first[..., None], second[..., None]
+        values = [compare_rdms(rdm(first[..., t], distance), rdm(second[..., t], distance),
+                               comparison) for t in range(first.shape[-1])]
+        per_split[k] = float(np.mean(spearman_brown(np.asarray(values))))
+    center, error = _summarise(per_split)
+    detail = xr.Dataset({"halving_ceiling": ("halving", per_split)},
+                        coords={"halving": np.arange(n_splits)})
+    return Score.from_raw(center, error, detail=detail, ceiling="rsa_split_half",
+                          n_splits=n_splits, seed=seed)
+
+
+def behavioral_ceiling(trials: xr.DataArray, signature: Callable[[xr.DataArray], np.ndarray],
+                       n_splits: int = 10, seed: int = 0, split_coord: str | None = None) -> Score:
+    """Split-half consistency of a behavioural signature (e.g. :func:`i2n`'s normalised d').
+
+    Parameters
+    ----------
+    trials
+        One row per trial (``presentation`` dim) with ``stimulus_id``, ``label``, ``choice``.
+    signature
+        Maps a trial assembly to a vector (NaN where undefined), e.g. the flattened I2n matrix.
+    n_splits, seed
+        Random halvings.
+    split_coord
+        Halve by this coordinate's values (e.g. ``"subject"``); by default trials are halved
+        within each stimulus.
+    """
+    if "presentation" not in trials.dims:
+        raise ValueError("A behavioural ceiling needs trials along a 'presentation' dimension.")
+    rng = np.random.default_rng(seed)
+    if split_coord is not None:
+        values = np.asarray(trials[split_coord].values).astype(str)
+        units = np.unique(values)
+        if len(units) < 2:
+            raise ValueError(f"Cannot halve by '{split_coord}': only one value "
+                             f"({units[0]!r}) is present.")
+        halves = []
+        for _ in range(n_splits):
+            chosen = rng.permutation(units)[: len(units) // 2]
+            in_a = np.isin(values, chosen)
+            halves.append((np.flatnonzero(in_a), np.flatnonzero(~in_a)))
+    else:
+        halves = random_halves(trials["stimulus_id"].values, n_splits, seed)
+    per_split = np.empty(n_splits)
+    for k, (a, b) in enumerate(halves):
+        first = np.asarray(signature(trials.isel(presentation=a)), dtype=np.float64)
+        second = np.asarray(signature(trials.isel(presentation=b)), dtype=np.float64)
+        valid = np.isfinite(first) & np.isfinite(second)
+        r = pearson_columns(first[valid], second[valid])
+        per_split[k] = spearman_brown(float(r))
+    center, error = _summarise(per_split)
+    detail = xr.Dataset({"halving_ceiling": ("halving", per_split)},
+                        coords={"halving": np.arange(n_splits)})
+    return Score.from_raw(center, error, detail=detail, ceiling="behavioral_split_half",
+                          n_splits=n_splits, seed=seed)

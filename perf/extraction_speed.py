@@ -1,0 +1,277 @@
+"""Speed and peak memory of the extraction engine against a plain PyTorch loop.
+
+Generates ``--clips`` one-second, 30 fps, 128 x 170 lossless clips, then measures in fresh
+processes (peak RSS only ever grows within a process), for
+
+- ``resnet18`` (torchvision, random weights), frame-wise at 15 fps, layers layer1–layer4;
+- ``r3d_18`` (torchvision, random weights), 16-frame clips at 15 fps, layers layer1/layer2/layer3;
+
+both at ``--size`` px (default 112):
+
+- ``engine``: :func:`dynamic_vision.modeling.activations.extract_activations` with its defaults
+  (sparse random projection to 1000 features per layer and step, chunks streamed to disk),
+  ``--workers`` DataLoader workers decoding (default 0 on CPU, 2 with CUDA), cache disabled so
+  that every run extracts;
+- ``plain`` (the named peer): a plain PyTorch loop as found in analysis scripts — decode each
+  clip with ``dynamic_vision.io.video.read_frames`` (same frames as the engine), normalise, forward
+  in batches of the same size with forward hooks, keep every layer's full activations in
+  memory (CPU tensors in a list, concatenated at the end).
+
+Usage::
+
+    python perf/extraction_speed.py [--clips 200] [--size 112] [--models resnet18 r3d_18]
+                                          [--workers N] [--threads N]
+
+Prints frames/s (frames of stimulus processed per second of wall time), CPU seconds (process
+plus DataLoader workers: the fairer measure on a shared machine) and peak RSS of each, with the
+ratios engine/plain. Peak RSS is the process's own ``ru_maxrss``; ``tree`` adds the
+sampled proportional set size (PSS) of DataLoader workers. Targets: engine speed within 10 % of
+the plain loop, engine peak RSS at most half of it, and below 2.5 GB for r3d_18 on 200 clips.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+
+MODELS = {
+    # name: (kind, layers, clip_length, batch_size)
+    "resnet18": ("image", ("layer1", "layer2", "layer3", "layer4"), 1, 32),
+    "r3d_18": ("video", ("layer1", "layer2", "layer3"), 16, 4),
+}
+FPS = 15.0
+SOURCE_FPS = 30.0
+
+
+def _peak_rss_bytes() -> int:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak if sys.platform == "darwin" else peak * 1024
+
+
+class _TreeMemory:
+    """Samples the PSS of this process plus its children (DataLoader workers) every 20 ms."""
+
+    def __init__(self) -> None:
+        import psutil
+
+        self.process = psutil.Process()
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _sample(self) -> int:
+        total = 0
+        for proc in [self.process, *self.process.children(recursive=True)]:
+            try:
+                total += proc.memory_full_info().pss
+            except Exception:  # a worker that just exited
+                pass
+        return total
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.02):
+            self.peak = max(self.peak, self._sample())
+
+    def __enter__(self) -> _TreeMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def _clips(folder: Path, n_clips: int) -> dict[str, Path]:
+    """Deterministic one-second clips: a drifting ramp, a moving square and mild noise."""
+    from dynamic_vision.io import video
+
+    rng = np.random.default_rng(0)
+    height, width, n_frames = 128, 170, int(SOURCE_FPS)
+    ramp_y = np.arange(height)[:, None]
+    ramp_x = np.arange(width)[None, :]
+    files = {}
+    for index in range(n_clips):
+        path = folder / f"clip{index:04d}.mkv"
+        files[path.stem] = path
+        if path.exists():
+            continue
+        speed = rng.uniform(1, 4)
+        frames = np.empty((n_frames, height, width, 3), dtype=np.uint8)
+        for t in range(n_frames):
+            frames[t, ..., 0] = (ramp_x + speed * t * 3 + index) % 256
+            frames[t, ..., 1] = (ramp_y * 2 + t) % 256
+            frames[t, ..., 2] = (ramp_x + ramp_y + 7 * index) % 256
+            x = int(speed * t * 4) % (width - 24)
+            frames[t, 40:64, x:x + 24] = 255
+        video.write_video(path, frames, SOURCE_FPS)
+    return files
+
+
+def _network(name: str):
+    import torch
+    import torchvision
+
+    torch.manual_seed(0)
+    if name == "resnet18":
+        return torchvision.models.resnet18().eval()
+    return torchvision.models.video.r3d_18().eval()
+
+
+def _spec(name: str, size: int):
+    from dynamic_vision.modeling.spec import ModelSpec
+
+    kind, layers, clip_length, _ = MODELS[name]
+    return ModelSpec(f"{name}-bench", kind, layers, size, FPS, clip_length=clip_length,
+                     weights="random-seed-0")
+
+
+def _run_engine(name: str, folder: Path, n_clips: int, size: int, workers: int) -> dict:
+    from dynamic_vision.modeling.activations import extract_activations
+    from dynamic_vision.io.stimuli import StimulusSet
+
+    os.environ["DYNAMIC_VISION_NO_CACHE"] = "1"
+    stimuli = StimulusSet.from_files(_clips(folder, n_clips), identifier="bench", progress=False)
+    module, spec = _network(name), _spec(name, size)
+    start = time.perf_counter()
+    acts = extract_activations(module, spec, stimuli, batch_size=MODELS[name][3],
+                               num_workers=workers, progress=False)
+    seconds = time.perf_counter() - start
+    frames = int(next(iter(acts.values()))["n_steps"].size) * int(FPS)  # 1 s at 15 fps each
+    return {"seconds": seconds, "frames": frames,
+            "kept_bytes": int(sum(a.nbytes for a in acts.values()))}
+
+
+def _run_plain(name: str, folder: Path, n_clips: int, size: int) -> dict:
+    import torch
+
+    from dynamic_vision.io import video
+
+    kind, layers, clip_length, batch_size = MODELS[name]
+    files = sorted(_clips(folder, n_clips).items())
+    module = _network(name)
+    mean = torch.tensor([0.485, 0.456, 0.406]).view(1, 3, 1, 1)
+    std = torch.tensor([0.229, 0.224, 0.225]).view(1, 3, 1, 1)
+    kept: dict[str, list[torch.Tensor]] = {layer: [] for layer in layers}
+    named = dict(module.named_modules())
+    handles = [named[layer].register_forward_hook(
+        lambda _m, _i, out, layer=layer: kept[layer].append(out.detach().clone()))
+        for layer in layers]
+    start = time.perf_counter()
+    pending: list[torch.Tensor] = []
+    n_frames = 0
+
+    def flush() -> None:
+        with torch.inference_mode():
+            module(torch.stack(pending) if kind == "video" else torch.cat(pending))
+        pending.clear()
+
+    for _, path in files:
+        frames = video.read_frames(path, fps=FPS, size=size, resize="center_crop")
+        n_frames += len(frames)
+        x = torch.from_numpy(frames).permute(0, 3, 1, 2).float().div(255).sub(mean).div(std)
+        if kind == "video":
+            index = np.minimum(np.arange(clip_length), len(frames) - 1)  # pad like the engine
+            pending.append(x[index].transpose(0, 1))
+            if len(pending) == batch_size:
+                flush()
+        else:
+            pending.append(x)
+            if sum(p.shape[0] for p in pending) >= batch_size:
+                flush()
+    if pending:
+        flush()
+    for handle in handles:
+        handle.remove()
+    result = {layer: torch.cat(chunks) for layer, chunks in kept.items()}
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "frames": n_frames,
+            "kept_bytes": int(sum(t.numel() * t.element_size() for t in result.values()))}
+
+
+def _child(args: argparse.Namespace) -> None:
+    import torch
+    import xarray as xr
+
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    # One-time lazy imports inside xarray are not part of either method's per-clip cost.
+    xr.DataArray(np.zeros((2, 2)), dims=("a", "b")).mean()
+    with _TreeMemory() as tree:
+        if args.child == "engine":
+            result = _run_engine(args.model, Path(args.folder), args.clips, args.size, args.workers)
+        else:
+            result = _run_plain(args.model, Path(args.folder), args.clips, args.size)
+    own, children = (resource.getrusage(who) for who in (resource.RUSAGE_SELF,
+                                                         resource.RUSAGE_CHILDREN))
+    cpu = own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+    result.update(peak_rss=_peak_rss_bytes(), tree_pss=max(tree.peak, 0), cpu_seconds=cpu)
+    print(json.dumps(result))
+
+
+def _measure(mode: str, args: argparse.Namespace, model: str, folder: Path) -> dict:
+    command = [sys.executable, __file__, "--child", mode, "--model", model, "--folder",
+               str(folder), "--clips", str(args.clips), "--size", str(args.size),
+               "--workers", str(args.workers), "--threads", str(args.threads)]
+    env = {**os.environ, "DYNAMIC_VISION_HOME": str(folder / "home")}
+    output = subprocess.run(command, check=True, capture_output=True, text=True, env=env).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--clips", type=int, default=200)
+    parser.add_argument("--size", type=int, default=112)
+    parser.add_argument("--models", nargs="+", default=list(MODELS), choices=list(MODELS))
+    parser.add_argument("--workers", type=int, default=None,
+                        help="decoding workers (default: 2 with CUDA, 0 on CPU, where workers "
+                             "compete with the forward pass for the same cores)")
+    parser.add_argument("--threads", type=int, default=0, help="torch threads (0: default)")
+    parser.add_argument("--modes", nargs="+", default=["plain", "engine"],
+                        choices=["plain", "engine"], help="measure only some (for long runs)")
+    parser.add_argument("--child", choices=["engine", "plain"], help=argparse.SUPPRESS)
+    parser.add_argument("--model", help=argparse.SUPPRESS)
+    parser.add_argument("--folder", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.workers is None:
+        import torch
+
+        args.workers = 2 if torch.cuda.is_available() else 0
+    if args.child:
+        _child(args)
+        return
+    with tempfile.TemporaryDirectory(prefix="dv-extraction-bench-") as tmp:
+        folder = Path(tmp)
+        _clips(folder, args.clips)
+        print(f"{args.clips} one-second clips, {args.size} px, {args.workers} decoding worker(s)")
+        for model in args.models:
+            # Each in a fresh process, plain first: the order does not favour the engine.
+            runs = {mode: _measure(mode, args, model, folder) for mode in args.modes}
+            for label, run in runs.items():
+                print(f"  {model:9s} {label:7s} {run['frames'] / run['seconds']:8.2f} frames/s  "
+                      f"peak RSS {run['peak_rss'] / 1e9:6.3f} GB  tree PSS "
+                      f"{run['tree_pss'] / 1e9:6.3f} GB  kept {run['kept_bytes'] / 1e6:8.1f} MB  "
+                      f"({run['seconds']:.1f} s wall, {run.get('cpu_seconds', 0):.1f} s CPU)",
+                      flush=True)
+            if len(runs) == 2:
+                engine, plain = runs["engine"], runs["plain"]
+                speed = ((engine["frames"] / engine["seconds"])
+                         / (plain["frames"] / plain["seconds"]))
+                memory = engine["peak_rss"] / plain["peak_rss"]
+                cpu = plain["cpu_seconds"] / engine["cpu_seconds"]
+                print(f"  {model:9s} engine/plain: speed {speed:.2f}x (target >= 0.90), "
+                      f"CPU-time speed {cpu:.2f}x, peak RSS {memory:.2f}x (target <= 0.50)",
+                      flush=True)
+
+
+if __name__ == "__main__":
+    main()
