@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from dynamic_vision._version import __version__
 from dynamic_vision.core import plugins as _plugins  # noqa: F401  (wires lazy discovery)
+from dynamic_vision.core.errors import DynamicVisionError
 from dynamic_vision.core.registry import (
     REGISTRIES,
     DuplicateIdentifierError,
@@ -28,7 +30,6 @@ from dynamic_vision.core.scores import Score
 from dynamic_vision.scoring import score
 from dynamic_vision.scale import score_many
 
-__version__ = "0.1.0"
 
 __all__ = [
     "__version__",
@@ -51,6 +52,7 @@ __all__ = [
     "stimulus_set_registry",
     "metric_registry",
     "REGISTRIES",
+    "DynamicVisionError",
     "UnknownIdentifierError",
     "DuplicateIdentifierError",
     "MissingDependencyError",

@@ -16,7 +16,7 @@ logger = logging.getLogger(__name__)
 
 
 def _library_version() -> str:
-    from dynamic_vision import __version__
+    from dynamic_vision._version import __version__
 
     return __version__
 

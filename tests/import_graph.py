@@ -31,6 +31,11 @@ class Import:
     line: int
 
 
+def is_test(path: Path) -> bool:
+    """Tests (a plugin's ``test.py``) use the package as any user does: not part of the graph."""
+    return path.name == "test.py" or path.name.startswith("test_")
+
+
 def module_name(path: Path) -> str:
     parts = list(path.relative_to(ROOT.parent).with_suffix("").parts)
     if parts[-1] == "__init__":
@@ -47,6 +52,8 @@ def _is_module(dotted: str) -> bool:
 def imports(root: Path = ROOT) -> Iterator[Import]:
     """Every import of the package's own modules, from every module of the package."""
     for path in sorted(root.rglob("*.py")):
+        if is_test(path):
+            continue
         source = module_name(path)
         is_package = path.name == "__init__.py"
         tree = ast.parse(path.read_text(), filename=str(path))

@@ -10,6 +10,7 @@ Only the sizes are small.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import http.server
 import json
@@ -188,6 +189,15 @@ def expected_rates(rows, trains, unit):
     return np.asarray(out).reshape(N_REPEATS * N_FRAMES // PER_CLIP, PER_CLIP // PER_BIN)
 
 
+def _replica_spec(identifier):
+    """The declaration of AllenNeuropixels.VISp-ridge, on the replica's data."""
+    from dynamic_vision.core.registry import benchmark_registry
+
+    spec = benchmark_registry.entry("AllenNeuropixels.VISp-ridge").declaration
+    return dataclasses.replace(spec, identifier=identifier, dataset=f"{PREFIX}.ses-42",
+                               stimulus_set=f"{PREFIX}.movie")
+
+
 def test_download_verify_load_and_score(archive):
     from dynamic_vision.benchmarks.allen_neuropixels.benchmark import build
     from dynamic_vision.models.pixels.model import PixelsModel
@@ -221,8 +231,7 @@ def test_download_verify_load_and_score(archive):
     assert stimuli["stimulus_id"].tolist()[-1] == f"natural_movie_one-{n_clips - 1:03d}"
 
     model = PixelsModel(grid=4, size=16, fps=FPS, identifier="pixels-4", progress=False)
-    benchmark = build("VISp", dataset=f"{PREFIX}.ses-42", stimulus_set=f"{PREFIX}.movie",
-                      identifier="AllenReplica.VISp-ridge")
+    benchmark = build(_replica_spec("AllenReplica.VISp-ridge"))
     result = score(model, benchmark, cache=False)
     assert result.detail["raw"].sizes["time_bin"] == 2  # one score per time bin
     assert np.all(np.isfinite(result.detail["raw"].values))
@@ -232,17 +241,13 @@ def test_download_verify_load_and_score(archive):
 
 
 def test_replica_plugins_pass_the_conformance_checks(archive):
-    import functools
-
     from dynamic_vision.benchmarks.allen_neuropixels.benchmark import build
+    from dynamic_vision.core.benchmark import register_benchmark
     from dynamic_vision.core.registry import benchmark_registry
     from dynamic_vision.testing import check_benchmark, check_dataset, check_stimulus_set
 
     identifier = f"{PREFIX}.VISp-ridge"
-    benchmark_registry.register(
-        identifier, functools.partial(build, "VISp", dataset=f"{PREFIX}.ses-42",
-                                      stimulus_set=f"{PREFIX}.movie", identifier=identifier),
-        version=1, dataset=f"{PREFIX}.ses-42", stimulus_set=f"{PREFIX}.movie")
+    register_benchmark(_replica_spec(identifier), build)
     try:
         dataset_registry.load(f"{PREFIX}.ses-42", progress=False)  # download once
         stimulus_set_registry.load(f"{PREFIX}.movie", progress=False)

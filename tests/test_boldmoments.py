@@ -8,6 +8,7 @@ video_ids)`` pair with ``betas`` of shape (videos, repetitions, vertices) float6
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import http.server
@@ -177,6 +178,15 @@ def test_real_manifest_pins_every_subject_split_and_label():
     assert "BOLDMoments.sub-10.test" in dataset_registry.list("BOLDMoments.*")
 
 
+def _replica_spec(roi, metric, identifier=None):
+    """The declaration of BOLDMoments.<roi>-<metric>, renamed for the replica."""
+    from dynamic_vision.core.registry import benchmark_registry
+
+    spec = benchmark_registry.entry(f"BOLDMoments.{roi}-{metric}").declaration
+    return dataclasses.replace(spec, identifier=identifier or f"BMDReplica.{roi}-{metric}",
+                               stimulus_set=PREFIX)
+
+
 def test_download_verify_load_and_score(replica, capsys):
     from dynamic_vision.benchmarks.boldmoments.benchmark import build
     from dynamic_vision.models.pixels.model import PixelsModel
@@ -210,9 +220,9 @@ def test_download_verify_load_and_score(replica, capsys):
 
     model = PixelsModel(grid=4, size=16, fps=FPS, identifier="pixels-4", progress=False)
     kwargs = dict(subjects=SUBJECTS, dataset=PREFIX, stimulus_set=PREFIX)
-    rsa = score(model, build("V1", "rsa", identifier="BMDReplica.V1-rsa", **kwargs),
+    rsa = score(model, build(_replica_spec("V1", "rsa"), **kwargs),
                 cache=False)
-    ridge = score(model, build("V1", "ridge", identifier="BMDReplica.V1-ridge", **kwargs),
+    ridge = score(model, build(_replica_spec("V1", "ridge"), **kwargs),
                   cache=False)
     for result in (rsa, ridge):
         assert 0.8 < float(result.ceiling) <= 1.0  # planted signal is reliable over 10 reps
@@ -224,14 +234,14 @@ def test_download_verify_load_and_score(replica, capsys):
     assert float(ridge.raw) > 0.5
     assert ridge.provenance["n_held_out_stimuli"] == 40 + 24
     # recovery: features unrelated to the videos rank below the pixels that generated V1
-    null_rsa = score(NullModel(), build("V1", "rsa", identifier="BMDReplica.V1-rsa", **kwargs),
+    null_rsa = score(NullModel(), build(_replica_spec("V1", "rsa"), **kwargs),
                      cache=False)
-    null_ridge = score(NullModel(), build("V1", "ridge", identifier="BMDReplica.V1-ridge",
-                                          **kwargs), cache=False)
+    null_ridge = score(NullModel(), build(_replica_spec("V1", "ridge"), **kwargs), cache=False)
     assert float(null_rsa.raw) < float(rsa.raw) - 0.4
     assert float(null_ridge.raw) < float(ridge.raw) - 0.5
 
     # the replica's plugins pass their kinds' conformance checks
+    from dynamic_vision.core.benchmark import register_benchmark
     from dynamic_vision.core.registry import benchmark_registry
     from dynamic_vision.testing import check_benchmark, check_dataset, check_stimulus_set
 
@@ -239,9 +249,8 @@ def test_download_verify_load_and_score(replica, capsys):
     check_stimulus_set(PREFIX)
     for metric in ("rsa", "ridge"):
         identifier = f"{PREFIX}.MT-{metric}"
-        benchmark_registry.register(identifier, functools.partial(
-            build, "MT", metric, identifier=identifier, **kwargs), version=1,
-            stimulus_set=PREFIX)
+        register_benchmark(_replica_spec("MT", metric, identifier),
+                           functools.partial(build, **kwargs))
         try:
             check_benchmark(identifier)
         finally:

@@ -31,7 +31,7 @@ def scaffolded(tmp_path):
 def test_scaffold_writes_a_plugin_folder(scaffolded, capsys):
     assert sorted(p.name for p in scaffolded.iterdir()) == ["__init__.py", "model.py", "test.py"]
     init = (scaffolded / "__init__.py").read_text()
-    assert "import torch" not in init and '"my_net", f"{__name__}.model:build"' in init
+    assert "import torch" not in init and 'register_model(SPEC, f"{__name__}.model")' in init
     assert "$" not in "".join(p.read_text() for p in scaffolded.iterdir())
 
 

@@ -49,16 +49,8 @@ def test_listing_and_info_import_no_torch():
 
 
 @pytest.mark.parametrize("identifier", PRETRAINED)
-def test_registration_matches_spec(identifier):
-    info, twin = dv.model_registry.info(identifier), dv.model_registry.info(f"{identifier}-random")
+def test_published_weights_are_named_and_cited(identifier):
     spec = _zoo(identifier).spec
-    assert spec.identifier == identifier
-    declared = {"kind": spec.kind, "fps": spec.fps, "clip_length": spec.clip_length,
-                "input_size": spec.input_size, "n_layers": len(spec.layers),
-                "bibtex": spec.bibtex, "weights": spec.weights}
-    assert {key: info[key] for key in declared} == declared
-    assert info["pretrained"] is True and twin["pretrained"] is False and twin["weights"] is None
-    assert twin["random_twin_of"] == identifier
     assert spec.bibtex.startswith("@") and spec.weights.split(":")[0] in ("torchvision", "timm")
 
 

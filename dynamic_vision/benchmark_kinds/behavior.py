@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from dynamic_vision.core.benchmark import Benchmark
+from dynamic_vision.core.benchmark import Benchmark, BenchmarkSpec
 from dynamic_vision.benchmark_kinds.ceiling_cache import cached_ceiling, fingerprint
 from dynamic_vision.benchmark_kinds.data_source import LazyData
 from dynamic_vision.benchmark_kinds.recordings import select_stimuli
@@ -60,19 +60,25 @@ class BehaviourBenchmark(HeldOutStimuli, Benchmark):
         Public (fitting) / held-out (tested) split, stratified by label.
     """
 
-    def __init__(self, identifier: str, *, assembly: Any, stimuli: Any, metric: str | Metric,
+    def __init__(self, identifier: str | BenchmarkSpec, *, assembly: Any = None,
+                 stimuli: Any = None, metric: str | Metric | None = None,
                  ceiling: Callable[[xr.DataArray], Score] | None = None,
                  task: Task | str = Task.probabilities, held_out_fraction: float = 0.5,
-                 split_seed: int = 0, visual_degrees: float = 8.0, version: int = 1,
-                 bibtex: str = "", ceiling_convention: str = "ratio"):
+                 split_seed: int = 0, visual_degrees: float | None = None,
+                 version: int | None = None, bibtex: str | None = None,
+                 ceiling_convention: str | None = None):
         from dynamic_vision.core.registry import dataset_registry, stimulus_set_registry
 
         super().__init__(identifier, version=version, bibtex=bibtex,
                          ceiling_convention=ceiling_convention)
+        identifier = self.identifier
+        metric = metric if callable(metric) else self.required("metric", metric)
+        assembly = self.required("dataset", assembly)
+        stimuli = self.required("stimulus_set", stimuli)
         self.task = Task(task)
         self.held_out_fraction = held_out_fraction
         self.split_seed = split_seed
-        self.visual_degrees = float(visual_degrees)
+        self.visual_degrees = float(self.declared("visual_degrees", visual_degrees, 8.0))
         self._assembly = LazyData(assembly, dataset_registry, "behavioural trials")
         self._partition = PartitionedStimuli(
             LazyData(stimuli, stimulus_set_registry, "stimuli"),

@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from dynamic_vision.core.benchmark import Benchmark
+from dynamic_vision.core.benchmark import Benchmark, BenchmarkSpec
 from dynamic_vision.benchmark_kinds.ceiling_cache import cached_ceiling, fingerprint
 from dynamic_vision.benchmark_kinds.data_source import LazyData
 from dynamic_vision.benchmark_kinds.recordings import check_model_output
@@ -79,20 +79,23 @@ class FMRIBenchmark(Benchmark):
         Minimal split-half ceiling for a voxel to count.
     """
 
-    def __init__(self, identifier: str, *, assembly: Any, stimuli: Any, region: str,
-                 response: str = "hrf", fir_delays: Sequence[int] = (1, 2, 3, 4, 5, 6),
+    def __init__(self, identifier: str | BenchmarkSpec, *, assembly: Any = None,
+                 stimuli: Any = None, region: str | None = None, response: str = "hrf", fir_delays: Sequence[int] = (1, 2, 3, 4, 5, 6),
                  feature_bin_ms: float | None = None, n_splits: int = 5,
                  gap_s: float | None = None, alphas: Sequence[float] | None = None,
-                 reliability_threshold: float = 0.2, visual_degrees: float = 20.0,
-                 version: int = 1, bibtex: str = "", ceiling_convention: str = "ratio"):
+                 reliability_threshold: float = 0.2, visual_degrees: float | None = None,
+                 version: int | None = None, bibtex: str | None = None,
+                 ceiling_convention: str | None = None):
         from dynamic_vision.core.registry import dataset_registry, stimulus_set_registry
 
-        if response not in RESPONSE_MODELS:
-            raise ValueError(f"Unknown response model {response!r} for '{identifier}'; use one "
-                             f"of {RESPONSE_MODELS}.")
         super().__init__(identifier, version=version, bibtex=bibtex,
                          ceiling_convention=ceiling_convention)
-        self.region = region
+        if response not in RESPONSE_MODELS:
+            raise ValueError(f"Unknown response model {response!r} for '{self.identifier}'; "
+                             f"use one of {RESPONSE_MODELS}.")
+        self.region = self.required("region", region)
+        assembly = self.required("dataset", assembly)
+        stimuli = self.required("stimulus_set", stimuli)
         self.response = response
         self.fir_delays = tuple(int(d) for d in fir_delays)
         self.feature_bin_ms = feature_bin_ms
@@ -100,7 +103,7 @@ class FMRIBenchmark(Benchmark):
         self.gap_s = gap_s
         self.alphas = None if alphas is None else tuple(float(a) for a in alphas)
         self.reliability_threshold = float(reliability_threshold)
-        self.visual_degrees = float(visual_degrees)
+        self.visual_degrees = float(self.declared("visual_degrees", visual_degrees, 20.0))
         self._assembly = LazyData(assembly, dataset_registry, "fMRI recordings")
         self._stimuli = LazyData(stimuli, stimulus_set_registry, "movies")
         self._ceiling = None

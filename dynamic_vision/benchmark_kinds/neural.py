@@ -36,7 +36,7 @@ import numpy as np
 import xarray as xr
 
 from dynamic_vision.io.assemblies import average_repetitions
-from dynamic_vision.core.benchmark import Benchmark
+from dynamic_vision.core.benchmark import Benchmark, BenchmarkSpec
 from dynamic_vision.benchmark_kinds.ceiling_cache import cached_ceiling, fingerprint
 from dynamic_vision.benchmark_kinds.data_source import LazyData
 from dynamic_vision.benchmark_kinds.recordings import (
@@ -156,21 +156,26 @@ class NeuralBenchmark(HeldOutStimuli, Benchmark):
         See :class:`~dynamic_vision.core.benchmark.Benchmark`.
     """
 
-    def __init__(self, identifier: str, *, assembly: Any, stimuli: Any, region: str,
-                 metric: str | Metric, ceiling: Ceiling | None = None,
+    def __init__(self, identifier: str | BenchmarkSpec, *, assembly: Any = None,
+                 stimuli: Any = None, region: str | None = None,
+                 metric: str | Metric | None = None, ceiling: Ceiling | None = None,
                  time_bins: Sequence[tuple[float, float]] | None = None,
                  held_out_fraction: float | None = 0.5, stratify: str | None = None,
-                 split_seed: int = 0, visual_degrees: float = 8.0, number_of_trials: int = 1,
-                 select_layers: bool = True, min_ceiling: float = 0.2,
+                 split_seed: int = 0, visual_degrees: float | None = None,
+                 number_of_trials: int = 1, select_layers: bool = True, min_ceiling: float = 0.2,
                  n_splits: int | None = 10, train_size: float = 0.9,
-                 ceiling_on_test_splits: bool = False, version: int = 1, bibtex: str = "",
-                 ceiling_convention: str = "ratio"):
+                 ceiling_on_test_splits: bool = False, version: int | None = None,
+                 bibtex: str | None = None, ceiling_convention: str | None = None):
         from dynamic_vision.core.registry import dataset_registry, stimulus_set_registry
 
         super().__init__(identifier, version=version, bibtex=bibtex,
                          ceiling_convention=ceiling_convention)
-        self.region = region
-        self.visual_degrees = float(visual_degrees)
+        identifier = self.identifier
+        self.region = self.required("region", region)
+        metric = metric if callable(metric) else self.required("metric", metric)
+        assembly = self.required("dataset", assembly)
+        stimuli = self.required("stimulus_set", stimuli)
+        self.visual_degrees = float(self.declared("visual_degrees", visual_degrees, 8.0))
         self.number_of_trials = int(number_of_trials)
         self.held_out_fraction = held_out_fraction
         self.stratify = stratify

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from dynamic_vision.core.benchmark import Benchmark
+from dynamic_vision.core.benchmark import Benchmark, BenchmarkSpec
 from dynamic_vision.benchmark_kinds.data_source import LazyData
 from dynamic_vision.benchmark_kinds.recordings import check_model_output, select_stimuli
 from dynamic_vision.benchmark_kinds.stimulus_split import (
@@ -154,28 +154,31 @@ class TaskBenchmark(HeldOutStimuli, Benchmark):
 
     ceiling_convention = "none"
 
-    def __init__(self, identifier: str, *, stimuli: Any, label: str = "label",
-                 kind: str = "classification", condition: str | None = None,
-                 region: str = "IT", window_ms: tuple[float, float] | None = None,
-                 n_splits: int = 5, held_out_fraction: float | None = 0.5, split_seed: int = 0,
-                 select_layers: bool = True, visual_degrees: float = 8.0, version: int = 1,
-                 bibtex: str = ""):
+    def __init__(self, identifier: str | BenchmarkSpec, *, stimuli: Any = None,
+                 label: str = "label", kind: str = "classification",
+                 condition: str | None = None, region: str | None = None,
+                 window_ms: tuple[float, float] | None = None, n_splits: int = 5,
+                 held_out_fraction: float | None = 0.5, split_seed: int = 0,
+                 select_layers: bool = True, visual_degrees: float | None = None,
+                 version: int | None = None, bibtex: str | None = None):
         from dynamic_vision.core.registry import stimulus_set_registry
 
+        super().__init__(identifier, version=version, bibtex=bibtex)
+        identifier = self.identifier
         if kind not in TASK_KINDS:
             raise ValueError(f"Unknown task kind {kind!r} for '{identifier}'; use one of "
                              f"{TASK_KINDS}.")
-        super().__init__(identifier, version=version, bibtex=bibtex)
+        stimuli = self.required("stimulus_set", stimuli)
         self.label = label
         self.kind = kind
         self.condition = condition
-        self.region = region
+        self.region = self.declared("region", region, "IT")
         self.window_ms = window_ms
         self.n_splits = int(n_splits)
         self.held_out_fraction = held_out_fraction
         self.split_seed = split_seed
         self.select_layers = select_layers
-        self.visual_degrees = float(visual_degrees)
+        self.visual_degrees = float(self.declared("visual_degrees", visual_degrees, 8.0))
         stratify = ((label,) + ((condition,) if condition else ())
                     if kind == "classification" else ())
         self._partition = PartitionedStimuli(

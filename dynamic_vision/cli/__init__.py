@@ -26,7 +26,7 @@ _EXPECTED_ERRORS: tuple[type[BaseException], ...] = (
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from dynamic_vision import __version__
+    from dynamic_vision._version import __version__
 
     parser = argparse.ArgumentParser(
         prog="dynamic-vision",

@@ -137,6 +137,6 @@ def write_outputs(folder: Path, scores: dict) -> None:
         storage.atomic_write_json(folder / f"{model}__{benchmark}.json", result.to_dict())
         summary.append({"model": model, "benchmark": benchmark, **result.to_dict(detail=False)})
     storage.atomic_write_json(folder / "results.json", summary)
-    from dynamic_vision.plotting import save_standard_plots
+    from dynamic_vision.core.plotting import save_standard_plots
 
     save_standard_plots(scores, folder)

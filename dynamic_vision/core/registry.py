@@ -18,9 +18,11 @@ import importlib
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
+from dynamic_vision.core.errors import UnknownIdentifierError, DuplicateIdentifierError, MissingDependencyError
 
 __all__ = [
+    "Declaration",
     "Entry",
     "Registry",
     "UnknownIdentifierError",
@@ -53,26 +55,17 @@ def registering_from(origin: str) -> Iterator[None]:
         _current_origin.reset(token)
 
 
-class UnknownIdentifierError(KeyError, LookupError):
-    """An identifier that no registry entry matches; the message says what to do instead."""
+@runtime_checkable
+class Declaration(Protocol):
+    """A plugin's one declaration of its facts (a ``ModelSpec``, ``BenchmarkSpec``,
+    ``DataSpec``, ...): registration derives the entry's metadata from it and the
+    implementation reads the same object, so the two cannot disagree."""
 
-    def __init__(self, message: str, *, kind: str, identifier: str, suggestions: list[str]):
-        super().__init__(message)
-        self.message = message
-        self.kind = kind
-        self.identifier = identifier
-        self.suggestions = suggestions
+    identifier: str
 
-    def __str__(self) -> str:  # KeyError would repr() the message and add quotes
-        return self.message
-
-
-class DuplicateIdentifierError(ValueError):
-    """Two plugins registered the same identifier in one registry."""
-
-
-class MissingDependencyError(ImportError):
-    """A plugin needs an optional package that is not installed."""
+    def registry_metadata(self) -> dict[str, Any]:
+        """Cheap, JSON-friendly facts shown by ``dynamic-vision info``."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -90,15 +83,24 @@ class Entry:
     requires
         Optional packages the target needs, mapped to the pip extra (or package) that provides
         them, e.g. ``{"pynwb": "dynamic-vision[nwb]"}``.
-    metadata
-        Free-form, cheap facts shown by ``info`` (e.g. ``{"region": "MT", "version": 1}``).
+    declaration
+        The plugin's declaration object, when it has one (see :class:`Declaration`).
+    extra
+        Facts given at registration beyond the declaration's (e.g. ``check_options``).
     """
 
     identifier: str
     target: Callable[..., Any] | str
     origin: str
     requires: Mapping[str, str] = field(default_factory=dict)
-    metadata: Mapping[str, Any] = field(default_factory=dict)
+    extra: Mapping[str, Any] = field(default_factory=dict)
+    declaration: Any = None
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        """Cheap facts shown by ``info``: the declaration's, then the registration's extras."""
+        declared = self.declaration.registry_metadata() if self.declaration is not None else {}
+        return {**declared, **self.extra}
 
     def resolve(self) -> Callable[..., Any]:
         """Import a lazy target and return the factory."""
@@ -143,6 +145,7 @@ class Registry(Generic[T]):
         *,
         requires: Mapping[str, str] | None = None,
         origin: str | None = None,
+        declaration: Declaration | None = None,
         **metadata: Any,
     ) -> Any:
         """Register ``target`` under ``identifier``; usable as a decorator without ``target``.
@@ -158,12 +161,17 @@ class Registry(Generic[T]):
         origin
             Overrides the recorded origin (defaults to the plugin being discovered, or the
             calling module).
+        declaration
+            The plugin's declaration (see :class:`Declaration`); its ``registry_metadata()``
+            are the entry's facts, so they are written once.
         **metadata
-            Cheap descriptive facts, shown by :meth:`info`.
+            Cheap descriptive facts beyond the declaration's, shown by :meth:`info`. A key
+            the declaration already states is an error: facts are declared once.
         """
         if target is None:
             def decorator(func: Callable[..., T]) -> Callable[..., T]:
-                self.register(identifier, func, requires=requires, origin=origin, **metadata)
+                self.register(identifier, func, requires=requires, origin=origin,
+                              declaration=declaration, **metadata)
                 return func
             return decorator
         if not isinstance(identifier, str) or not identifier:
@@ -174,7 +182,16 @@ class Registry(Generic[T]):
                              f"'package.module:attribute', got {target!r}.")
         if origin is None:
             origin = _current_origin.get() or sys._getframe(1).f_globals.get("__name__", "?")
-        entry = Entry(identifier, target, origin, dict(requires or {}), dict(metadata))
+        if declaration is not None:
+            if declaration.identifier != identifier:
+                raise ValueError(f"{self.kind} '{identifier}' is registered with the declaration "
+                                 f"of '{declaration.identifier}'.")
+            twice = sorted(set(metadata) & set(declaration.registry_metadata()))
+            if twice:
+                raise ValueError(f"{self.kind} '{identifier}': {twice} are stated by its "
+                                 f"declaration already; declare each fact once.")
+        entry = Entry(identifier, target, origin, dict(requires or {}), dict(metadata),
+                      declaration)
         existing = self._entries.get(identifier)
         if existing is not None:
             if existing.origin == entry.origin and existing.target == entry.target:
@@ -223,8 +240,9 @@ class Registry(Generic[T]):
         target = entry.target if isinstance(entry.target, str) else (
             f"{getattr(entry.target, '__module__', '?')}:"
             f"{getattr(entry.target, '__qualname__', repr(entry.target))}")
-        return {"kind": self.kind, "identifier": identifier, "target": target,
-                "origin": entry.origin, "requires": dict(entry.requires), **entry.metadata}
+        # The plugin kind and identity come last: a declared fact never hides them.
+        return {**entry.metadata, "kind": self.kind, "identifier": identifier,
+                "target": target, "origin": entry.origin, "requires": dict(entry.requires)}
 
     def _unknown(self, identifier: str) -> UnknownIdentifierError:
         names = sorted(self._entries)

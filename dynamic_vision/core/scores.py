@@ -207,7 +207,7 @@ class Score:
     def plot(self, by: str = "time_bin", ax: Any = None, variable: str = "raw") -> Any:
         """Plot ``detail[variable]`` against one of its dimensions (e.g. ``time_bin``,
         ``layer``), averaging over the others. Returns the matplotlib Axes."""
-        from dynamic_vision.plotting import plot_score_detail
+        from dynamic_vision.core.plotting import plot_score_detail
 
         return plot_score_detail(self, by=by, ax=ax, variable=variable)
 

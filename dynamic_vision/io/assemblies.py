@@ -25,6 +25,7 @@ import pandas as pd
 import xarray as xr
 
 from dynamic_vision.core import storage
+from dynamic_vision.core.errors import MissingStimuliError
 
 __all__ = [
     "neural_assembly",
@@ -230,18 +231,6 @@ def average_repetitions(assembly: xr.DataArray) -> xr.DataArray:
     coords["stimulus_id"] = ("presentation", np.asarray(uniques, dtype=ids.dtype))
     return xr.DataArray(means.astype(dtype, copy=False), dims=assembly.dims, coords=coords,
                         attrs=dict(assembly.attrs), name=assembly.name)
-
-
-class MissingStimuliError(KeyError):
-    """Stimuli one assembly needs and another lacks; ``.missing`` lists them."""
-
-    def __init__(self, message: str, missing: Sequence[str]):
-        super().__init__(message)
-        self.message = message
-        self.missing = list(missing)
-
-    def __str__(self) -> str:  # KeyError would repr() the message
-        return self.message
 
 
 def align_by_stimulus(source: xr.DataArray, target: xr.DataArray) -> xr.DataArray:

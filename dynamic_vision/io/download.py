@@ -23,6 +23,7 @@ import urllib.request
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath, PureWindowsPath
+from dynamic_vision.core.errors import DownloadError, HashMismatchError, UnsafeArchiveError
 
 __all__ = [
     "download",
@@ -37,25 +38,6 @@ _CHUNK = 1 << 20
 #: Seconds to wait before retry ``k`` (0-based) is ``RETRY_BACKOFF_S * 2**k``, at most 30 s.
 RETRY_BACKOFF_S = 1.0
 _USER_AGENT = "dynamic-vision (https://pypi.org/project/dynamic-vision)"
-
-
-class DownloadError(OSError):
-    """A download that failed for good (after its retries); names the URL."""
-
-
-class HashMismatchError(DownloadError):
-    """A downloaded file whose size or hash differs from the declared one (it was deleted)."""
-
-    def __init__(self, message: str, *, path: Path, expected: str, actual: str):
-        super().__init__(message)
-        self.path, self.expected, self.actual = path, expected, actual
-
-    def __str__(self) -> str:
-        return str(self.args[0])
-
-
-class UnsafeArchiveError(ValueError):
-    """An archive member that would be written outside the destination (or is a device)."""
 
 
 def _file_digests(path: Path, algorithms: list[str]) -> dict[str, str]:

@@ -29,10 +29,9 @@ import json
 import os
 import urllib.parse
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:  # pragma: no cover
-    from dynamic_vision.io.datasets import RemoteFile
+from dynamic_vision.io.remote_file import RemoteFile
 
 __all__ = ["MIRROR_VARIABLE", "HASHES_VARIABLE", "mirrored_url", "hash_overrides",
            "effective_file"]

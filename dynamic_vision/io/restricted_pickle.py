@@ -16,12 +16,9 @@ import os
 import pickle
 from pathlib import Path
 from typing import IO, Any
+from dynamic_vision.core.errors import RestrictedPickleError
 
 __all__ = ["RestrictedPickleError", "ALLOWED", "load", "loads"]
-
-
-class RestrictedPickleError(pickle.UnpicklingError):
-    """A pickle names a class or function outside the numpy/builtin allowance."""
 
 
 _NUMPY_CORE = ("numpy.core.multiarray", "numpy._core.multiarray")

@@ -26,6 +26,7 @@ import pandas as pd
 
 from dynamic_vision.io import video
 from dynamic_vision.core.storage import atomic_write, atomic_write_json, sha256_file
+from dynamic_vision.core.errors import StimulusError
 
 __all__ = [
     "StimulusSet",
@@ -44,24 +45,6 @@ CSV_NAME = "stimulus_set.csv"
 _FORMAT_VERSION = 1
 # Columns probed from the media themselves (everything after stimulus_id and path).
 _PROBED = MEDIA_COLUMNS[2:]
-
-
-class StimulusError(ValueError):
-    """A stimulus set that breaks the contract; names the stimulus and file at fault."""
-
-    def __init__(self, message: str, *, stimulus_id: str | None = None,
-                 path: str | os.PathLike[str] | None = None):
-        super().__init__(message)
-        self.stimulus_id = stimulus_id
-        self.path = None if path is None else Path(path)
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (_rebuild_stimulus_error, (str(self), self.stimulus_id, self.path))
-
-
-def _rebuild_stimulus_error(message: str, stimulus_id: str | None, path: Path | None
-                            ) -> StimulusError:
-    return StimulusError(message, stimulus_id=stimulus_id, path=path)
 
 
 # -- file digests, computed once per process ------------------------------------------------

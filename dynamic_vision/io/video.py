@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from dynamic_vision.core.storage import atomic_write
+from dynamic_vision.core.errors import MediaError
 
 __all__ = [
     "MediaError",
@@ -47,47 +48,6 @@ _WRITERS: dict[str, tuple[str, str, dict[str, str], str]] = {
 }
 VIDEO_SUFFIXES = frozenset(_WRITERS)
 RESIZE_MODES = ("resize", "center_crop", "pad")
-
-
-class MediaError(Exception):
-    """A media file that cannot be read (missing, corrupt, truncated, unsupported).
-
-    Attributes
-    ----------
-    path
-        The file at fault.
-    stimulus_id
-        The stimulus the file belongs to, when the caller knew it.
-    reason
-        What went wrong, without the file's name.
-    """
-
-    def __init__(self, reason: str, *, path: str | os.PathLike[str] | None = None,
-                 stimulus_id: str | None = None):
-        self.reason = reason
-        self.path = None if path is None else Path(path)
-        self.stimulus_id = stimulus_id
-        super().__init__(str(self))
-
-    def __str__(self) -> str:
-        if self.path is None:  # rebuilt from its message alone (e.g. across processes)
-            return self.reason
-        where = (f"stimulus '{self.stimulus_id}' ({self.path})" if self.stimulus_id is not None
-                 else f"media file {self.path}")
-        return f"Cannot read {where}: {self.reason}"
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        # Keyword-only state survives pickling (DataLoader workers send errors across).
-        return (_rebuild_media_error, (self.reason, self.path, self.stimulus_id))
-
-    def for_stimulus(self, stimulus_id: str) -> MediaError:
-        """The same error, naming ``stimulus_id`` as well as the path."""
-        return MediaError(self.reason, path=self.path, stimulus_id=stimulus_id)
-
-
-def _rebuild_media_error(reason: str, path: Path | None, stimulus_id: str | None
-                         ) -> MediaError:
-    return MediaError(reason, path=path, stimulus_id=stimulus_id)
 
 
 @dataclass(frozen=True)

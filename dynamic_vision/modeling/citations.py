@@ -1,4 +1,4 @@
-"""BibTeX of the published models in the zoo, shared by their registration and their specs.
+"""BibTeX of the models in the zoo, shared by their declarations (specs).
 
 Plain strings only: plugin ``__init__.py`` files import this module while registering.
 """
@@ -81,4 +81,11 @@ TAN2019 = """@inproceedings{tan2019efficientnet,
   booktitle={International Conference on Machine Learning},
   pages={6105--6114},
   year={2019}
+}"""
+
+ADELSON1985 = """@article{adelson1985spatiotemporal,
+  title={Spatiotemporal energy models for the perception of motion},
+  author={Adelson, Edward H. and Bergen, James R.},
+  journal={Journal of the Optical Society of America A},
+  volume={2}, number={2}, pages={284--299}, year={1985}
 }"""

@@ -104,9 +104,9 @@ def _resolve_scorer(scorer: Scorer | str | None) -> tuple[Scorer, str]:
     if scorer is None:
         return ridge_scorer, "ridge_scorer-v1"
     if isinstance(scorer, str):
-        from dynamic_vision import load_metric
+        from dynamic_vision.core.registry import metric_registry
 
-        metric = load_metric(scorer)
+        metric = metric_registry.load(scorer)
         return (lambda source, target: float(metric(source, target))), f"metric:{scorer}"
     return scorer, f"{getattr(scorer, '__module__', '')}.{getattr(scorer, '__qualname__', repr(scorer))}"
 

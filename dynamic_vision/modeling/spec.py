@@ -1,27 +1,39 @@
 """What a model declares about itself: kind, layers, input geometry, frame rate, weights.
 
-A :class:`ModelSpec` is the typed metadata of a model plugin. The extraction engine
-(:mod:`dynamic_vision.modeling.activations`) reads from it how to show stimuli to the model (input size,
-normalisation, frame rate, clip length), and its identity (identifier, weights, preprocessing)
-is part of every activation-cache key. It imports nothing heavy, so plugin folders may build specs
-at registration time.
+A :class:`ModelSpec` is the one declaration of a model plugin. Its folder's ``__init__.py``
+builds it and registers it with :func:`register_model` (which derives every fact that
+``dynamic-vision info`` shows from it); the implementation imports the same object. The
+extraction engine (:mod:`dynamic_vision.modeling.activations`) reads from it how to show stimuli
+to the model (input size, normalisation, frame rate, clip length), and its identity (identifier,
+weights, preprocessing) is part of every activation-cache key. It imports nothing heavy.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-__all__ = ["ModelSpec", "IMAGENET_MEAN", "IMAGENET_STD", "KINDS"]
+from dynamic_vision.core.registry import Registry, model_registry
+
+__all__ = ["ModelSpec", "register_model", "IMAGENET_MEAN", "IMAGENET_STD", "KINETICS_MEAN",
+           "KINETICS_STD", "KINDS", "RANDOM_SUFFIX"]
 
 #: Per-channel (RGB) mean and standard deviation of ImageNet, in [0, 1] pixel units.
 IMAGENET_MEAN: tuple[float, float, float] = (0.485, 0.456, 0.406)
 IMAGENET_STD: tuple[float, float, float] = (0.229, 0.224, 0.225)
 
-#: ``"image"`` models are applied frame by frame; ``"video"`` models take clips of frames.
-KINDS = ("image", "video")
+#: Normalisation of torchvision's Kinetics-400 video ResNets and S3D.
+KINETICS_MEAN = (0.43216, 0.394666, 0.37645)
+KINETICS_STD = (0.22803, 0.22145, 0.216989)
+
+#: ``"image"`` models are applied frame by frame; ``"video"`` models take clips of frames;
+#: ``"features"`` models compute fixed features of decoded frames (no network, no weights).
+KINDS = ("image", "video", "features")
+#: The suffix of a published model's random-weight twin.
+RANDOM_SUFFIX = "-random"
 
 
 @dataclass(frozen=True)
@@ -58,10 +70,14 @@ class ModelSpec:
         themselves so that differently initialised modules never share a cache entry.
     bibtex
         How to cite the model.
+    version
+        Bumped whenever what the model computes changes; part of score-cache keys.
+    description
+        One line for ``dynamic-vision info`` (what the model is, beyond its name).
     """
 
     identifier: str
-    kind: Literal["image", "video"]
+    kind: Literal["image", "video", "features"]
     layers: tuple[str, ...]
     input_size: int
     fps: float
@@ -72,6 +88,8 @@ class ModelSpec:
     visual_degrees: float = 8.0
     weights: str | None = None
     bibtex: str = ""
+    version: int = 1
+    description: str = ""
 
     def __post_init__(self) -> None:
         where = f"ModelSpec '{self.identifier}'"
@@ -94,7 +112,7 @@ class ModelSpec:
         if int(self.clip_length) != self.clip_length or self.clip_length < 1:
             raise ValueError(f"{where}: clip_length must be a positive integer, got {self.clip_length!r}.")
         object.__setattr__(self, "clip_length", int(self.clip_length))
-        if self.kind == "image" and self.clip_length != 1:
+        if self.kind != "video" and self.clip_length != 1:
             raise ValueError(f"{where}: image models see one frame at a time; clip_length must be 1, "
                              f"got {self.clip_length}. Use kind='video' for clip models.")
         for name in ("mean", "std"):
@@ -127,6 +145,21 @@ class ModelSpec:
                 self.clip_length, self.mean, self.std, tuple(sorted(self.region_layer_map.items())),
                 self.visual_degrees, self.weights)
 
+    def random_twin(self) -> ModelSpec:
+        """The spec of the same architecture with seeded random weights (``<id>-random``)."""
+        return dataclasses.replace(self, identifier=self.identifier + RANDOM_SUFFIX, weights=None)
+
+    def registry_metadata(self) -> dict[str, Any]:
+        """The facts ``dynamic-vision info`` shows, all derived from this declaration."""
+        facts = {"model_kind": self.kind, "layers": list(self.layers),
+                 "n_layers": len(self.layers), "input_size": self.input_size, "fps": self.fps,
+                 "clip_length": self.clip_length, "visual_degrees": self.visual_degrees,
+                 "weights": self.weights, "pretrained": self.weights is not None,
+                 "version": self.version, "bibtex": self.bibtex}
+        if self.description:
+            facts["description"] = self.description
+        return facts
+
     def preprocessing(self) -> dict[str, Any]:
         """The JSON-friendly preprocessing settings (part of activation cache keys)."""
         return {"input_size": self.input_size, "fps": self.fps, "clip_length": self.clip_length,
@@ -139,4 +172,57 @@ class ModelSpec:
                 "mean": list(self.mean), "std": list(self.std),
                 "region_layer_map": dict(self.region_layer_map),
                 "visual_degrees": self.visual_degrees, "weights": self.weights,
-                "bibtex": self.bibtex}
+                "bibtex": self.bibtex, "version": self.version, "description": self.description}
+
+
+def register_model(spec: Any, target: Any, *, random_twin: bool = True,
+                   check_options: Mapping[str, Any] | None = None,
+                   expected_failures: Mapping[str, str] | None = None,
+                   requires: Mapping[str, str] | None = None,
+                   registry: Registry[Any] | None = None, origin: str | None = None) -> Any:
+    """Register a model from its declaration; the one way a model plugin registers.
+
+    Parameters
+    ----------
+    spec
+        The model's declaration: a :class:`ModelSpec`, or any object with an ``identifier``
+        and ``registry_metadata()`` (e.g. a Brain-Score submission's
+        :class:`~dynamic_vision.modeling.submission.SubmissionSpec`).
+    target
+        The factory: a callable, a lazy ``"package.module:attribute"``, or a module name whose
+        ``build`` (and, for the random twin, ``build_random``) are the factories.
+    random_twin
+        Also register ``<identifier>-random`` (the same architecture with seeded random
+        weights) when the spec declares published weights.
+    check_options
+        Keyword arguments that make the model test-sized in conformance checks, e.g.
+        ``{"input_size": 32, "clip_length": 4}``.
+    expected_failures
+        ``{check name: reason}`` for known conformance gaps.
+    requires
+        Optional dependencies: ``{import name: pip requirement}``.
+    registry, origin
+        Another model registry (tests) and an explicit origin; default: the model registry
+        and the plugin being discovered.
+
+    Returns
+    -------
+    The declaration, so that ``SPEC = register_model(ModelSpec(...), ...)`` reads naturally.
+    """
+    module = target if isinstance(target, str) and ":" not in target else None
+    extra: dict[str, Any] = {}
+    if check_options:
+        extra["check_options"] = dict(check_options)
+    if expected_failures:
+        extra["expected_failures"] = dict(expected_failures)
+    registry = model_registry if registry is None else registry
+    registry.register(spec.identifier, f"{module}:build" if module else target,
+                      requires=requires, origin=origin, declaration=spec, **extra)
+    if random_twin and isinstance(spec, ModelSpec) and spec.weights is not None:
+        if module is None:
+            raise ValueError(f"Model '{spec.identifier}': a random twin needs the module name "
+                             f"whose build_random builds it, not {target!r}.")
+        registry.register(spec.identifier + RANDOM_SUFFIX, f"{module}:build_random",
+                          requires=requires, origin=origin, declaration=spec.random_twin(),
+                          random_twin_of=spec.identifier, **extra)
+    return spec

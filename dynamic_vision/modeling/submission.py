@@ -12,8 +12,9 @@ fields that Brain-Score left implicit (``kind``, ``input_size``, ``fps``, ``clip
 ``mean``, ``std``, ``visual_degrees``, ``region_layer_map``). Without it a model is an image
 model at 224 px (or the ``image_size`` of a model-tools preprocessing), ImageNet-normalised.
 
-Register such a module with :func:`register_submission` from a plugin folder's ``__init__.py``;
-a third-party package points its ``dynamic_vision`` entry point at a module that adds one line,
+Register its models from a plugin folder's ``__init__.py`` like any model, with
+:func:`~dynamic_vision.modeling.spec.register_model` and a :class:`SubmissionSpec` per name (or
+:func:`register_submission`, which does that for every name); a third-party package points its ``dynamic_vision`` entry point at a module that adds one line,
 ``dynamic_vision_register = submission_hook(__name__)`` (see :func:`submission_hook`). Listing the names there keeps registration
 free; without them the module is imported once to ask ``get_model_list()``. ``get_model`` may
 also return a ready :class:`~dynamic_vision.core.brain_model.BrainModel`, which is used as is.
@@ -24,13 +25,15 @@ from __future__ import annotations
 import importlib
 import inspect
 from collections.abc import Sequence
+from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
-from dynamic_vision.core.registry import Registry, model_registry
+from dynamic_vision.core.registry import Registry
+from dynamic_vision.modeling.spec import register_model
 
-__all__ = ["REQUIRED_FUNCTIONS", "SubmissionModel", "register_submission", "submission_hook",
-           "commit_submission"]
+__all__ = ["REQUIRED_FUNCTIONS", "SubmissionSpec", "SubmissionModel", "register_submission",
+           "submission_hook", "commit_submission"]
 
 REQUIRED_FUNCTIONS = ("get_model_list", "get_model", "get_layers", "get_bibtex")
 #: Spec fields a submission may set through ``get_model_spec(name)``.
@@ -48,6 +51,35 @@ def _module(module_name: str) -> ModuleType:
                         f"Brain-Score base-model module defines {', '.join(REQUIRED_FUNCTIONS)} "
                         f"(see dynamic_vision.modeling.submission).")
     return module
+
+
+@dataclass(frozen=True)
+class SubmissionSpec:
+    """The declaration of one model of a submission module.
+
+    Its facts (layers, input size, citation) are what the module's own functions say when it
+    is loaded; registration knows only where to find them.
+
+    Parameters
+    ----------
+    identifier
+        One of the module's ``get_model_list()`` names.
+    module
+        Dotted name of the submission module.
+    version
+        Bumped whenever the submitted model changes.
+    """
+
+    identifier: str
+    module: str
+    version: int = 1
+
+    def registry_metadata(self) -> dict[str, Any]:
+        return {"submission": self.module, "version": self.version}
+
+    def factory(self) -> SubmissionModel:
+        """What the registry calls to build the model."""
+        return SubmissionModel(self.module, self.identifier)
 
 
 class SubmissionModel:
@@ -89,7 +121,8 @@ class SubmissionModel:
 
 
 def register_submission(module: str, names: Sequence[str] | None = None, *,
-                        registry: Registry[Any] | None = None, **metadata: Any) -> list[str]:
+                        registry: Registry[Any] | None = None, version: int = 1,
+                        **options: Any) -> list[str]:
     """Register every model of a Brain-Score submission module; returns the identifiers.
 
     Parameters
@@ -102,16 +135,19 @@ def register_submission(module: str, names: Sequence[str] | None = None, *,
         ``None`` imports the module and asks it. Loading checks that the lists agree.
     registry
         Default: the model registry.
-    **metadata
-        Cheap facts for ``dynamic-vision info`` (e.g. ``check_options``, ``kind``).
+    version
+        Recorded for every model of the module.
+    **options
+        Passed to :func:`~dynamic_vision.modeling.spec.register_model` (e.g.
+        ``check_options``).
     """
-    registry = model_registry if registry is None else registry
     if names is None:
         names = list(_module(module).get_model_list())
     elif isinstance(names, str):
         names = [names]
     for name in names:
-        registry.register(name, SubmissionModel(module, name), submission=module, **metadata)
+        spec = SubmissionSpec(name, module, version)
+        register_model(spec, spec.factory(), registry=registry, **options)
     return list(names)
 
 

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dynamic_vision.core.storage import sha256_file
+from dynamic_vision.core.errors import WeightsNotFoundError, WeightsVerificationError
 
 if TYPE_CHECKING:
     import torch
@@ -52,21 +53,6 @@ OFFLINE_VARIABLE = "DYNAMIC_VISION_OFFLINE"
 CONNECT_TIMEOUT_S = 3.0
 _HASH_IN_NAME = re.compile(r"-([a-f0-9]{6,64})\.")
 _TRUE = {"1", "true", "yes", "on"}
-
-
-class WeightsNotFoundError(FileNotFoundError):
-    """Pretrained weights are neither on disk nor downloadable; the message says what to do."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-    def __str__(self) -> str:
-        return self.message
-
-
-class WeightsVerificationError(ValueError):
-    """A weights file does not have the sha256 its publisher declared."""
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,9 @@
 Every zoo model is registered twice: ``<name>`` with its published weights (loaded through
 :mod:`dynamic_vision.modeling.weights`; missing weights are an error, never a silent random init) and
 ``<name>-random``, the same architecture with a fixed-seed random initialisation. A plugin
-folder's ``model.py`` declares one :class:`ZooModel` (its :class:`ModelSpec` and how to build the
-torch module) and exposes its ``build`` / ``build_random``; its ``__init__.py`` calls
-:func:`register_zoo_model`, which imports nothing heavy.
+folder's ``__init__.py`` declares the model's :class:`ModelSpec` and registers it with
+:func:`~dynamic_vision.modeling.spec.register_model` (importing nothing heavy); its ``model.py``
+builds one :class:`ZooModel` from that same spec and exposes its ``build`` / ``build_random``.
 
 Layer outputs of video models follow one layout, ``(batch, channel, time, ...)``. Architectures
 that keep tokens or channels last (MViT, Video Swin) get *taps*: parameter-free ``volume``
@@ -17,12 +17,11 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from dynamic_vision.modeling.spec import ModelSpec
-from dynamic_vision.core.registry import model_registry
+from dynamic_vision.modeling.spec import KINETICS_MEAN, KINETICS_STD, RANDOM_SUFFIX, ModelSpec
 
 if TYPE_CHECKING:
     import torch
@@ -33,60 +32,17 @@ __all__ = [
     "RANDOM_SUFFIX",
     "RANDOM_SEED",
     "ZooModel",
-    "register_zoo_model",
     "torchvision_architecture",
     "timm_architecture",
     "channels_last_taps",
     "token_taps",
 ]
 
-#: Normalisation of torchvision's Kinetics-400 video ResNets and S3D.
-KINETICS_MEAN = (0.43216, 0.394666, 0.37645)
-KINETICS_STD = (0.22803, 0.22145, 0.216989)
-RANDOM_SUFFIX = "-random"
 #: Seed of every ``-random`` initialisation, so the random twin is the same model every time.
 RANDOM_SEED = 0
 
 #: Builds the architecture, randomly initialised, for a spec's input geometry.
 ArchitectureFactory = Callable[[ModelSpec], "torch.nn.Module"]
-
-
-def register_zoo_model(identifier: str, module: str, *, weights: str, kind: str, fps: float,
-                       clip_length: int, input_size: int, n_layers: int, bibtex: str,
-                       version: int = 1, check_options: Mapping[str, Any] | None = None,
-                       expected_failures: Mapping[str, str] | None = None,
-                       requires: Mapping[str, str] | None = None) -> None:
-    """Register ``identifier`` (published weights) and ``identifier-random`` lazily.
-
-    Parameters
-    ----------
-    identifier
-        The public name, e.g. ``"r3d_18"``.
-    module
-        The plugin's implementation module; it must define ``build`` and ``build_random``.
-    weights
-        The weights name (see :func:`dynamic_vision.modeling.weights.weights_source`).
-    kind, fps, clip_length, input_size, n_layers, bibtex, version
-        Cheap facts shown by ``dynamic-vision info``; a test checks them against the spec.
-    check_options
-        Keyword arguments that make the model test-sized in conformance checks, e.g.
-        ``{"input_size": 32, "clip_length": 4}``.
-    expected_failures
-        ``{check name: reason}`` for known conformance gaps.
-    """
-    facts = dict(kind=kind, fps=float(fps), clip_length=int(clip_length),
-                 input_size=int(input_size), n_layers=int(n_layers), bibtex=bibtex,
-                 version=int(version))
-    extra: dict[str, Any] = {}
-    if check_options:
-        extra["check_options"] = dict(check_options)
-    if expected_failures:
-        extra["expected_failures"] = dict(expected_failures)
-    model_registry.register(identifier, f"{module}:build", requires=requires, pretrained=True,
-                            weights=weights, **facts, **extra)
-    model_registry.register(identifier + RANDOM_SUFFIX, f"{module}:build_random",
-                            requires=requires, pretrained=False, weights=None,
-                            random_twin_of=identifier, **facts, **extra)
 
 
 @dataclass(frozen=True)

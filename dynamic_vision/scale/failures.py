@@ -20,6 +20,7 @@ import errno
 import os
 from dataclasses import dataclass
 from enum import Enum
+from dynamic_vision.core.errors import JobTimeout, WorkerLost
 
 __all__ = [
     "FailureKind",
@@ -45,14 +46,6 @@ class FailureKind(str, Enum):
     TRANSIENT = "transient"
     TIMEOUT = "timeout"
     DETERMINISTIC = "deterministic"
-
-
-class JobTimeout(Exception):
-    """A job ran past its time limit."""
-
-
-class WorkerLost(Exception):
-    """The process running a job disappeared before it answered."""
 
 
 # Exception class names from engines we do not import here (dask, submitit, torch, requests).

@@ -109,7 +109,7 @@ def describe_failure(error: BaseException) -> str:
 
 
 def _score_one(job: Job, model: Any, key: RowKey) -> dict[str, Any]:
-    from dynamic_vision import __version__
+    from dynamic_vision._version import __version__
     from dynamic_vision.core.registry import benchmark_registry
     from dynamic_vision.scoring import score
 

@@ -166,7 +166,7 @@ def rsa_ceiling(assembly: xr.DataArray, n_splits: int = 10, seed: int = 0,
     compared with ``comparison`` (as the RSA metric does), then Spearman–Brown corrected.
     With time bins, one RDM per time bin; the ceiling is the mean over time bins.
     """
-    from dynamic_vision.metrics.rsa.rsa import compare_rdms, rdm
+    from dynamic_vision.statistics.rsa import compare_rdms, rdm
 
     _check_repetitions(assembly)
     assembly = assembly.transpose("presentation", "neuroid", ...)

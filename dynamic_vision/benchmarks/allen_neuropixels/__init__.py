@@ -1,18 +1,20 @@
-"""Allen Visual Coding Neuropixels benchmarks: per visual area, ridge per time bin.
+"""Allen Neuropixels natural-movie benchmarks, one per visual area (mouse, one session).
 
-Registration only; see ``benchmark.py``.
+The declarations and their registration; see ``benchmark.py``.
 """
 
-from dynamic_vision.core.registry import benchmark_registry
+from dynamic_vision.core.benchmark import BenchmarkSpec, register_benchmark
 
-_TARGET = "dynamic_vision.benchmarks.allen_neuropixels.benchmark"
 AREAS = ("VISp", "VISl", "VISal", "VISam", "VISpm", "VISrl", "LGd", "LP")
 
 for _area in AREAS:
-    benchmark_registry.register(
-        f"AllenNeuropixels.{_area}-ridge", f"{_TARGET}:{_area.lower()}_ridge", version=1,
-        kind="neural", region=_area,
+    # The monitor spanned about 120 x 95 degrees of the mouse's visual field; the movie filled it.
+    register_benchmark(BenchmarkSpec(
+        f"AllenNeuropixels.{_area}-ridge", kind="neural", version=1, region=_area,
         metric="ridge", ceiling="split_half_ceiling", ceiling_convention="ratio",
-        dataset="AllenNeuropixels.ses-715093703", stimulus_set="AllenNeuropixels.natural_movie_one",
-        simulated=False, species="mouse", time_bins="5 x 100 ms per 0.5 s clip (frame-aligned)",
-        split="half of the clips held out", requires={"pynwb": "dynamic-vision[nwb]"})
+        dataset="AllenNeuropixels.ses-715093703",
+        stimulus_set="AllenNeuropixels.natural_movie_one", visual_degrees=120.0,
+        simulated=False, time_bins="5 x 100 ms per 0.5 s clip (frame-aligned)",
+        split="half of the clips held out", extra={"species": "mouse"}),
+        "dynamic_vision.benchmarks.allen_neuropixels.benchmark:build",
+        requires={"pynwb": "dynamic-vision[nwb]"})

@@ -18,23 +18,15 @@ import functools
 from typing import Any
 
 from dynamic_vision.benchmark_kinds import NeuralBenchmark
-
-#: The monitor spanned about 120 x 95 degrees of the mouse's visual field; the movie filled it.
-VISUAL_DEGREES = 120.0
-
-
-def _bibtex() -> str:
-    from dynamic_vision.data.allen_neuropixels import BIBTEX
-
-    return BIBTEX
+from dynamic_vision.core.benchmark import BenchmarkSpec
 
 
 @functools.cache
 def _ridge() -> Any:
-    from dynamic_vision.metrics.ridge.metric import build as ridge
+    from dynamic_vision.core.registry import metric_registry
     from dynamic_vision.statistics.splits import KFoldSplits
 
-    return ridge(splits=KFoldSplits(n_splits=5, shuffle=True, seed=0))
+    return metric_registry.load("ridge", splits=KFoldSplits(n_splits=5, shuffle=True, seed=0))
 
 
 def five_fold_ridge(source: Any, target: Any) -> Any:
@@ -42,54 +34,9 @@ def five_fold_ridge(source: Any, target: Any) -> Any:
     return _ridge()(source, target)
 
 
-def build(area: str, *, dataset: str = "AllenNeuropixels.ses-715093703",
-          stimulus_set: str = "AllenNeuropixels.natural_movie_one",
-          identifier: str | None = None, held_out_fraction: float = 0.5) -> NeuralBenchmark:
-    """The ridge benchmark of ``area`` (e.g. ``"VISp"``), scored per time bin."""
+def build(spec: BenchmarkSpec, *, held_out_fraction: float = 0.5) -> NeuralBenchmark:
+    """The ridge benchmark of ``spec``'s area (e.g. ``"VISp"``), scored per time bin."""
     from dynamic_vision.statistics.ceilings import split_half_ceiling
 
-    return NeuralBenchmark(
-        identifier or f"AllenNeuropixels.{area}-ridge", assembly=dataset,
-        stimuli=stimulus_set, region=area, metric=five_fold_ridge, ceiling=split_half_ceiling,
-        held_out_fraction=held_out_fraction, split_seed=0, visual_degrees=VISUAL_DEGREES,
-        version=1, bibtex=_bibtex(), ceiling_convention="ratio")
-
-
-def visp_ridge() -> NeuralBenchmark:
-    """``AllenNeuropixels.VISp-ridge``."""
-    return build("VISp")
-
-
-def visl_ridge() -> NeuralBenchmark:
-    """``AllenNeuropixels.VISl-ridge``."""
-    return build("VISl")
-
-
-def visal_ridge() -> NeuralBenchmark:
-    """``AllenNeuropixels.VISal-ridge``."""
-    return build("VISal")
-
-
-def visam_ridge() -> NeuralBenchmark:
-    """``AllenNeuropixels.VISam-ridge``."""
-    return build("VISam")
-
-
-def vispm_ridge() -> NeuralBenchmark:
-    """``AllenNeuropixels.VISpm-ridge``."""
-    return build("VISpm")
-
-
-def visrl_ridge() -> NeuralBenchmark:
-    """``AllenNeuropixels.VISrl-ridge``."""
-    return build("VISrl")
-
-
-def lgd_ridge() -> NeuralBenchmark:
-    """``AllenNeuropixels.LGd-ridge``."""
-    return build("LGd")
-
-
-def lp_ridge() -> NeuralBenchmark:
-    """``AllenNeuropixels.LP-ridge``."""
-    return build("LP")
+    return NeuralBenchmark(spec, metric=five_fold_ridge, ceiling=split_half_ceiling,
+                           held_out_fraction=held_out_fraction, split_seed=0)

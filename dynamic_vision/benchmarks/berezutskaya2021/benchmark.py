@@ -9,12 +9,9 @@ repetitions); continuous cross-validation with an HRF-length gap
 from __future__ import annotations
 
 from dynamic_vision.benchmark_kinds import FMRIBenchmark
+from dynamic_vision.core.benchmark import BenchmarkSpec
 
 
-def cortex_ridge() -> FMRIBenchmark:
+def cortex_ridge(spec: BenchmarkSpec) -> FMRIBenchmark:
     """The whole prepared cortical surface (``region == "cortex"``)."""
-    from dynamic_vision.data.berezutskaya2021 import BIBTEX
-
-    return FMRIBenchmark("Berezutskaya2021.cortex-ridge", assembly="Berezutskaya2021.fMRI",
-                         stimuli="Berezutskaya2021", region="cortex", response="hrf",
-                         visual_degrees=20.0, version=1, bibtex=BIBTEX)
+    return FMRIBenchmark(spec, response="hrf")

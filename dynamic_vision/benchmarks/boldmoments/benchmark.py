@@ -22,9 +22,8 @@ import numpy as np
 import xarray as xr
 
 from dynamic_vision.benchmark_kinds import NeuralBenchmark
+from dynamic_vision.core.benchmark import BenchmarkSpec
 
-#: Angle of the videos on screen; not stated in the sources read, so the library default.
-VISUAL_DEGREES = 8.0
 SUBJECTS = tuple(f"sub-{n:02d}" for n in range(1, 11))
 
 
@@ -80,9 +79,9 @@ class PublishedSplit:
 
 @functools.cache
 def _ridge() -> Any:
-    from dynamic_vision.metrics.ridge.metric import build as ridge
+    from dynamic_vision.core.registry import metric_registry
 
-    return ridge(splits=PublishedSplit())
+    return metric_registry.load("ridge", splits=PublishedSplit())
 
 
 def train_test_ridge(source: xr.DataArray, target: xr.DataArray) -> Any:
@@ -99,62 +98,26 @@ def test_video_ceiling(assembly: xr.DataArray) -> Any:
     return split_half_ceiling(assembly)
 
 
-def _bibtex() -> str:
-    from dynamic_vision.data.boldmoments import BIBTEX
+def build(spec: BenchmarkSpec, *, subjects: Sequence[str] = SUBJECTS,
+          dataset: str = "BOLDMoments", stimulus_set: str | None = None) -> NeuralBenchmark:
+    """The BOLD Moments benchmark of ``spec`` (its region, and metric ``"ridge"`` or ``"rsa"``).
 
-    return BIBTEX
-
-
-def build(roi: str, metric: str, *, subjects: Sequence[str] = SUBJECTS,
-          dataset: str = "BOLDMoments", stimulus_set: str = "BOLDMoments",
-          identifier: str | None = None) -> NeuralBenchmark:
-    """A BOLD Moments benchmark for ``roi`` with ``metric`` (``"ridge"`` or ``"rsa"``).
-
-    ``dataset``/``stimulus_set`` name other registrations of the same format (mirrors, tests).
+    ``dataset`` names the prefix of the per-subject registrations
+    (``<dataset>.<subject>.<task>``); ``dataset``/``stimulus_set`` may name other
+    registrations of the same format (mirrors, tests).
     """
     from dynamic_vision.statistics.ceilings import rsa_ceiling
 
-    if metric not in ("ridge", "rsa"):
-        raise ValueError(f"BOLD Moments benchmarks use 'ridge' or 'rsa', not {metric!r}.")
-    tasks = ("train", "test") if metric == "ridge" else ("test",)
+    if spec.metric not in ("ridge", "rsa"):
+        raise ValueError(f"BOLD Moments benchmarks use 'ridge' or 'rsa', not {spec.metric!r}.")
+    ridge = spec.metric == "ridge"
+    tasks = ("train", "test") if ridge else ("test",)
     return NeuralBenchmark(
-        identifier or f"BOLDMoments.{roi}-{metric}",
-        assembly=functools.partial(load_recordings, tuple(subjects), tasks, dataset),
-        stimuli=functools.partial(_stimuli, stimulus_set, tasks), region=roi,
-        metric=train_test_ridge if metric == "ridge" else "rsa",
-        ceiling=test_video_ceiling if metric == "ridge" else rsa_ceiling,
-        held_out_fraction=None if metric == "ridge" else 0.5, split_seed=0,
-        visual_degrees=VISUAL_DEGREES, version=1, bibtex=_bibtex(), ceiling_convention="ratio")
-
-
-def ridge_v1() -> NeuralBenchmark:
-    """``BOLDMoments.V1-ridge``."""
-    return build("V1", "ridge")
-
-
-def ridge_v2() -> NeuralBenchmark:
-    """``BOLDMoments.V2-ridge``."""
-    return build("V2", "ridge")
-
-
-def ridge_mt() -> NeuralBenchmark:
-    """``BOLDMoments.MT-ridge``."""
-    return build("MT", "ridge")
-
-
-def rsa_v1() -> NeuralBenchmark:
-    """``BOLDMoments.V1-rsa``."""
-    return build("V1", "rsa")
-
-
-def rsa_v2() -> NeuralBenchmark:
-    """``BOLDMoments.V2-rsa``."""
-    return build("V2", "rsa")
-
-
-def rsa_mt() -> NeuralBenchmark:
-    """``BOLDMoments.MT-rsa``."""
-    return build("MT", "rsa")
+        spec, assembly=functools.partial(load_recordings, tuple(subjects), tasks, dataset),
+        stimuli=functools.partial(_stimuli, stimulus_set or spec.stimulus_set, tasks),
+        metric=train_test_ridge if ridge else None,
+        ceiling=test_video_ceiling if ridge else rsa_ceiling,
+        held_out_fraction=None if ridge else 0.5, split_seed=0)
 
 
 __all__ = ["load_recordings", "build", "PublishedSplit", "train_test_ridge",

@@ -7,14 +7,12 @@ other half; ceilings are split-half over repeats, per time bin.
 from __future__ import annotations
 
 from dynamic_vision.benchmark_kinds import NeuralBenchmark
+from dynamic_vision.core.benchmark import BenchmarkSpec
 
 
-def v1_ridge() -> NeuralBenchmark:
+def v1_ridge(spec: BenchmarkSpec) -> NeuralBenchmark:
     """V1 ridge on the prepared recordings."""
     from dynamic_vision.statistics.ceilings import split_half_ceiling
-    from dynamic_vision.data.crcns_pvc1 import BIBTEX
 
-    return NeuralBenchmark("CRCNS.pvc1.V1-ridge", assembly="CRCNS.pvc1.V1",
-                           stimuli="CRCNS.pvc1", region="V1", metric="ridge",
-                           ceiling=split_half_ceiling, held_out_fraction=0.5, stratify="movie",
-                           visual_degrees=20.0, version=1, bibtex=BIBTEX)
+    return NeuralBenchmark(spec, ceiling=split_half_ceiling, held_out_fraction=0.5,
+                           stratify="movie")

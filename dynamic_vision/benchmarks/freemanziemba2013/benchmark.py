@@ -16,26 +16,18 @@ from __future__ import annotations
 import functools
 
 from dynamic_vision.benchmark_kinds import NeuralBenchmark
+from dynamic_vision.core.benchmark import BenchmarkSpec
 
-DATASET = "FreemanZiemba2013.public"
-STIMULUS_SET = "FreemanZiemba2013.aperture-public"
-VISUAL_DEGREES = 4.0
 NUMBER_OF_TRIALS = 20
 BRAINSCORE_BINS = [(50.0, 200.0)]
 RIDGE_BINS = [(50.0, 100.0), (100.0, 150.0), (150.0, 200.0)]
 STRATIFY = "texture_type"
 
 
-def _bibtex() -> str:
-    from dynamic_vision.data.freemanziemba2013 import BIBTEX
-
-    return BIBTEX
-
-
 def brainscore_metric():
     """PLS predictivity with Brain-Score's settings, its splits stratified by texture type."""
-    from dynamic_vision.statistics.linear_models.pls import PLSRegression
     from dynamic_vision.metric_kinds.regression import RegressionMetric
+    from dynamic_vision.statistics.linear_models.pls import PLSRegression
     from dynamic_vision.statistics.splits import ShuffleSplits
 
     return RegressionMetric(PLSRegression(n_components=25, scale=False, dtype="float64"),
@@ -49,40 +41,26 @@ def brainscore_pls(source, target):
     return brainscore_metric()(source, target)
 
 
-def _benchmark(region: str, variant: str) -> NeuralBenchmark:
+def _recordings(spec: BenchmarkSpec, bins: list[tuple[float, float]]) -> functools.partial:
     from dynamic_vision.io.brainio import load_recordings
+
+    return functools.partial(load_recordings, spec.dataset, spec.stimulus_set, bins)
+
+
+def pls(spec: BenchmarkSpec) -> NeuralBenchmark:
+    """``FreemanZiemba2013.{V1,V2}-pls``: Brain-Score-compatible PLS predictivity."""
     from dynamic_vision.statistics.ceilings import split_half_ceiling
 
-    bins = BRAINSCORE_BINS if variant == "pls" else RIDGE_BINS
-    common = dict(assembly=functools.partial(load_recordings, DATASET, STIMULUS_SET, bins),
-                  stimuli=STIMULUS_SET, region=region, ceiling=split_half_ceiling,
-                  visual_degrees=VISUAL_DEGREES, version=1, bibtex=_bibtex())
-    if variant == "pls":
-        return NeuralBenchmark(f"FreemanZiemba2013.{region}-pls", metric=brainscore_pls,
-                               held_out_fraction=None, select_layers=False,
-                               number_of_trials=NUMBER_OF_TRIALS, n_splits=None,
-                               min_ceiling=0.0,
-                               ceiling_convention="explained_variance", **common)
-    return NeuralBenchmark(f"FreemanZiemba2013.{region}-ridge", metric="ridge",
-                           held_out_fraction=0.5, stratify=STRATIFY, split_seed=0,
-                           ceiling_convention="ratio", **common)
+    return NeuralBenchmark(spec, assembly=_recordings(spec, BRAINSCORE_BINS),
+                           metric=brainscore_pls, ceiling=split_half_ceiling,
+                           held_out_fraction=None, select_layers=False,
+                           number_of_trials=NUMBER_OF_TRIALS, n_splits=None, min_ceiling=0.0)
 
 
-def v1_pls() -> NeuralBenchmark:
-    """``FreemanZiemba2013.V1-pls``: Brain-Score-compatible PLS predictivity of V1."""
-    return _benchmark("V1", "pls")
+def ridge(spec: BenchmarkSpec) -> NeuralBenchmark:
+    """``FreemanZiemba2013.{V1,V2}-ridge``: ridge predictivity in 50 ms bins."""
+    from dynamic_vision.statistics.ceilings import split_half_ceiling
 
-
-def v2_pls() -> NeuralBenchmark:
-    """``FreemanZiemba2013.V2-pls``: Brain-Score-compatible PLS predictivity of V2."""
-    return _benchmark("V2", "pls")
-
-
-def v1_ridge() -> NeuralBenchmark:
-    """``FreemanZiemba2013.V1-ridge``: ridge predictivity of V1 in 50 ms bins."""
-    return _benchmark("V1", "ridge")
-
-
-def v2_ridge() -> NeuralBenchmark:
-    """``FreemanZiemba2013.V2-ridge``: ridge predictivity of V2 in 50 ms bins."""
-    return _benchmark("V2", "ridge")
+    return NeuralBenchmark(spec, assembly=_recordings(spec, RIDGE_BINS),
+                           ceiling=split_half_ceiling, held_out_fraction=0.5,
+                           stratify=STRATIFY, split_seed=0)

@@ -1,9 +1,9 @@
 """Kinetics-400 subset action decoding (bring your own files); see ``benchmark.py``."""
 
-from dynamic_vision.core.registry import benchmark_registry
+from dynamic_vision.core.benchmark import BenchmarkSpec, register_benchmark
 
-benchmark_registry.register(
-    "Kinetics400Subset.action-logistic",
-    "dynamic_vision.benchmarks.kinetics400_subset.benchmark:action_logistic", version=1,
-    kind="task", region="IT", metric="logistic probe accuracy", ceiling="none",
-    stimulus_set="Kinetics400Subset", simulated=False, access="user-supplied")
+register_benchmark(BenchmarkSpec(
+    "Kinetics400Subset.action-logistic", kind="task", version=1, region="IT",
+    metric="logistic probe accuracy", ceiling="none", stimulus_set="Kinetics400Subset",
+    visual_degrees=8.0, simulated=False, extra={"access": "user-supplied"}),
+    "dynamic_vision.benchmarks.kinetics400_subset.benchmark:action_logistic")

@@ -18,53 +18,29 @@ from __future__ import annotations
 import functools
 
 from dynamic_vision.benchmark_kinds import NeuralBenchmark
+from dynamic_vision.core.benchmark import BenchmarkSpec
 
-DATASET = "MajajHong2015.public"
-STIMULUS_SET = "hvm-public"
-VISUAL_DEGREES = 8.0
 NUMBER_OF_TRIALS = 50
 
 
-def _bibtex() -> str:
-    from dynamic_vision.data.majajhong2015 import BIBTEX
-
-    return BIBTEX
-
-
-def _benchmark(region: str, variant: str) -> NeuralBenchmark:
+def _recordings(spec: BenchmarkSpec) -> functools.partial:
     from dynamic_vision.io.brainio import load_recordings
+
+    return functools.partial(load_recordings, spec.dataset, spec.stimulus_set)
+
+
+def pls(spec: BenchmarkSpec) -> NeuralBenchmark:
+    """``MajajHong2015.{V4,IT}-pls``: Brain-Score-compatible PLS predictivity."""
     from dynamic_vision.statistics.ceilings import split_half_ceiling
 
-    recordings = functools.partial(load_recordings, DATASET, STIMULUS_SET)
-    common = dict(assembly=recordings, stimuli=STIMULUS_SET, region=region,
-                  ceiling=split_half_ceiling, visual_degrees=VISUAL_DEGREES,
-                  version=1, bibtex=_bibtex())
-    if variant == "pls":
-        return NeuralBenchmark(f"MajajHong2015.{region}-pls", metric="pls-brainscore",
-                               held_out_fraction=None, select_layers=False,
-                               number_of_trials=NUMBER_OF_TRIALS, n_splits=None,
-                               min_ceiling=0.0,
-                               ceiling_convention="explained_variance", **common)
-    return NeuralBenchmark(f"MajajHong2015.{region}-ridge", metric="ridge",
-                           held_out_fraction=0.5, stratify="object_name", split_seed=0,
-                           ceiling_convention="ratio", **common)
+    return NeuralBenchmark(spec, assembly=_recordings(spec), ceiling=split_half_ceiling,
+                           held_out_fraction=None, select_layers=False,
+                           number_of_trials=NUMBER_OF_TRIALS, n_splits=None, min_ceiling=0.0)
 
 
-def v4_pls() -> NeuralBenchmark:
-    """``MajajHong2015.V4-pls``: Brain-Score-compatible PLS predictivity of V4."""
-    return _benchmark("V4", "pls")
+def ridge(spec: BenchmarkSpec) -> NeuralBenchmark:
+    """``MajajHong2015.{V4,IT}-ridge``: ridge predictivity on held-out images."""
+    from dynamic_vision.statistics.ceilings import split_half_ceiling
 
-
-def it_pls() -> NeuralBenchmark:
-    """``MajajHong2015.IT-pls``: Brain-Score-compatible PLS predictivity of IT."""
-    return _benchmark("IT", "pls")
-
-
-def v4_ridge() -> NeuralBenchmark:
-    """``MajajHong2015.V4-ridge``: ridge predictivity of V4 on held-out images."""
-    return _benchmark("V4", "ridge")
-
-
-def it_ridge() -> NeuralBenchmark:
-    """``MajajHong2015.IT-ridge``: ridge predictivity of IT on held-out images."""
-    return _benchmark("IT", "ridge")
+    return NeuralBenchmark(spec, assembly=_recordings(spec), ceiling=split_half_ceiling,
+                           held_out_fraction=0.5, stratify="object_name", split_seed=0)

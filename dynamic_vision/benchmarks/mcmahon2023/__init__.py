@@ -1,10 +1,10 @@
 """McMahon 2023 social-video fMRI benchmark (bring your own files); see ``benchmark.py``."""
 
-from dynamic_vision.core.registry import benchmark_registry
+from dynamic_vision.core.benchmark import BenchmarkSpec, register_benchmark
 
-benchmark_registry.register(
-    "McMahon2023.cortex-ridge", "dynamic_vision.benchmarks.mcmahon2023.benchmark:cortex_ridge",
-    version=1, kind="neural", region="cortex", metric="ridge",
+register_benchmark(BenchmarkSpec(
+    "McMahon2023.cortex-ridge", kind="neural", version=1, region="cortex", metric="ridge",
     ceiling="split_half_ceiling", ceiling_convention="ratio", dataset="McMahon2023.fMRI",
-    stimulus_set="McMahon2023", simulated=False, access="request",
-    time_bins="1 x 3000 ms (betas)")
+    stimulus_set="McMahon2023", visual_degrees=8.0, simulated=False,
+    time_bins="1 x 3000 ms (betas)", extra={"access": "request"}),
+    "dynamic_vision.benchmarks.mcmahon2023.benchmark:cortex_ridge")

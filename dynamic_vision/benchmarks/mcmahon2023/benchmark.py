@@ -10,21 +10,19 @@ import functools
 from typing import Any
 
 from dynamic_vision.benchmark_kinds import NeuralBenchmark
+from dynamic_vision.core.benchmark import BenchmarkSpec
 
 
-def _test_videos() -> Any:
+def _test_videos(stimulus_set: str) -> Any:
     from dynamic_vision.core.registry import stimulus_set_registry
 
-    stimuli = stimulus_set_registry.load("McMahon2023")
+    stimuli = stimulus_set_registry.load(stimulus_set)
     return stimuli.subset(stimuli.loc[stimuli["split"] == "test", "stimulus_id"].tolist())
 
 
-def cortex_ridge() -> NeuralBenchmark:
+def cortex_ridge(spec: BenchmarkSpec) -> NeuralBenchmark:
     """Every prepared voxel labelled ``region == "cortex"``."""
     from dynamic_vision.statistics.ceilings import split_half_ceiling
-    from dynamic_vision.data.mcmahon2023 import BIBTEX
 
-    return NeuralBenchmark("McMahon2023.cortex-ridge", assembly="McMahon2023.fMRI",
-                           stimuli=functools.partial(_test_videos), region="cortex",
-                           metric="ridge", ceiling=split_half_ceiling, held_out_fraction=0.5,
-                           visual_degrees=8.0, version=1, bibtex=BIBTEX)
+    return NeuralBenchmark(spec, stimuli=functools.partial(_test_videos, spec.stimulus_set),
+                           ceiling=split_half_ceiling, held_out_fraction=0.5)

@@ -11,34 +11,31 @@ images, which lets a read-out memorise the test images; it is not offered here.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import xarray as xr
 
 from dynamic_vision.benchmark_kinds import BehaviourBenchmark
+from dynamic_vision.core.benchmark import BenchmarkSpec
 from dynamic_vision.core.scores import Score
 
-DATASET = "Rajalingham2018.public"
-STIMULUS_SET = "objectome.public"
-VISUAL_DEGREES = 8.0
-
-
-def load_stimuli() -> Any:
-    """``objectome.public`` with a ``label`` column: the object each image shows."""
+def load_stimuli(stimulus_set: str) -> Any:
+    """The objectome images with a ``label`` column: the object each image shows."""
     from dynamic_vision.core.registry import stimulus_set_registry
 
-    stimuli = stimulus_set_registry.load(STIMULUS_SET)
+    stimuli = stimulus_set_registry.load(stimulus_set)
     column = "image_label" if "image_label" in stimuli.columns else "image_sample_obj"
     stimuli = stimuli.copy()
     stimuli["label"] = stimuli[column].astype(str)
     return stimuli
 
 
-def load_trials() -> xr.DataArray:
+def load_trials(dataset: str) -> xr.DataArray:
     """The pooled human trials in the behavioural contract."""
     from dynamic_vision.io.brainio import load_trials as load
 
-    return load(DATASET)
+    return load(dataset)
 
 
 def i2n_metric(source: xr.DataArray, target: xr.DataArray) -> Score:
@@ -64,15 +61,9 @@ def i2n_ceiling(trials: xr.DataArray) -> Score:
     return behavioral_ceiling(trials, signature_of("i2n"))
 
 
-def _bibtex() -> str:
-    from dynamic_vision.data.rajalingham2018 import BIBTEX
-
-    return BIBTEX
-
-
-def i2n() -> BehaviourBenchmark:
+def i2n(spec: BenchmarkSpec) -> BehaviourBenchmark:
     """``Rajalingham2018.objects-i2n`` with disjoint fitting and test images."""
-    return BehaviourBenchmark("Rajalingham2018.objects-i2n", assembly=load_trials, stimuli=load_stimuli,
+    return BehaviourBenchmark(spec, assembly=functools.partial(load_trials, spec.dataset),
+                              stimuli=functools.partial(load_stimuli, spec.stimulus_set),
                               metric=i2n_metric, ceiling=i2n_ceiling, held_out_fraction=0.5,
-                              split_seed=0, visual_degrees=VISUAL_DEGREES, version=1,
-                              bibtex=_bibtex(), ceiling_convention="ratio")
+                              split_seed=0)

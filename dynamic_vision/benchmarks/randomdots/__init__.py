@@ -1,13 +1,14 @@
-"""RandomDots direction discrimination: an engineering task on synthetic random-dot clips.
+"""RandomDots: direction discrimination of random-dot kinematograms (simulated stimuli).
 
-Registration only; see ``benchmark.py``.
+The declaration and its registration; see ``benchmark.py``.
 """
 
-from dynamic_vision.core.registry import benchmark_registry
+from dynamic_vision.core.benchmark import BenchmarkSpec, register_benchmark
 
-benchmark_registry.register(
-    "RandomDots.direction-logistic", "dynamic_vision.benchmarks.randomdots.benchmark:build",
-    version=1, kind="task", task="classification", label="direction (8 classes)",
-    probe="logistic regression, 5 stratified folds", condition="coherence", region="MT",
-    stimulus_set="RandomDots", ceiling_convention="none", chance=0.125, simulated=True,
-    split="half of the clips held out, by direction and coherence")
+register_benchmark(BenchmarkSpec(
+    "RandomDots.direction-logistic", kind="task", version=1, region="MT",
+    stimulus_set="RandomDots", ceiling_convention="none", simulated=True, visual_degrees=8.0,
+    split="half of the clips held out, by direction and coherence",
+    extra={"task": "classification", "label": "direction (8 classes)",
+           "probe": "logistic regression, 5 stratified folds", "condition": "coherence",
+           "chance": 0.125}), "dynamic_vision.benchmarks.randomdots.benchmark:build")

@@ -1,22 +1,15 @@
-"""``RandomDots.direction-logistic``: decode the motion direction of random-dot clips.
-
-A linear (logistic) probe reads the direction out of the model's MT activations, averaged over
-the clip, on the held-out half of the clips; the score is its accuracy (chance: 1/8), also
-reported per coherence. A model that sees motion rises from chance at 0 % coherence towards 1.
-"""
+"""The RandomDots direction-discrimination benchmark: a logistic probe decodes each clip's
+motion direction (8 classes) from the model's activations; the score is broken down by
+coherence."""
 
 from __future__ import annotations
 
 from dynamic_vision.benchmark_kinds import TaskBenchmark
+from dynamic_vision.core.benchmark import BenchmarkSpec
 
 
-def build() -> TaskBenchmark:
-    """The benchmark (data are generated on first use, see ``dynamic_vision.data.simmotion``)."""
-    from dynamic_vision.data.simmotion import BIBTEX, build as simmotion
-
-    return TaskBenchmark(
-        "RandomDots.direction-logistic",
-        stimuli=simmotion.load_random_dots,
-        label="label", kind="classification", condition="coherence", region="MT",
-        n_splits=5, held_out_fraction=0.5, split_seed=0, visual_degrees=8.0, version=1,
-        bibtex=BIBTEX)
+def build(spec: BenchmarkSpec) -> TaskBenchmark:
+    """The benchmark (its clips are generated on first use by the SimMotion data plugin)."""
+    return TaskBenchmark(spec, label="label", kind=spec.extra["task"],
+                         condition=spec.extra["condition"], n_splits=5, held_out_fraction=0.5,
+                         split_seed=0)

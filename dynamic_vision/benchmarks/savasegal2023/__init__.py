@@ -1,17 +1,15 @@
 """Sava-Segal 2023 movie fMRI benchmark (bring your own files); see ``benchmark.py``."""
 
-from dynamic_vision.core.registry import benchmark_registry
+from dynamic_vision.core.benchmark import BenchmarkSpec, register_benchmark
 
 # The conformance suite's tiny model gives one feature vector per stimulus, constant over a
 # whole movie: nothing for an HRF to follow. The planted-response tests score real features.
 _TINY_MODEL_GAP = ("the tiny model's features do not vary within a movie; movie fMRI needs "
                    "time-varying features")
 
-benchmark_registry.register(
-    "Savasegal2023.cortex-ridge",
-    "dynamic_vision.benchmarks.savasegal2023.benchmark:cortex_ridge",
-    version=1, kind="fmri", region="cortex", metric="ridge (HRF)",
-    ceiling="split-half over subjects", ceiling_convention="ratio",
-    dataset="Savasegal2023.fMRI",
-    stimulus_set="Savasegal2023", simulated=False, access="request",
-    expected_failures={"check_benchmark_scores_tiny_model": _TINY_MODEL_GAP})
+register_benchmark(BenchmarkSpec(
+    "Savasegal2023.cortex-ridge", kind="fmri", version=1, region="cortex", metric="ridge (HRF)",
+    ceiling="split-half over subjects", ceiling_convention="ratio", dataset="Savasegal2023.fMRI",
+    stimulus_set="Savasegal2023", visual_degrees=20.0, simulated=False,
+    expected_failures={"check_benchmark_scores_tiny_model": _TINY_MODEL_GAP},
+    extra={"access": "request"}), "dynamic_vision.benchmarks.savasegal2023.benchmark:cortex_ridge")

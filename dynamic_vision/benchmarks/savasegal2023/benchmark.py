@@ -9,12 +9,9 @@ the repetitions); continuous cross-validation with an HRF-length gap
 from __future__ import annotations
 
 from dynamic_vision.benchmark_kinds import FMRIBenchmark
+from dynamic_vision.core.benchmark import BenchmarkSpec
 
 
-def cortex_ridge() -> FMRIBenchmark:
+def cortex_ridge(spec: BenchmarkSpec) -> FMRIBenchmark:
     """The whole prepared cortical surface (``region == "cortex"``)."""
-    from dynamic_vision.data.savasegal2023 import BIBTEX
-
-    return FMRIBenchmark("Savasegal2023.cortex-ridge", assembly="Savasegal2023.fMRI",
-                         stimuli="Savasegal2023", region="cortex", response="hrf",
-                         visual_degrees=20.0, version=1, bibtex=BIBTEX)
+    return FMRIBenchmark(spec, response="hrf")

@@ -1,26 +1,23 @@
 """SimMotion benchmarks: simulated V1 and MT recordings to gratings, plaids and random dots.
 
-Registration only; see ``benchmark.py``. The data are SIMULATED (``dynamic_vision.data.simmotion``):
-these benchmarks test the pipeline and rank models by how well they recover a known motion-energy
-ground truth, not by how brain-like they are.
+The declarations and their registration; see ``benchmark.py``. The data are SIMULATED
+(the ``SimMotion`` data plugin): these benchmarks test the pipeline and rank models by how well
+they recover a known motion-energy ground truth, not by how brain-like they are.
 """
 
-from dynamic_vision.core.registry import benchmark_registry
+from dynamic_vision.core.benchmark import BenchmarkSpec, register_benchmark
 
 _TARGET = "dynamic_vision.benchmarks.simmotion.benchmark"
+# SimMotion clips span 8 degrees of visual angle (a typical receptive-field mapping screen).
+_COMMON = dict(kind="neural", version=2, stimulus_set="SimMotion", simulated=True,
+               ceiling_convention="ratio", visual_degrees=8.0,
+               time_bins="20 x 50 ms, 0-1000 ms", split="3/4 of the clips held out, by category")
 
-benchmark_registry.register(
-    "SimMotion.V1-ridge", f"{_TARGET}:v1_ridge", version=2, kind="neural", region="V1",
-    metric="ridge", ceiling="split_half_ceiling on each test split", ceiling_convention="ratio",
-    dataset="SimMotion.V1", stimulus_set="SimMotion", simulated=True,
-    time_bins="20 x 50 ms, 0-1000 ms", split="3/4 of the clips held out, by category")
-benchmark_registry.register(
-    "SimMotion.MT-ridge", f"{_TARGET}:mt_ridge", version=2, kind="neural", region="MT",
-    metric="ridge", ceiling="split_half_ceiling on each test split", ceiling_convention="ratio",
-    dataset="SimMotion.MT", stimulus_set="SimMotion", simulated=True,
-    time_bins="20 x 50 ms, 0-1000 ms", split="3/4 of the clips held out, by category")
-benchmark_registry.register(
-    "SimMotion.MT-rdm", f"{_TARGET}:mt_rdm", version=2, kind="neural", region="MT",
-    metric="rsa", ceiling="rsa_ceiling", ceiling_convention="ratio",
-    dataset="SimMotion.MT", stimulus_set="SimMotion", simulated=True,
-    time_bins="20 x 50 ms, 0-1000 ms", split="3/4 of the clips held out, by category")
+for _region in ("V1", "MT"):
+    register_benchmark(BenchmarkSpec(
+        f"SimMotion.{_region}-ridge", region=_region, metric="ridge",
+        dataset=f"SimMotion.{_region}", ceiling="split_half_ceiling on each test split",
+        **_COMMON), f"{_TARGET}:ridge")
+register_benchmark(BenchmarkSpec(
+    "SimMotion.MT-rdm", region="MT", metric="rsa", dataset="SimMotion.MT",
+    ceiling="rsa_ceiling", **_COMMON), f"{_TARGET}:rdm")

@@ -10,10 +10,10 @@ subsets and uses the ceiling of all held-out clips.
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 from dynamic_vision.benchmark_kinds import NeuralBenchmark
+from dynamic_vision.core.benchmark import BenchmarkSpec
 
 #: Three quarters of the clips are scored; one quarter (64 clips) is public, for layer
 #: selection. A linear map from a few hundred model features to a unit needs the training
@@ -21,49 +21,23 @@ from dynamic_vision.benchmark_kinds import NeuralBenchmark
 #: model itself, with three quarters ~0.95.
 HELD_OUT_FRACTION = 0.75
 
-#: SimMotion clips span 8 degrees of visual angle (a typical receptive-field mapping screen).
-VISUAL_DEGREES = 8.0
 
-
-def _bibtex() -> str:
-    from dynamic_vision.data.simmotion import BIBTEX
-
-    return BIBTEX
-
-
-def _benchmark(identifier: str, region: str, metric: str, ceiling: Any,
-               ceiling_on_test_splits: bool) -> NeuralBenchmark:
-    from dynamic_vision.data.simmotion import build
-
+def _benchmark(spec: BenchmarkSpec, ceiling: Any, ceiling_on_test_splits: bool
+               ) -> NeuralBenchmark:
     return NeuralBenchmark(
-        identifier,
-        assembly=functools.partial(build.load_recordings, region),
-        stimuli=build.load_stimulus_set,
-        region=region, metric=metric, ceiling=ceiling, stratify="category",
-        held_out_fraction=HELD_OUT_FRACTION, split_seed=0, n_splits=10, train_size=0.9,
-        ceiling_on_test_splits=ceiling_on_test_splits, visual_degrees=VISUAL_DEGREES,
-        version=2, bibtex=_bibtex(), ceiling_convention="ratio")
+        spec, ceiling=ceiling, stratify="category", held_out_fraction=HELD_OUT_FRACTION,
+        split_seed=0, n_splits=10, train_size=0.9, ceiling_on_test_splits=ceiling_on_test_splits)
 
 
-def v1_ridge() -> NeuralBenchmark:
-    """``SimMotion.V1-ridge``: ridge predictivity of simulated V1, per time bin."""
+def ridge(spec: BenchmarkSpec) -> NeuralBenchmark:
+    """``SimMotion.{V1,MT}-ridge``: ridge predictivity of simulated recordings, per time bin."""
     from dynamic_vision.statistics.ceilings import split_half_ceiling
 
-    return _benchmark("SimMotion.V1-ridge", "V1", "ridge", split_half_ceiling,
-                      ceiling_on_test_splits=True)
+    return _benchmark(spec, split_half_ceiling, ceiling_on_test_splits=True)
 
 
-def mt_ridge() -> NeuralBenchmark:
-    """``SimMotion.MT-ridge``: ridge predictivity of simulated MT, per time bin."""
-    from dynamic_vision.statistics.ceilings import split_half_ceiling
-
-    return _benchmark("SimMotion.MT-ridge", "MT", "ridge", split_half_ceiling,
-                      ceiling_on_test_splits=True)
-
-
-def mt_rdm() -> NeuralBenchmark:
+def rdm(spec: BenchmarkSpec) -> NeuralBenchmark:
     """``SimMotion.MT-rdm``: representational similarity with simulated MT, per time bin."""
     from dynamic_vision.statistics.ceilings import rsa_ceiling
 
-    return _benchmark("SimMotion.MT-rdm", "MT", "rsa", rsa_ceiling,
-                      ceiling_on_test_splits=False)
+    return _benchmark(spec, rsa_ceiling, ceiling_on_test_splits=False)

@@ -1,9 +1,9 @@
 """Something-Something v2 subset action decoding (bring your own files); see ``benchmark.py``."""
 
-from dynamic_vision.core.registry import benchmark_registry
+from dynamic_vision.core.benchmark import BenchmarkSpec, register_benchmark
 
-benchmark_registry.register(
-    "SSv2Subset.action-logistic",
-    "dynamic_vision.benchmarks.ssv2_subset.benchmark:action_logistic", version=1,
-    kind="task", region="IT", metric="logistic probe accuracy", ceiling="none",
-    stimulus_set="SSv2Subset", simulated=False, access="registration")
+register_benchmark(BenchmarkSpec(
+    "SSv2Subset.action-logistic", kind="task", version=1, region="IT",
+    metric="logistic probe accuracy", ceiling="none", stimulus_set="SSv2Subset",
+    visual_degrees=8.0, simulated=False, extra={"access": "registration"}),
+    "dynamic_vision.benchmarks.ssv2_subset.benchmark:action_logistic")

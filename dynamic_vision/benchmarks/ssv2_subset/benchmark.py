@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 from dynamic_vision.benchmark_kinds import TaskBenchmark
+from dynamic_vision.core.benchmark import BenchmarkSpec
 
 
-def action_logistic() -> TaskBenchmark:
+def action_logistic(spec: BenchmarkSpec) -> TaskBenchmark:
     """Half of the clips (stratified by class) held out; accuracy of a logistic probe."""
-    from dynamic_vision.data.ssv2_subset import BIBTEX
-
-    return TaskBenchmark("SSv2Subset.action-logistic", stimuli="SSv2Subset",
-                         label="label", kind="classification", region="IT",
-                         held_out_fraction=0.5, visual_degrees=8.0, version=1, bibtex=BIBTEX)
+    return TaskBenchmark(spec, label="label", kind="classification", held_out_fraction=0.5)

@@ -10,7 +10,7 @@ from scipy.spatial.distance import pdist
 
 from dynamic_vision.statistics.ceilings import random_halves, rsa_ceiling
 from dynamic_vision.statistics.correlation import kendall_tau_a
-from dynamic_vision.metrics.rsa.rsa import compare_rdms, rdm, rsa_similarity
+from dynamic_vision.statistics.rsa import compare_rdms, rdm, rsa_similarity
 from dynamic_vision.core.registry import metric_registry
 from dynamic_vision.statistics.splits import ShuffleSplits
 from dynamic_vision.testing import check_metric

@@ -70,7 +70,7 @@ def stimuli_identity(records: Sequence[StimulusRecord]) -> str:
 
 
 def _library_version() -> str:
-    from dynamic_vision import __version__
+    from dynamic_vision._version import __version__
 
     return __version__
 

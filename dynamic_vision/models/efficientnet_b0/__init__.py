@@ -1,12 +1,29 @@
-"""EfficientNet-B0 and its random twin: registration only (see model.py)."""
+"""EfficientNet-B0: EfficientNet-B0 (Tan & Le, 2019), trained on ImageNet-1k.
 
-from dynamic_vision.modeling.zoo import register_zoo_model
+The declaration (``SPEC``) and its registration; ``model.py`` builds the network from the same
+spec. Importing this folder imports no torch.
+"""
+
 from dynamic_vision.modeling.citations import TAN2019
+from dynamic_vision.modeling.spec import ModelSpec, register_model
 
-register_zoo_model(
-    "efficientnet_b0", "dynamic_vision.models.efficientnet_b0.model",
+# Image models see every frame on its own; 30 fps samples typical stimuli finely enough for
+# time bins of tens of milliseconds.
+SPEC = ModelSpec(
+    identifier="efficientnet_b0",
+    kind="image",
+    layers=(
+        "features.2",
+        "features.3",
+        "features.4",
+        "features.6",
+        "features.8",
+        "avgpool",
+    ),
+    input_size=224,
+    fps=30,
     weights="torchvision:EfficientNet_B0_Weights.IMAGENET1K_V1",
-    kind="image", fps=30, clip_length=1, input_size=224,
-    n_layers=6, bibtex=TAN2019, version=1,
-    check_options={"input_size": 32},
+    bibtex=TAN2019,
 )
+
+register_model(SPEC, "dynamic_vision.models.efficientnet_b0.model", check_options={"input_size": 32})

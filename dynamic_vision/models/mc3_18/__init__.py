@@ -1,12 +1,31 @@
-"""MC3-18 and its random twin: registration only (see model.py)."""
+"""MC3-18: 18-layer ResNet with 3-D convolutions in early layers and 2-D ones later (Tran et al., 2018), trained on Kinetics-400.
 
-from dynamic_vision.modeling.zoo import register_zoo_model
+The declaration (``SPEC``) and its registration; ``model.py`` builds the network from the same
+spec. Importing this folder imports no torch.
+"""
+
 from dynamic_vision.modeling.citations import TRAN2018
+from dynamic_vision.modeling.spec import KINETICS_MEAN, KINETICS_STD, ModelSpec, register_model
 
-register_zoo_model(
-    "mc3_18", "dynamic_vision.models.mc3_18.model",
+# Kinetics clips of 16 frames at 15 fps, resized to 128x171 and centre-cropped to 112.
+SPEC = ModelSpec(
+    identifier="mc3_18",
+    kind="video",
+    layers=(
+        "stem",
+        "layer1",
+        "layer2",
+        "layer3",
+        "layer4",
+        "avgpool",
+    ),
+    input_size=112,
+    fps=15,
+    clip_length=16,
+    mean=KINETICS_MEAN,
+    std=KINETICS_STD,
     weights="torchvision:MC3_18_Weights.KINETICS400_V1",
-    kind="video", fps=15, clip_length=16, input_size=112,
-    n_layers=6, bibtex=TRAN2018, version=1,
-    check_options={"input_size": 32, "clip_length": 4},
+    bibtex=TRAN2018,
 )
+
+register_model(SPEC, "dynamic_vision.models.mc3_18.model", check_options={"input_size": 32, "clip_length": 4})

@@ -2,30 +2,9 @@
 
 from __future__ import annotations
 
-from dynamic_vision.modeling.spec import ModelSpec
-from dynamic_vision.modeling.zoo import KINETICS_MEAN, KINETICS_STD, ZooModel, torchvision_architecture
-from dynamic_vision.modeling.citations import TRAN2018
+from dynamic_vision.models.mc3_18 import SPEC
+from dynamic_vision.modeling.zoo import ZooModel, torchvision_architecture
 
-# Kinetics clips of 16 frames at 15 fps, resized to 128x171 and centre-cropped to 112.
-SPEC = ModelSpec(
-    identifier="mc3_18",
-    kind="video",
-    layers=(
-        "stem",
-        "layer1",
-        "layer2",
-        "layer3",
-        "layer4",
-        "avgpool",
-    ),
-    input_size=112,
-    fps=15,
-    clip_length=16,
-    mean=KINETICS_MEAN,
-    std=KINETICS_STD,
-    weights="torchvision:MC3_18_Weights.KINETICS400_V1",
-    bibtex=TRAN2018,
-)
 
 ZOO = ZooModel(
     SPEC,

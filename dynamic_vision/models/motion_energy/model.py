@@ -18,12 +18,9 @@ import pandas as pd
 
 from dynamic_vision.modeling.feature_model import FeatureModel
 from dynamic_vision.modeling.motion_energy import MotionEnergyBank, to_contrast
+from dynamic_vision.models.motion_energy import SPEC
 
-__all__ = ["MotionEnergyModel", "build", "VISUAL_DEGREES"]
-
-#: The 128-pixel input is taken to span 8 degrees, so the bank's 0.04-0.16 cycles/pixel are
-#: 0.64-2.56 cycles/degree, the range of parafoveal V1 cells' preferred spatial frequencies.
-VISUAL_DEGREES = 8.0
+__all__ = ["MotionEnergyModel", "build"]
 
 
 class MotionEnergyModel(FeatureModel):
@@ -32,16 +29,18 @@ class MotionEnergyModel(FeatureModel):
     Parameters
     ----------
     bank
-        The filter bank; the default is the one SimMotion's recordings were simulated with.
+        The filter bank; the default is the one SimMotion's recordings were simulated with, at
+        the spec's frame rate and size.
     progress
         Show a progress bar on long looks.
     """
 
-    def __init__(self, bank: MotionEnergyBank | None = None, *, identifier: str = "motion-energy",
+    def __init__(self, bank: MotionEnergyBank | None = None, *, identifier: str = SPEC.identifier,
                  progress: bool = True):
-        self.bank = bank if bank is not None else MotionEnergyBank()
-        super().__init__(identifier, "energy", fps=self.bank.fps, size=self.bank.size,
-                         degrees=VISUAL_DEGREES, progress=progress)
+        self.bank = bank if bank is not None else MotionEnergyBank(size=SPEC.input_size,
+                                                                   fps=SPEC.fps)
+        super().__init__(identifier, SPEC.layers[0], fps=self.bank.fps, size=self.bank.size,
+                         degrees=SPEC.visual_degrees, progress=progress)
 
     def features(self, frames: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         return self.bank.response_steps(self.bank.amplitudes(to_contrast(frames)))

@@ -1,12 +1,31 @@
-"""MViT-v1-B and its random twin: registration only (see model.py)."""
+"""MViT-v1-B: Multiscale Vision Transformer, base, 16x4 (Fan et al., 2021), trained on Kinetics-400.
 
-from dynamic_vision.modeling.zoo import register_zoo_model
+The declaration (``SPEC``) and its registration; ``model.py`` builds the network from the same
+spec. Importing this folder imports no torch.
+"""
+
 from dynamic_vision.modeling.citations import FAN2021
+from dynamic_vision.modeling.spec import ModelSpec, register_model
 
-register_zoo_model(
-    "mvit_v1_b", "dynamic_vision.models.mvit_v1_b.model",
+# 16 frames sampled every 4th frame of 30 fps video (7.5 fps); positional embeddings fix the geometry.
+SPEC = ModelSpec(
+    identifier="mvit_v1_b",
+    kind="video",
+    layers=(
+        "blocks.0.volume",
+        "blocks.2.volume",
+        "blocks.4.volume",
+        "blocks.8.volume",
+        "blocks.13.volume",
+        "blocks.15.volume",
+    ),
+    input_size=224,
+    fps=7.5,
+    clip_length=16,
+    mean=(0.45, 0.45, 0.45),
+    std=(0.225, 0.225, 0.225),
     weights="torchvision:MViT_V1_B_Weights.KINETICS400_V1",
-    kind="video", fps=7.5, clip_length=16, input_size=224,
-    n_layers=6, bibtex=FAN2021, version=1,
-    check_options={"input_size": 32, "clip_length": 4},
+    bibtex=FAN2021,
 )
+
+register_model(SPEC, "dynamic_vision.models.mvit_v1_b.model", check_options={"input_size": 32, "clip_length": 4})

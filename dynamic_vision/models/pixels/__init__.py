@@ -1,14 +1,21 @@
 """pixels: downsampled grayscale pixel intensities per frame, a control model.
 
-Registration only.
+The declaration (``SPEC``) and its registration; ``model.py`` builds the model from the same
+spec.
 """
 
-from dynamic_vision.core.registry import model_registry
+from dynamic_vision.modeling.spec import ModelSpec, register_model
 
-model_registry.register(
-    "pixels", "dynamic_vision.models.pixels.model:build",
-    version=1, pretrained=False, weights=None, fps=30, input_size=128, visual_degrees=8.0,
-    layers=["pixels"], n_features=256, kind="hand-crafted",
-    description="Control: 16x16 block-averaged luminance contrast of each frame "
-                "(no motion, no temporal filtering).",
+# The same visual angle as ``motion-energy``, so both see stimuli at the same scale.
+SPEC = ModelSpec(
+    identifier="pixels",
+    kind="features",
+    layers=("pixels",),
+    input_size=128,
+    fps=30,
+    visual_degrees=8.0,
+    description="Control: 16x16 block-averaged luminance contrast of each frame (256 units; "
+                "no motion, no temporal filtering).",
 )
+
+register_model(SPEC, "dynamic_vision.models.pixels.model:build")

@@ -16,11 +16,9 @@ import pandas as pd
 from dynamic_vision.modeling.feature_model import FeatureModel
 from dynamic_vision.modeling.motion_energy import to_contrast
 from dynamic_vision.core.temporal import frame_intervals
+from dynamic_vision.models.pixels import SPEC
 
-__all__ = ["PixelsModel", "build", "VISUAL_DEGREES"]
-
-#: The same visual angle as ``motion-energy``, so both see stimuli at the same scale.
-VISUAL_DEGREES = 8.0
+__all__ = ["PixelsModel", "build"]
 
 
 class PixelsModel(FeatureModel):
@@ -36,13 +34,13 @@ class PixelsModel(FeatureModel):
         Frame rate the clips are decoded at.
     """
 
-    def __init__(self, grid: int = 16, size: int = 128, fps: float = 30.0, *,
-                 identifier: str = "pixels", progress: bool = True):
+    def __init__(self, grid: int = 16, size: int = SPEC.input_size, fps: float = SPEC.fps, *,
+                 identifier: str = SPEC.identifier, progress: bool = True):
         if grid < 1 or size % grid:
             raise ValueError(f"size ({size}) must be a positive multiple of grid ({grid}).")
         self.grid = int(grid)
-        super().__init__(identifier, "pixels", fps=fps, size=size, degrees=VISUAL_DEGREES,
-                         progress=progress)
+        super().__init__(identifier, SPEC.layers[0], fps=fps, size=size,
+                         degrees=SPEC.visual_degrees, progress=progress)
 
     def features(self, frames: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         contrast = to_contrast(frames)

@@ -55,7 +55,7 @@ def benchmark_info(identifier: str) -> BenchmarkInfo:
         metadata = {}
     match = re.match(r"^[^.]+\.([^-]+)-", identifier)
     region = str(metadata.get("region") or (match.group(1) if match else "all"))
-    group = metadata.get("group") or metadata.get("kind")
+    group = metadata.get("group") or metadata.get("benchmark_kind")
     if not group:
         words = {w.lower() for w in re.split(r"[^A-Za-z]+", identifier) if w}
         group = "behaviour" if words & _BEHAVIOUR_WORDS or region.lower() in _BEHAVIOUR_WORDS \

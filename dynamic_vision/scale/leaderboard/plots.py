@@ -32,7 +32,7 @@ def detail_plots(row: dict[str, Any], folder: Path, stem: str) -> list[tuple[str
         return []
     from matplotlib.figure import Figure
 
-    from dynamic_vision.plotting import plot_score_detail
+    from dynamic_vision.core.plotting import plot_score_detail
     from dynamic_vision.core.scores import Score
 
     score = Score.from_dict({k: row.get(k) for k in ("value", "raw", "ceiling", "error",
