@@ -11,7 +11,7 @@ import pytest  # noqa: E402
 import xarray as xr  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from dynamic_vision.plotting import (  # noqa: E402
+from dynamic_vision.core.plotting import (  # noqa: E402
     detail_along,
     plot_score_detail,
     save_standard_plots,
