@@ -11,7 +11,7 @@ import xarray as xr
 from PIL import Image
 
 from dynamic_vision.io.assemblies import behavioral_assembly
-from dynamic_vision.benchmark_kinds import BehaviourBenchmark
+from dynamic_vision.benchmark_kinds import BehaviorBenchmark
 from dynamic_vision.core.scores import Score
 from dynamic_vision.io.stimuli import StimulusSet
 from dynamic_vision.testing.benchmark_checks import TableModel
@@ -64,7 +64,7 @@ def features(row, human_like: bool):
 
 
 def test_human_like_model_agrees_and_fits_on_public_stimuli_only(stimuli, trials):
-    benchmark = BehaviourBenchmark("Toy.direction-agreement", assembly=trials, stimuli=stimuli,
+    benchmark = BehaviorBenchmark("Toy.direction-agreement", assembly=trials, stimuli=stimuli,
                                    metric=agreement, bibtex="@misc{toy}")
     human_like = TableModel("human-like", {"f": lambda row: features(row, True)})
     perfect = TableModel("perfect", {"f": lambda row: features(row, False)})
@@ -85,11 +85,11 @@ def test_ceiling_is_applied_and_cached(stimuli, trials):
         return Score.from_raw(0.8)
 
     kwargs = dict(assembly=trials, stimuli=stimuli, metric=agreement, ceiling=ceiling)
-    result = BehaviourBenchmark("Toy.direction-ceiled", **kwargs)(
+    result = BehaviorBenchmark("Toy.direction-ceiled", **kwargs)(
         TableModel("m", {"f": lambda row: features(row, True)}))
     assert result.ceiling == pytest.approx(0.8)
     assert result.value == pytest.approx(result.raw / 0.8)
-    assert BehaviourBenchmark("Toy.direction-ceiled", **kwargs).ceiling.value == 0.8
+    assert BehaviorBenchmark("Toy.direction-ceiled", **kwargs).ceiling.value == 0.8
     assert len(calls) == 1
 
 
@@ -130,7 +130,7 @@ def test_i2n_ranks_the_model_with_human_image_difficulty_first(tmp_path):
         return layer
 
     other = {sid: rng.uniform(0.35, 0.98) for sid in difficulty}
-    benchmark = BehaviourBenchmark(
+    benchmark = BehaviorBenchmark(
         "Toy.objects-i2n", assembly=trials, stimuli=stimuli, metric="i2n",
         ceiling=lambda t: behavioral_ceiling(t, signature_of("i2n"), split_coord="subject"),
         bibtex="@misc{toy}")

@@ -164,7 +164,7 @@ def replica(tmp_path, monkeypatch):
 
 def test_real_manifest_pins_every_subject_split_and_label():
     spec = subject_spec("sub-03", "train")
-    assert spec.access == "open" and spec.licence == "CC0-1.0"
+    assert spec.access == "open" and spec.license == "CC0-1.0"
     names = {f.name: f for f in spec.files}
     train = names["sub-03_organized_betas_task-train_hemi-left_normalized.pkl"]
     assert train.size == 3932218149

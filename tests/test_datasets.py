@@ -73,7 +73,7 @@ def small_assembly() -> xr.DataArray:
 
 def spec_for(identifier, files, loader, access="open", **kwargs) -> DataSpec:
     return DataSpec(identifier=identifier, files=files, loader=loader, bibtex=BIBTEX,
-                    licence="CC-BY-4.0", access=access, description="Test data.", **kwargs)
+                    license="CC-BY-4.0", access=access, description="Test data.", **kwargs)
 
 
 def test_open_netcdf_dataset_fetch_load_verify(served, capsys):
@@ -85,7 +85,7 @@ def test_open_netcdf_dataset_fetch_load_verify(served, capsys):
     register_dataset(spec)
     registered.append((dataset_registry, "Test.Open"))
     info = dataset_registry.info("Test.Open")
-    assert (info["access"], info["licence"], info["size_bytes"]) == (
+    assert (info["access"], info["license"], info["size_bytes"]) == (
         "open", "CC-BY-4.0", path.stat().st_size)
 
     assert [p.action for p in fetch("Test.Open", dry_run=True)] == ["download"]
@@ -231,7 +231,7 @@ def test_conformance_catches_an_incomplete_declaration(served):
     register_dataset(DataSpec("Test.NoCitation", [], "dynamic_vision.io.assemblies:load_assembly",
                               "", "", "embedded", "x"))
     registered.append((dataset_registry, "Test.NoCitation"))
-    with pytest.raises(AssertionError, match="check_data_is_declared.*licence"):
+    with pytest.raises(AssertionError, match="check_data_is_declared.*license"):
         check_dataset("Test.NoCitation")
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from dynamic_vision.cli import main
 
 README = Path(__file__).resolve().parents[1] / "README.md"
-#: A row of the dataset table: identifier, kind, what, access, size, licence, benchmarks.
+#: A row of the dataset table: identifier, kind, what, access, size, license, benchmarks.
 DATASET_ROW = re.compile(r"\| `([^`]+)` \| (?:dataset|stimulus set) \| [^|]+ \| ([a-z-]+) \|")
 
 

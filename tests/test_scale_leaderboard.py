@@ -123,7 +123,7 @@ def test_bibtex_from_the_data_plugin_a_benchmark_names(temporary_entries):
     from dynamic_vision.core.registry import benchmark_registry
 
     register_dataset(DataSpec(identifier="ScaleCite.V1", files=[], loader="netcdf",
-                              bibtex="@article{cite2024, title={Cited}}", licence="CC-BY",
+                              bibtex="@article{cite2024, title={Cited}}", license="CC-BY",
                               access="embedded", description="citation test"))
     benchmark_registry.register("ScaleCite.V1-ridge", "tests.scale_toys:ToyBenchmark",
                                 dataset="ScaleCite.V1")

@@ -3,7 +3,7 @@
 - :class:`NeuralBenchmark` — electrodes: recordings in time bins, compared stimulus by stimulus;
 - :class:`FMRIBenchmark` — continuous movies, HRF, contiguous-chunk cross-validation;
 - :class:`TaskBenchmark` — engineering tasks: a linear probe decodes a label from activations;
-- :class:`BehaviourBenchmark` — a model performs the subjects' task; choices are compared.
+- :class:`BehaviorBenchmark` — a model performs the subjects' task; choices are compared.
 
 Every kind loads its data lazily, declares a public/held-out split of its stimuli where tuning
 is possible (:func:`declare_split`), and caches its ceiling on disk (:func:`cached_ceiling`).
@@ -12,7 +12,7 @@ The procedures are described in ``docs/benchmarks.md``.
 
 from __future__ import annotations
 
-from dynamic_vision.benchmark_kinds.behavior import BehaviourBenchmark
+from dynamic_vision.benchmark_kinds.behavior import BehaviorBenchmark
 from dynamic_vision.benchmark_kinds.ceiling_cache import cached_ceiling
 from dynamic_vision.benchmark_kinds.fmri import FMRIBenchmark
 from dynamic_vision.benchmark_kinds.neural import NeuralBenchmark
@@ -23,5 +23,5 @@ from dynamic_vision.benchmark_kinds.stimulus_split import (
 )
 from dynamic_vision.benchmark_kinds.task import TaskBenchmark
 
-__all__ = ["NeuralBenchmark", "FMRIBenchmark", "TaskBenchmark", "BehaviourBenchmark",
+__all__ = ["NeuralBenchmark", "FMRIBenchmark", "TaskBenchmark", "BehaviorBenchmark",
            "StimulusSplit", "PartitionedStimuli", "declare_split", "cached_ceiling"]

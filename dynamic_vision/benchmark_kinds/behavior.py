@@ -1,6 +1,6 @@
 """Behavioural benchmarks: the model performs the subjects' task; its choices are compared.
 
-Procedure (:meth:`BehaviourBenchmark.__call__`)
+Procedure (:meth:`BehaviorBenchmark.__call__`)
 ----------------------------------------------
 1. The model starts the task (``Task.probabilities`` by default) with the **public** stimuli
    and their labels as fitting stimuli: it learns the response mapping there, like subjects in
@@ -33,12 +33,12 @@ from dynamic_vision.benchmark_kinds.stimulus_split import (
 from dynamic_vision.core.brain_model import Task
 from dynamic_vision.core.scores import Score
 
-__all__ = ["BehaviourBenchmark"]
+__all__ = ["BehaviorBenchmark"]
 
 Metric = Callable[[xr.DataArray, xr.DataArray], Score]
 
 
-class BehaviourBenchmark(HeldOutStimuli, Benchmark):
+class BehaviorBenchmark(HeldOutStimuli, Benchmark):
     """A benchmark on behavioural choices.
 
     Parameters

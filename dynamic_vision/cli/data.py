@@ -13,7 +13,7 @@ from dynamic_vision.core.registry import dataset_registry, stimulus_set_registry
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     data = subparsers.add_parser(
         "data", help="list, fetch and verify data plugins",
-        description="Data plugins declare their files, hashes and licence. `list` shows them "
+        description="Data plugins declare their files, hashes and license. `list` shows them "
                     "(no download), `fetch` downloads and verifies what is missing, `verify` "
                     "re-hashes what is on disk.")
     commands = data.add_subparsers(dest="data_command", metavar="ACTION")
@@ -63,7 +63,7 @@ def _rows(pattern: str | None) -> list[dict]:
                     row["fetched"] = present
             except LookupError:  # registered directly, without a DataSpec
                 row = {"identifier": identifier, "access": info.get("access", "-"),
-                       "licence": info.get("licence", "-"), "size_bytes": None,
+                       "license": info.get("license", "-"), "size_bytes": None,
                        "fetched": None}
             rows.append({"kind": registry.kind, **row})
     return rows
@@ -74,7 +74,7 @@ def run_list(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(rows, indent=1, default=str))
         return 0
-    table = [("identifier", "kind", "access", "simulated", "size", "licence", "on disk")]
+    table = [("identifier", "kind", "access", "simulated", "size", "license", "on disk")]
     for row in rows:
         embedded = row.get("access") == "embedded"
         fetched = "generated" if embedded else {True: "yes", False: "no",
@@ -82,7 +82,7 @@ def run_list(args: argparse.Namespace) -> int:
         simulated = {True: "yes", False: "no"}.get(row.get("simulated"), "-")
         table.append((row["identifier"], row["kind"], str(row.get("access", "-")), simulated,
                       "-" if embedded else _size(row.get("size_bytes")),
-                      str(row.get("licence", "-")), fetched))
+                      str(row.get("license", "-")), fetched))
     widths = [max(len(r[i]) for r in table) for i in range(len(table[0]))]
     for line in table:
         print("  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip())

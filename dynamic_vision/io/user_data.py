@@ -1,6 +1,6 @@
 """Bring-your-own-files data: a declared tree of files the user obtains and places.
 
-Gated datasets (registration, licence agreements, private hosting) cannot be downloaded by the
+Gated datasets (registration, license agreements, private hosting) cannot be downloaded by the
 library. Their plugins declare the *tree* the user must supply — relative paths, with sizes and
 hashes where they are published — and how to obtain it. ``dynamic-vision data verify ID --path
 DIR`` checks a tree, lists exactly what is missing or wrong, and on success remembers ``DIR`` so

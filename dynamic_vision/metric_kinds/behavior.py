@@ -136,7 +136,7 @@ def _false_alarms(hr: HitRates) -> np.ndarray:
     return miss[:, hr.image_object].T
 
 
-def _normalise(values: np.ndarray, image_object: np.ndarray) -> np.ndarray:
+def _normalize(values: np.ndarray, image_object: np.ndarray) -> np.ndarray:
     out = np.array(values, dtype=np.float64)
     for a in np.unique(image_object):
         rows = image_object == a
@@ -148,7 +148,7 @@ def i2n(hr: HitRates) -> np.ndarray:
     """Normalised image-by-distractor d' (images × objects; NaN where undefined)."""
     d = _d_prime(hr.rates, _false_alarms(hr))
     d[np.arange(len(d)), hr.image_object] = np.nan
-    return _normalise(d, hr.image_object)
+    return _normalize(d, hr.image_object)
 
 
 def i1n(hr: HitRates) -> np.ndarray:
@@ -158,7 +158,7 @@ def i1n(hr: HitRates) -> np.ndarray:
     false_alarm = np.array([_mean(1.0 - hr.rates[hr.image_object != a, a], axis=0)
                             for a in range(n_objects)])
     d = _d_prime(hit, false_alarm[hr.image_object])
-    return _normalise(d, hr.image_object)
+    return _normalize(d, hr.image_object)
 
 
 def o2(hr: HitRates) -> np.ndarray:

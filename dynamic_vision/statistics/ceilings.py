@@ -95,7 +95,7 @@ def _check_repetitions(assembly: xr.DataArray) -> None:
                          f"computing a ceiling.")
 
 
-def _summarise(per_split: np.ndarray) -> tuple[float, float]:
+def _summarize(per_split: np.ndarray) -> tuple[float, float]:
     return float(np.mean(per_split)), float(np.std(per_split) / np.sqrt(len(per_split)))
 
 
@@ -142,7 +142,7 @@ def split_half_ceiling(assembly: xr.DataArray, n_splits: int = 10, seed: int = 0
                       f"stimuli (undefined correlation) and are excluded from the ceiling.",
                       RuntimeWarning, stacklevel=2)
     per_split = np.nanmedian(per_neuroid[:, ~undefined], axis=1)
-    center, error = _summarise(per_split)
+    center, error = _summarize(per_split)
     neuroid_coords = {name: ("neuroid", np.asarray(assembly[name].values))
                       for name in assembly.coords if assembly[name].dims == ("neuroid",)}
     detail = xr.Dataset({"neuroid_ceiling": ("neuroid", _nanmean_quiet(per_neuroid, axis=0)),
@@ -179,7 +179,7 @@ def rsa_ceiling(assembly: xr.DataArray, n_splits: int = 10, seed: int = 0,
         values = [compare_rdms(rdm(first[..., t], distance), rdm(second[..., t], distance),
                                comparison) for t in range(first.shape[-1])]
         per_split[k] = float(np.mean(spearman_brown(np.asarray(values))))
-    center, error = _summarise(per_split)
+    center, error = _summarize(per_split)
     detail = xr.Dataset({"halving_ceiling": ("halving", per_split)},
                         coords={"halving": np.arange(n_splits)})
     return Score.from_raw(center, error, detail=detail, ceiling="rsa_split_half",
@@ -225,7 +225,7 @@ def behavioral_ceiling(trials: xr.DataArray, signature: Callable[[xr.DataArray],
         valid = np.isfinite(first) & np.isfinite(second)
         r = pearson_columns(first[valid], second[valid])
         per_split[k] = spearman_brown(float(r))
-    center, error = _summarise(per_split)
+    center, error = _summarize(per_split)
     detail = xr.Dataset({"halving_ceiling": ("halving", per_split)},
                         coords={"halving": np.arange(n_splits)})
     return Score.from_raw(center, error, detail=detail, ceiling="behavioral_split_half",

@@ -1,6 +1,6 @@
 """Conformance checks for data plugins (datasets and stimulus sets).
 
-Every data plugin must declare a licence, a bibtex citation and its access level. Plugins
+Every data plugin must declare a license, a bibtex citation and its access level. Plugins
 whose data can be loaded here and now (embedded/generated data, or files already fetched) are
 loaded and checked against the assembly and stimulus-set contracts of ``docs/architecture.md``.
 Load keyword arguments for a small test configuration may be declared in the registration
@@ -51,13 +51,13 @@ def _skip(reason: str) -> None:
 @check("dataset")
 @check("stimulus_set")
 def check_data_is_declared(identifier: str) -> None:
-    """Licence, bibtex, access level and description are declared; files can be verified."""
+    """License, bibtex, access level and description are declared; files can be verified."""
     from dynamic_vision.io.datasets import ACCESS_LEVELS, get_spec
 
     spec = get_spec(identifier)
     assert spec.identifier == identifier, (
         f"registered as '{identifier}' but declares '{spec.identifier}'")
-    assert spec.licence.strip(), f"'{identifier}' declares no licence (say 'unknown' if so)"
+    assert spec.license.strip(), f"'{identifier}' declares no license (say 'unknown' if so)"
     assert spec.bibtex.strip().startswith("@") and "{" in spec.bibtex, (
         f"'{identifier}' needs a bibtex entry (starting with '@type{{key,')")
     assert spec.access in ACCESS_LEVELS

@@ -16,7 +16,7 @@ from typing import Any
 
 import xarray as xr
 
-from dynamic_vision.benchmark_kinds import BehaviourBenchmark
+from dynamic_vision.benchmark_kinds import BehaviorBenchmark
 from dynamic_vision.core.benchmark import BenchmarkSpec
 from dynamic_vision.core.scores import Score
 
@@ -61,9 +61,9 @@ def i2n_ceiling(trials: xr.DataArray) -> Score:
     return behavioral_ceiling(trials, signature_of("i2n"))
 
 
-def i2n(spec: BenchmarkSpec) -> BehaviourBenchmark:
+def i2n(spec: BenchmarkSpec) -> BehaviorBenchmark:
     """``Rajalingham2018.objects-i2n`` with disjoint fitting and test images."""
-    return BehaviourBenchmark(spec, assembly=functools.partial(load_trials, spec.dataset),
+    return BehaviorBenchmark(spec, assembly=functools.partial(load_trials, spec.dataset),
                               stimuli=functools.partial(load_stimuli, spec.stimulus_set),
                               metric=i2n_metric, ceiling=i2n_ceiling, held_out_fraction=0.5,
                               split_seed=0)

@@ -57,7 +57,7 @@ def session_spec(session: str, *, identifier: str | None = None, api: str = DAND
     return DataSpec(
         identifier=identifier or f"AllenNeuropixels.ses-{session}", files=[],
         loader="dynamic_vision.data.allen_neuropixels.session:load_session", bibtex=BIBTEX,
-        licence=LICENCE, access="open", homepage=f"https://dandiarchive.org/dandiset/"
+        license=LICENCE, access="open", homepage=f"https://dandiarchive.org/dandiset/"
                                                  f"{known.get('dandiset', '000021')}",
         description=(f"Allen Visual Coding Neuropixels session {session}: spike counts of every "
                      f"unit (area from its peak channel) during {MOVIE.replace('_', ' ')}, in "
@@ -78,7 +78,7 @@ def movie_spec(*, identifier: str = f"AllenNeuropixels.{MOVIE}", url: str = TEMP
     return DataSpec(
         identifier=identifier, files=[],
         loader="dynamic_vision.data.allen_neuropixels.movie:load_movie", bibtex=BIBTEX,
-        licence=LICENCE, access="open", homepage="https://allensdk.readthedocs.io",
+        license=LICENCE, access="open", homepage="https://allensdk.readthedocs.io",
         description=(f"Allen natural movie one (900 grayscale frames, 30 fps, 30 s) cut into "
                      f"{900 // frames_per_clip} clips of {frames_per_clip} frames; from the "
                      f"open template, whose sha256 is recorded on first download."),

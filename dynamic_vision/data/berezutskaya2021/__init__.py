@@ -36,7 +36,7 @@ register_user_tree(UserTree("Berezutskaya2021", [ExpectedFile(f"movie/{MOVIE_ID}
 register_stimulus_set(DataSpec(
     identifier="Berezutskaya2021", files=[],
     loader="dynamic_vision.io.user_data:load_tree_stimulus_set", bibtex=BIBTEX,
-    licence="copyrighted film (obtain from the authors)", access="user-supplied",
+    license="copyrighted film (obtain from the authors)", access="user-supplied",
     instructions=MOVIE_HOW, homepage="https://openneuro.org/datasets/ds003688/versions/1.0.7",
     description="\"Pippi on the run\", edited to alternate speech and music (one movie).",
     loader_options={"pattern": "movie/*"}, metadata={"n_stimuli": 1, "size_bytes": None}))
@@ -47,7 +47,7 @@ register_user_tree(UserTree("Berezutskaya2021.fMRI", [ExpectedFile("recordings.n
                             FMRI_HOW))
 register_dataset(DataSpec(
     identifier="Berezutskaya2021.fMRI", files=[],
-    loader="dynamic_vision.io.user_data:load_tree_assembly", bibtex=BIBTEX, licence="CC0-1.0",
+    loader="dynamic_vision.io.user_data:load_tree_assembly", bibtex=BIBTEX, license="CC0-1.0",
     access="user-supplied", instructions=FMRI_HOW,
     homepage="https://openneuro.org/datasets/ds003688/versions/1.0.7",
     description=("Berezutskaya 2021 fMRI: 30 participants, one run of the film each, TR "

@@ -88,7 +88,7 @@ def subject_spec(subject: str, task: str, *, identifier: str | None = None,
     return DataSpec(
         identifier=identifier or f"BOLDMoments.{subject}.{task}", files=files,
         loader="dynamic_vision.data.boldmoments.betas:load_subject", bibtex=BIBTEX,
-        licence=LICENCE, access="open", homepage=HOMEPAGE,
+        license=LICENCE, access="open", homepage=HOMEPAGE,
         description=(f"BOLD Moments fMRI, {subject}, {task} split: GLMsingle betas (version "
                      f"B, fsaverage) for {n_clips} 3-s videos x {n_reps} repetitions, kept at "
                      f"the vertices of the V1, V2 and MT labels."),
@@ -114,7 +114,7 @@ def stimulus_spec(identifier: str = "BOLDMoments") -> DataSpec:
     return DataSpec(
         identifier=identifier, files=[],
         loader="dynamic_vision.data.boldmoments.stimuli:load_stimulus_set", bibtex=BIBTEX,
-        licence="BOLD Moments terms of use (Moments in Time videos)", access="user-supplied",
+        license="BOLD Moments terms of use (Moments in Time videos)", access="user-supplied",
         homepage="https://boldmomentsdataset.csail.mit.edu", instructions=INSTRUCTIONS,
         description=("The 1,102 three-second BOLD Moments videos (1,000 train, 102 test) from "
                      "Moments in Time; gated by the authors, supplied by the user."),

@@ -27,14 +27,14 @@ HOW = ("Create a free CRCNS.org account and download mt-2 (one MATLAB v7.3 file 
 register_user_tree(UserTree("CRCNS.mt2", [ExpectedFile("stimuli.csv")], HOW))
 register_stimulus_set(DataSpec(
     identifier="CRCNS.mt2", files=[], loader="dynamic_vision.io.user_data:load_tree_stimulus_csv",
-    bibtex=BIBTEX, licence="CRCNS terms (account)", access="registration", instructions=HOW,
+    bibtex=BIBTEX, license="CRCNS terms (account)", access="registration", instructions=HOW,
     homepage="https://crcns.org/data-sets/vc/mt-2",
     description="Grayscale, motion-enhanced naturalistic movies, one per MT cell.",
     loader_options={"file": "stimuli.csv"}, metadata={"size_bytes": None}))
 register_user_tree(UserTree("CRCNS.mt2.MT", [ExpectedFile("recordings.nc")], HOW))
 register_dataset(DataSpec(
     identifier="CRCNS.mt2.MT", files=[], loader="dynamic_vision.io.user_data:load_tree_assembly",
-    bibtex=BIBTEX, licence="CRCNS terms (account)", access="registration", instructions=HOW,
+    bibtex=BIBTEX, license="CRCNS terms (account)", access="registration", instructions=HOW,
     homepage="https://crcns.org/data-sets/vc/mt-2",
     description=("Macaque MT single units (about 45 cells, 2 monkeys), responses to their own "
                  "movies in time bins; prepared by the user."),

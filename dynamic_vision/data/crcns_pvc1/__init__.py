@@ -30,7 +30,7 @@ register_user_tree(UserTree(
     expand="dynamic_vision.data.crcns_pvc1.frames:listed_frames"))
 register_stimulus_set(DataSpec(
     identifier="CRCNS.pvc1", files=[], loader="dynamic_vision.data.crcns_pvc1.frames:load_segments",
-    bibtex=BIBTEX, licence="CRCNS terms (account); commercial films", access="registration",
+    bibtex=BIBTEX, license="CRCNS terms (account); commercial films", access="registration",
     instructions=HOW, homepage="https://crcns.org/data-sets/vc/pvc-1",
     description=("120 natural-movie segments (~30 s, 320x240, 30 Hz) from Sleeper, Benji, "
                  "Goldfinger and Shakespeare in Love, as video clips."),
@@ -40,7 +40,7 @@ register_user_tree(UserTree("CRCNS.pvc1.V1", [ExpectedFile("recordings.nc")],
                             "docs/datasets_video.md describes."))
 register_dataset(DataSpec(
     identifier="CRCNS.pvc1.V1", files=[], loader="dynamic_vision.io.user_data:load_tree_assembly",
-    bibtex=BIBTEX, licence="CRCNS terms (account)", access="registration", instructions=HOW,
+    bibtex=BIBTEX, license="CRCNS terms (account)", access="registration", instructions=HOW,
     homepage="https://crcns.org/data-sets/vc/pvc-1",
     description=("Macaque V1 (10x10 arrays) spike counts per time bin of each segment, "
                  "repeats as repetitions; prepared by the user from the pepANA files."),

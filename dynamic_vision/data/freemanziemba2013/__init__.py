@@ -28,7 +28,7 @@ register_dataset(DataSpec(
                            "?versionId=W2vx7jdh9utZdVumHHarXa4L1zOrA8Fd"),
                       sha256=None, size=None, name="assy_movshon_FreemanZiemba2013_public.nc",
                       sha1="761c08f796db4e342555cdb60eef23a4f19ead43")],
-    loader="brainio_netcdf", bibtex=BIBTEX, licence="unknown", access="open",
+    loader="brainio_netcdf", bibtex=BIBTEX, license="unknown", access="open",
     homepage=_HOMEPAGE,
     description=("Macaque V1 and V2 single units (205 neurons: 102 V1, 103 V2) responding to "
                  "the 135 public texture and spectrally matched noise images (15 families), "
@@ -50,7 +50,7 @@ register_stimulus_set(DataSpec(
                       sha256=None, size=None,
                       name="stimulus_FreemanZiemba2013_aperture-public.zip",
                       sha1="3a6fec1fc28c212882d6833e267ea8654d289611")],
-    loader="brainio_stimulus_set", bibtex=BIBTEX, licence="unknown", access="open",
+    loader="brainio_stimulus_set", bibtex=BIBTEX, license="unknown", access="open",
     homepage=_HOMEPAGE,
     description=("The 135 public texture and noise images (320x320 PNG, raised-cosine aperture "
                  "on grey), with texture family, type and sample. Images are one-frame clips "

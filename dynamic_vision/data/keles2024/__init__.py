@@ -36,7 +36,7 @@ FMRI_HOW = ("Download OpenNeuro ds004798 snapshot 1.0.5 (CC0; raw runs may be pl
 register_user_tree(UserTree("Keles2024", [ExpectedFile(f"movie/{MOVIE_ID}.mp4")], MOVIE_HOW))
 register_stimulus_set(DataSpec(
     identifier="Keles2024", files=[], loader="dynamic_vision.io.user_data:load_tree_stimulus_set",
-    bibtex=BIBTEX, licence="copyrighted film (obtain from the authors)",
+    bibtex=BIBTEX, license="copyrighted film (obtain from the authors)",
     access="user-supplied", instructions=MOVIE_HOW,
     homepage="https://openneuro.org/datasets/ds004798/versions/1.0.5",
     description="The 8-min excerpt of \"Bang! You're Dead\" (Hitchcock), one movie at 25 fps.",
@@ -47,7 +47,7 @@ _RAW = read_manifest(Path(__file__).with_name("raw_manifest.txt"), prefix="ds004
 register_user_tree(UserTree("Keles2024.fMRI", [ExpectedFile("recordings.nc"), *_RAW], FMRI_HOW))
 register_dataset(DataSpec(
     identifier="Keles2024.fMRI", files=[], loader="dynamic_vision.io.user_data:load_tree_assembly",
-    bibtex=BIBTEX, licence="CC0-1.0", access="user-supplied", instructions=FMRI_HOW,
+    bibtex=BIBTEX, license="CC0-1.0", access="user-supplied", instructions=FMRI_HOW,
     homepage="https://openneuro.org/datasets/ds004798/versions/1.0.5",
     description=("Keles 2024 fMRI: 15 participants x 2 runs of the movie, TR 1 s; raw BIDS is "
                  "open and hash-pinned, the scored surface time series are prepared by the "

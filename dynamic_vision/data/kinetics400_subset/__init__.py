@@ -32,7 +32,7 @@ register_user_tree(UserTree(
 register_stimulus_set(DataSpec(
     identifier="Kinetics400Subset", files=[],
     loader="dynamic_vision.io.user_data:load_tree_stimulus_set", bibtex=BIBTEX,
-    licence="YouTube uploaders' copyright; annotations by DeepMind", access="user-supplied",
+    license="YouTube uploaders' copyright; annotations by DeepMind", access="user-supplied",
     instructions=HOW, homepage="https://github.com/cvdfoundation/kinetics-dataset",
     description=(f"Kinetics-400 test clips (~10 s): {N_CLASSES} classes x {N_PER_CLASS} "
                  f"clips chosen by a fixed rule from the annotation file; label = action."),

@@ -26,7 +26,7 @@ register_dataset(DataSpec(
     files=[RemoteFile(url=f"{_BUCKET}/assy_dicarlo_MajajHong2015_public.nc", sha256=None,
                       size=None, name="assy_dicarlo_MajajHong2015_public.nc",
                       sha1="13d28ca0ce88ee550b54db3004374ae19096e9b9")],
-    loader="brainio_netcdf", bibtex=BIBTEX, licence="unknown", access="open",
+    loader="brainio_netcdf", bibtex=BIBTEX, license="unknown", access="open",
     homepage=_HOMEPAGE,
     description=("Macaque V4 and IT multi-unit sites (Utah arrays, animals Chabo and Tito; 256 "
                  "neuroids) responding to the 3,200 public HvM images (variations 0 and 3), "
@@ -45,7 +45,7 @@ register_stimulus_set(DataSpec(
            RemoteFile(url=f"{_BUCKET}/stimulus_hvm-public.zip", sha256=None, size=None,
                       name="stimulus_hvm-public.zip",
                       sha1="8aa44e038d7b551efa8077467622f9d48d72e473")],
-    loader="brainio_stimulus_set", bibtex=BIBTEX, licence="unknown", access="open",
+    loader="brainio_stimulus_set", bibtex=BIBTEX, license="unknown", access="open",
     homepage=_HOMEPAGE,
     description=("The 3,200 public HvM images (256x256 PNG; 8 categories x 8 objects rendered "
                  "on natural backgrounds at variations 0 and 3), with object, category and "

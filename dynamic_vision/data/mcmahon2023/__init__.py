@@ -29,7 +29,7 @@ register_user_tree(UserTree(
     expand="dynamic_vision.data.mcmahon2023.clips:listed_videos"))
 register_stimulus_set(DataSpec(
     identifier="McMahon2023", files=[], loader="dynamic_vision.io.user_data:load_tree_stimulus_set",
-    bibtex=BIBTEX, licence="Moments in Time terms (request)", access="request",
+    bibtex=BIBTEX, license="Moments in Time terms (request)", access="request",
     instructions=HOW,
     description=("250 three-second videos of two people (200 train, 50 test) with social "
                  "and visual ratings (joint action, communication, ...)."),
@@ -40,7 +40,7 @@ register_user_tree(UserTree("McMahon2023.fMRI", [ExpectedFile("recordings.nc")],
 register_dataset(DataSpec(
     identifier="McMahon2023.fMRI", files=[],
     loader="dynamic_vision.io.user_data:load_tree_assembly", bibtex=BIBTEX,
-    licence="unknown (privately hosted)", access="request", instructions=HOW,
+    license="unknown (privately hosted)", access="request", instructions=HOW,
     description=("McMahon 2023 fMRI betas to the 250 videos, 4 subjects x even/odd run "
                  "halves as repetitions, one 0-3000 ms bin."),
     metadata={"species": "human", "modality": "fMRI", "stimulus_set": "McMahon2023",

@@ -28,7 +28,7 @@ register_dataset(DataSpec(
     files=[RemoteFile(url=f"{_BUCKET}/assy_dicarlo_Rajalingham2018_public.nc", sha256=None,
                       size=None, name="assy_dicarlo_Rajalingham2018_public.nc",
                       sha1="34c6a8b6f7c523589c1861e4123232e5f7c7df4c")],
-    loader="brainio_trials", bibtex=BIBTEX, licence="unknown", access="open",
+    loader="brainio_trials", bibtex=BIBTEX, license="unknown", access="open",
     homepage=_HOMEPAGE,
     description=("Pooled human trials of two-alternative object discrimination (24 objects, "
                  "sample image then target vs distractor) on the 2,160 objectome images that "
@@ -49,7 +49,7 @@ register_stimulus_set(DataSpec(
            RemoteFile(url=f"{_BUCKET}/stimulus_objectome_public.zip", sha256=None, size=None,
                       name="stimulus_objectome_public.zip",
                       sha1="064f2955f98e63867755fee2e3ead8cddf6bfab8")],
-    loader="brainio_stimulus_set", bibtex=BIBTEX, licence="unknown", access="open",
+    loader="brainio_stimulus_set", bibtex=BIBTEX, license="unknown", access="open",
     homepage=_HOMEPAGE,
     description=("The 2,160 public objectome images (24 objects x up to 100 renderings on "
                  "natural backgrounds, PNG), with the object each shows (image_sample_obj, "

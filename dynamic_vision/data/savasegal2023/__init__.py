@@ -1,7 +1,7 @@
 """Sava-Segal et al. 2023: fMRI of participants watching four short films.
 
 Bring your own files (registration only). Neither the recordings' public location nor the
-films' licence is known; the processed recordings are shared by the authors on request.
+films' license is known; the processed recordings are shared by the authors on request.
 Preparing ``recordings.nc`` is described in docs/datasets_video.md.
 
 Registered: stimulus set ``Savasegal2023`` (four films) and dataset ``Savasegal2023.fMRI``.
@@ -28,14 +28,14 @@ register_user_tree(UserTree("Savasegal2023",
 register_stimulus_set(DataSpec(
     identifier="Savasegal2023", files=[],
     loader="dynamic_vision.io.user_data:load_tree_stimulus_set", bibtex=BIBTEX,
-    licence="unknown (obtain from the authors)", access="request", instructions=HOW,
+    license="unknown (obtain from the authors)", access="request", instructions=HOW,
     description="Four short films: Defeat, Growth, Iteration, Lemonade.",
     loader_options={"pattern": "movies/*"}, metadata={"n_stimuli": 4, "size_bytes": None}))
 register_user_tree(UserTree("Savasegal2023.fMRI", [ExpectedFile("recordings.nc")], HOW))
 register_dataset(DataSpec(
     identifier="Savasegal2023.fMRI", files=[],
     loader="dynamic_vision.io.user_data:load_tree_assembly", bibtex=BIBTEX,
-    licence="unknown (obtain from the authors)", access="request", instructions=HOW,
+    license="unknown (obtain from the authors)", access="request", instructions=HOW,
     description=("Sava-Segal 2023 fMRI during four films, TR 1 s, each film seen once per "
                  "subject (subjects are the repetitions)."),
     metadata={"species": "human", "modality": "fMRI", "stimulus_set": "Savasegal2023",

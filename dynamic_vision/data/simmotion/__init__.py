@@ -26,7 +26,7 @@ for _region, _what in (("V1", "spatiotemporal-Gabor motion-energy units"),
                        ("MT", "units pooling and normalising V1 motion energy")):
     register_dataset(DataSpec(
         identifier=f"SimMotion.{_region}", files=[], loader=f"{_BUILD}:load_{_region.lower()}",
-        bibtex=BIBTEX, licence=_LICENCE, access="embedded", simulated=True,
+        bibtex=BIBTEX, license=_LICENCE, access="embedded", simulated=True,
         description=(f"SIMULATED {_region} recordings (not from a brain): {_what}, 10 "
                      "Poisson-like trials per clip in 50 ms bins over 0-1000 ms, for 256 "
                      "gratings, plaids and random-dot clips. Generated offline on first use."),
@@ -36,7 +36,7 @@ for _region, _what in (("V1", "spatiotemporal-Gabor motion-energy units"),
 
 register_stimulus_set(DataSpec(
     identifier="SimMotion", files=[], loader=f"{_BUILD}:load_stimulus_set", bibtex=BIBTEX,
-    licence=_LICENCE, access="embedded", simulated=True,
+    license=_LICENCE, access="embedded", simulated=True,
     description=("Synthetic clips (1 s, 30 fps, 128 px): drifting gratings, plaids and "
                  "random-dot kinematograms, with kind/category/direction/orientation/spatial "
                  "and temporal frequency/coherence columns. Generated offline on first use."),
@@ -45,7 +45,7 @@ register_stimulus_set(DataSpec(
 
 register_stimulus_set(DataSpec(
     identifier="RandomDots", files=[], loader=f"{_BUILD}:load_random_dots", bibtex=BIBTEX,
-    licence=_LICENCE, access="embedded", simulated=True,
+    license=_LICENCE, access="embedded", simulated=True,
     description=("The random-dot kinematograms of SimMotion for direction discrimination: "
                  "8 directions x 3 coherences x 6 clips; label = direction (deg), coherence "
                  "column. Synthetic, generated offline on first use."),

@@ -1,6 +1,6 @@
 """A fixed subset of Something-Something v2 validation clips for action decoding.
 
-Bring your own files (registration only): SSv2 needs registration and its research licence.
+Bring your own files (registration only): SSv2 needs registration and its research license.
 The subset is a pure function of the annotation files: the classes with the ``N_CLASSES``
 smallest ids in ``labels.json`` and, within each, the ``N_PER_CLASS`` clips of
 ``validation.json`` with the smallest numeric ids — never directory order.
@@ -22,7 +22,7 @@ BIBTEX = """@inproceedings{goyal2017something,
   booktitle={ICCV}, year={2017}
 }"""
 HOW = ("Register with Qualcomm (https://developer.qualcomm.com/software/ai-datasets/"
-       "something-something), accept the research licence, download the videos and labels, "
+       "something-something), accept the research license, download the videos and labels, "
        "and arrange labels.json, validation.json and videos/<id>.webm.")
 
 register_user_tree(UserTree(
@@ -30,7 +30,7 @@ register_user_tree(UserTree(
     expand="dynamic_vision.data.ssv2_subset.selection:selected_clips"))
 register_stimulus_set(DataSpec(
     identifier="SSv2Subset", files=[], loader="dynamic_vision.io.user_data:load_tree_stimulus_set",
-    bibtex=BIBTEX, licence="Something-Something v2 research licence", access="registration",
+    bibtex=BIBTEX, license="Something-Something v2 research license", access="registration",
     instructions=HOW,
     homepage="https://developer.qualcomm.com/software/ai-datasets/something-something",
     description=(f"Something-Something v2 validation clips: {N_CLASSES} classes x "
