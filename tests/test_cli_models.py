@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import torch
@@ -115,3 +116,30 @@ def test_check_model_pretrained_reports_missing_weights(monkeypatch, tmp_path, c
     assert "PASS  records declared layers" in out
     assert "FAIL  published weights load" in out and "resnet18-f37072fd.pth" in out
     assert "'resnet18-random'" in out
+
+
+def test_scaffold_inside_the_package_checks_by_path_and_by_identifier(tmp_path):
+    """A contributor's route: scaffold in dynamic_vision/models, then check-model the folder and
+    the identifier (each in a fresh process, which discovers the new plugin folder)."""
+    import shutil
+    import uuid
+
+    import dynamic_vision
+
+    models = Path(dynamic_vision.__file__).parent / "models"
+    name = f"scaffold_check_{uuid.uuid4().hex[:8]}"
+    env = dict(os.environ, DYNAMIC_VISION_HOME=str(tmp_path / "home"), HF_HUB_OFFLINE="1")
+
+    def cli(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "dynamic_vision.cli", *args], env=env,
+                              capture_output=True, text=True, timeout=600)
+
+    try:
+        assert cli("new", "model", name, "--dir", str(models)).returncode == 0
+        for target in (str(models / name), name):
+            result = cli("check-model", target, "--stimuli", "probe")
+            assert result.returncode == 0, result.stdout + result.stderr
+            assert f"'{name}' is ready to submit." in result.stdout
+            assert "registered twice" not in result.stdout + result.stderr
+    finally:
+        shutil.rmtree(models / name, ignore_errors=True)

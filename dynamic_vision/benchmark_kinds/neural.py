@@ -324,6 +324,20 @@ class NeuralBenchmark(HeldOutStimuli, Benchmark):
         return [str(layer) for layer in layers]
 
     def __call__(self, candidate: Any) -> Score:
+        ceiling = self.ceiling  # per time bin, from the repetitions (cached on disk)
+        reliable = self.reliable_bins(ceiling)
+        source, layers = self._record(candidate)
+        if layers is None:
+            raw, raw_error = score_time_bins(self.metric, select_stimuli(
+                source, self._ids("held_out")), self.target("held_out"), reliable)
+            layer_detail = None
+        else:
+            raw, raw_error, layer_detail = self._score_layers(source, layers, reliable)
+        return self._assemble(raw, raw_error, ceiling, reliable, layer_detail)
+
+    def _record(self, candidate: Any) -> tuple[xr.DataArray, list[str] | None]:
+        """The model's responses in the benchmark's time bins: to the held-out stimuli, or,
+        for a layered model, every layer's to every stimulus (public ones pick the layer)."""
         time_bins = self.time_bins
         layers = self._candidate_layers(candidate)
         if layers is not None and len(layers) > 1:
@@ -336,27 +350,19 @@ class NeuralBenchmark(HeldOutStimuli, Benchmark):
         logger.info("%s: %s looks at %d stimuli", self.identifier,
                     getattr(candidate, "identifier", "model"), len(shown))
         source = candidate.look_at(shown, number_of_trials=self.number_of_trials)
-        source = check_model_output(source, candidate, time_bins,
-                                    shown["stimulus_id"].astype(str).tolist())
-        held_target = self.target("held_out")
-        layer_detail: xr.Dataset | None = None
-        if layers is None:
-            raw, raw_error = score_time_bins(self.metric, select_stimuli(
-                source, self._ids("held_out")), held_target, self._reliable_bins())
-        else:
-            raw, raw_error, layer_detail = self._score_layers(source, layers, held_target)
-        return self._assemble(raw, raw_error, layer_detail)
+        return check_model_output(source, candidate, time_bins,
+                                  shown["stimulus_id"].astype(str).tolist()), layers
 
-    def _score_layers(self, source: xr.DataArray, layers: list[str], held_target: xr.DataArray
+    def _score_layers(self, source: xr.DataArray, layers: list[str], reliable: np.ndarray
                       ) -> tuple[np.ndarray, np.ndarray, xr.Dataset]:
         if "layer" not in source.coords:
             raise ValueError(f"Benchmark '{self.identifier}' asked for layers {layers} but the "
                              f"model's activations carry no 'layer' coord on neuroids.")
+        held_target = self.target("held_out")
         public_target = self.target("public")
         public_source = select_stimuli(source, self._ids("public"))
         held_source = select_stimuli(source, self._ids("held_out"))
         layer_of = source["layer"].values.astype(str)
-        reliable = self._reliable_bins()
         public_raw, held_raw, held_error = [], [], []
         for layer in layers:
             mask = layer_of == layer
@@ -377,9 +383,9 @@ class NeuralBenchmark(HeldOutStimuli, Benchmark):
             attrs={"selected_layer": layers[best]})
         return held_raw[best], held_error[best], detail
 
-    def _reliable_bins(self) -> np.ndarray:
+    def reliable_bins(self, ceiling: Score | None = None) -> np.ndarray:
         """Time bins whose ceiling reaches ``min_ceiling`` (the others are not scored)."""
-        ceiling = self.ceiling
+        ceiling = self.ceiling if ceiling is None else ceiling
         if "per_time_bin" not in ceiling.detail:
             return np.full(len(self.time_bins), ceiling.value >= self.min_ceiling)
         reliable = ceiling.detail["per_time_bin"].values >= self.min_ceiling
@@ -388,13 +394,12 @@ class NeuralBenchmark(HeldOutStimuli, Benchmark):
                              f"least {self.min_ceiling}; the recordings are too noisy to score.")
         return reliable
 
-    def _assemble(self, raw: np.ndarray, raw_error: np.ndarray,
-                  layer_detail: xr.Dataset | None) -> Score:
-        ceiling = self.ceiling
+    def _assemble(self, raw: np.ndarray, raw_error: np.ndarray, ceiling: Score,
+                  reliable: np.ndarray, layer_detail: xr.Dataset | None) -> Score:
+        """Raw scores of the reliable bins, averaged and ceiled (see the module docstring)."""
         ceiling_per_bin = (ceiling.detail["per_time_bin"].values
                            if "per_time_bin" in ceiling.detail else
                            np.full(len(raw), ceiling.value))
-        reliable = self._reliable_bins()
         undefined = np.isnan(raw) & reliable
         if undefined.any():
             # A model whose activations do not vary in a bin predicts nothing there: score 0.

@@ -82,6 +82,20 @@ class CheckResult:
         return f"  FAIL  {label}\n        {reason}"
 
 
+def _package_name(path: Path) -> tuple[str, Path]:
+    """The dotted name ``path`` is imported under, and the folder that must be on ``sys.path``.
+
+    A folder inside a package (e.g. ``dynamic_vision/models/resnet18``) is that package's
+    sub-package (``dynamic_vision.models.resnet18``), never a second copy under its bare name.
+    """
+    parts = [path.name]
+    root = path.parent
+    while (root / "__init__.py").is_file():
+        parts.insert(0, root.name)
+        root = root.parent
+    return ".".join(parts), root
+
+
 def import_plugin_folder(path: Path) -> list[str]:
     """Import a plugin folder as a package; return the model identifiers it registered."""
     from dynamic_vision.core.registry import model_registry, registering_from
@@ -94,22 +108,23 @@ def import_plugin_folder(path: Path) -> list[str]:
         raise ValueError(f"Plugin folder name '{path.name}' is not a Python package name; use "
                          f"letters, digits and underscores.")
     before = set(model_registry.list())  # discover built-ins first, so only new names count
-    parent = str(path.parent)
-    if parent not in sys.path:
-        sys.path.insert(0, parent)
-    existing = sys.modules.get(path.name)
+    name, root = _package_name(path)
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    existing = sys.modules.get(name)
     if existing is not None and Path(getattr(existing, "__file__", "")).parent != path:
-        raise ValueError(f"A different module called '{path.name}' is already imported "
+        raise ValueError(f"A different module called '{name}' is already imported "
                          f"({existing.__file__}); rename the plugin folder.")
-    with registering_from(path.name):
-        importlib.import_module(path.name)
+    with registering_from(name):
+        importlib.import_module(name)
     added = sorted(set(model_registry.list()) - before)
-    if not added and existing is not None:
-        added = sorted(name for name in model_registry.list()
-                       if model_registry.entry(name).origin == path.name)
+    if not added:  # imported before (e.g. a built-in plugin, found by discovery)
+        added = sorted(identifier for identifier in model_registry.list()
+                       if model_registry.entry(identifier).origin == name)
     if not added:
-        raise LookupError(f"{path}/__init__.py registered no model. It should call "
-                          f"model_registry.register(...) or register_submission(...).")
+        raise LookupError(f"{path}/__init__.py registered no model. It should declare a "
+                          f"ModelSpec and call register_model(SPEC, ...) (see "
+                          f"`dynamic-vision new model NAME`).")
     return added
 
 

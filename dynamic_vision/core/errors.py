@@ -18,6 +18,7 @@ __all__ = [
     "DynamicVisionError",
     "UnknownIdentifierError",
     "DuplicateIdentifierError",
+    "UnknownLayerError",
     "MissingDependencyError",
     "DataAccessError",
     "RestrictedPickleError",
@@ -50,6 +51,13 @@ class UnknownIdentifierError(DynamicVisionError, KeyError):
 
     def __str__(self) -> str:  # KeyError would repr() the message and add quotes
         return self.message
+
+
+class UnknownLayerError(DynamicVisionError, KeyError):
+    """A layer the model does not offer; the message names the ones it does."""
+
+    def __str__(self) -> str:  # KeyError would repr() the message and add quotes
+        return str(self.args[0]) if self.args else ""
 
 
 class DuplicateIdentifierError(DynamicVisionError, ValueError):

@@ -18,9 +18,14 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from typing import TYPE_CHECKING
+
 from dynamic_vision.core.brain_model import TimeBins, normalize_time_bins
 
-__all__ = ["overlap_weights", "align_time", "frame_intervals"]
+if TYPE_CHECKING:
+    import xarray as xr
+
+__all__ = ["overlap_weights", "align_time", "align_activations", "frame_intervals"]
 
 
 def frame_intervals(n_steps: int, fps: float) -> tuple[np.ndarray, np.ndarray]:
@@ -83,3 +88,32 @@ def align_time(values: np.ndarray, step_start: Sequence[float], step_end: Sequen
     out = np.where(missing, 0, moved) @ used
     out[(missing.astype(np.float32) @ (weights.T > 0).astype(np.float32)) > 0] = np.nan
     return np.moveaxis(out, -1, axis)
+
+
+def align_activations(activations: xr.DataArray, time_bins: TimeBins) -> xr.DataArray:
+    """Average one layer's ``(presentation, neuroid, time_step)`` steps into ``time_bins``.
+
+    The steps' intervals are the coords ``step_start_ms`` / ``step_end_ms``. Each stimulus
+    uses only its own valid steps (coord ``n_steps``), so a short clip's missing steps never
+    dilute a bin: bins after its end take its last step.
+    """
+    import xarray as xr
+
+    bins = normalize_time_bins(time_bins)
+    values = activations.values
+    starts = activations["step_start_ms"].values
+    ends = activations["step_end_ms"].values
+    n_steps = activations["n_steps"].values if "n_steps" in activations.coords else \
+        np.full(values.shape[0], values.shape[2])
+    out = np.empty((values.shape[0], values.shape[1], len(bins)), dtype=np.float32)
+    for count in np.unique(n_steps):
+        rows = n_steps == count
+        out[rows] = align_time(values[rows][:, :, :count], starts[:count], ends[:count], bins,
+                               axis=-1)
+    return xr.DataArray(
+        out, dims=("presentation", "neuroid", "time_bin"),
+        coords={**{name: coord.variable for name, coord in activations.coords.items()
+                   if coord.dims in (("presentation",), ("neuroid",)) and name != "n_steps"},
+                "time_bin_start": ("time_bin", [b[0] for b in bins]),
+                "time_bin_end": ("time_bin", [b[1] for b in bins])},
+        attrs=dict(activations.attrs))

@@ -8,13 +8,14 @@
   see :mod:`dynamic_vision.modeling.layer_selection`); ``layers=[...]`` records several layers at once.
 - ``look_at(stimuli)`` extracts (or reads from the cache) the reduced activations of those
   layers, aligns their time steps to the requested time bins with
-  :func:`dynamic_vision.core.temporal.align_time`, and returns ``(presentation, neuroid, time_bin)``.
+  :func:`dynamic_vision.core.temporal.align_activations`, and returns
+  ``(presentation, neuroid, time_bin)``.
 - ``start_task("label" | "probabilities", fitting_stimuli)`` fits a logistic-regression readout
   on the time-averaged activations of the readout layer for the fitting stimuli.
 
-Trials: the models wrapped here are deterministic, so ``number_of_trials=n`` repeats every
-presentation ``n`` times with identical values (coordinate ``repetition`` = 0…n-1); a
-stochastic model would override :meth:`ModelCommitment.look_at`.
+The state machine (recording, tasks, repeated trials) is
+:class:`~dynamic_vision.core.brain_model.BrainModelBase`'s; the models wrapped here are
+deterministic, so ``number_of_trials=n`` repeats every presentation ``n`` times.
 """
 
 from __future__ import annotations
@@ -25,43 +26,14 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from dynamic_vision.core.brain_model import Task, TimeBins, normalize_time_bins
+from dynamic_vision.core.brain_model import BrainModelBase
+from dynamic_vision.core.temporal import align_activations
 from dynamic_vision.modeling.spec import ModelSpec
-from dynamic_vision.core.task_readout import fit_readout, readout_output
 
-__all__ = ["ModelCommitment", "align_layer", "time_averaged"]
+__all__ = ["ModelCommitment", "time_averaged"]
 
 #: ``selector(model, region) -> layer`` chooses a layer for a region without a committed one.
 LayerSelector = Callable[["ModelCommitment", str], str]
-
-
-def align_layer(activations: xr.DataArray, time_bins: TimeBins) -> xr.DataArray:
-    """Average one layer's ``(presentation, neuroid, time_step)`` steps into ``time_bins``.
-
-    Each stimulus uses only its own valid steps (coord ``n_steps``), so a short clip's missing
-    steps never dilute a bin: bins after its end take its last step (see
-    :mod:`dynamic_vision.core.temporal`).
-    """
-    from dynamic_vision.core.temporal import align_time
-
-    bins = normalize_time_bins(time_bins)
-    values = activations.values
-    starts = activations["step_start_ms"].values
-    ends = activations["step_end_ms"].values
-    n_steps = activations["n_steps"].values if "n_steps" in activations.coords else \
-        np.full(values.shape[0], values.shape[2])
-    out = np.empty((values.shape[0], values.shape[1], len(bins)), dtype=np.float32)
-    for count in np.unique(n_steps):
-        rows = n_steps == count
-        out[rows] = align_time(values[rows][:, :, :count], starts[:count], ends[:count], bins,
-                               axis=-1)
-    return xr.DataArray(
-        out, dims=("presentation", "neuroid", "time_bin"),
-        coords={**{name: coord.variable for name, coord in activations.coords.items()
-                   if coord.dims in (("presentation",), ("neuroid",)) and name != "n_steps"},
-                "time_bin_start": ("time_bin", [b[0] for b in bins]),
-                "time_bin_end": ("time_bin", [b[1] for b in bins])},
-        attrs=dict(activations.attrs))
 
 
 def time_averaged(activations: xr.DataArray) -> np.ndarray:
@@ -69,7 +41,7 @@ def time_averaged(activations: xr.DataArray) -> np.ndarray:
     return np.nanmean(activations.values, axis=2)
 
 
-class ModelCommitment:
+class ModelCommitment(BrainModelBase):
     """A torch module committed to brain regions (implements :class:`BrainModel`).
 
     Parameters
@@ -97,6 +69,7 @@ class ModelCommitment:
                  window: str = "block", num_workers: int | None = None, cache: bool = True,
                  progress: bool = True, region_layer_map: Mapping[str, str] | None = None,
                  layer_selector: LayerSelector | None = None, readout_layer: str | None = None):
+        super().__init__()
         self.spec = spec
         self.module = module
         self.extraction = {"device": device, "batch_size": batch_size, "dtype": dtype,
@@ -109,10 +82,7 @@ class ModelCommitment:
         self.layer_selector = layer_selector
         self.readout_layer = readout_layer
         if readout_layer is not None:
-            self._check_layer(readout_layer)
-        self._recording: tuple[str, list[tuple[float, float]], list[str]] | None = None
-        self._task: Task = Task.passive
-        self._readout: Any = None
+            self.check_layer(readout_layer)
 
     # -- identity ---------------------------------------------------------------------------
     @property
@@ -131,14 +101,9 @@ class ModelCommitment:
         return f"<ModelCommitment {self.identifier!r} ({self.spec.kind}, {len(self.layers)} layers)>"
 
     # -- commitments ------------------------------------------------------------------------
-    def _check_layer(self, layer: str) -> None:
-        if layer not in self.spec.layers:
-            raise KeyError(f"Model '{self.identifier}' offers no layer '{layer}'; its layers are "
-                           f"{list(self.spec.layers)}.")
-
     def commit(self, region: str, layer: str) -> None:
         """Commit ``layer`` to ``region`` (used when recording from ``region``)."""
-        self._check_layer(layer)
+        self.check_layer(layer)
         self.region_layer_map[str(region)] = layer
 
     def layer_for(self, region: str) -> str:
@@ -154,30 +119,13 @@ class ModelCommitment:
         return self.region_layer_map[region]
 
     # -- BrainModel -------------------------------------------------------------------------
-    def start_recording(self, region: str, time_bins: TimeBins,
-                        layers: Sequence[str] | None = None) -> None:
-        """Record ``region`` in ``time_bins`` (ms); ``layers`` records those layers instead."""
-        bins = normalize_time_bins(time_bins)
-        if layers is None:
-            chosen = [self.layer_for(region)]
-        else:
-            chosen = [layers] if isinstance(layers, str) else list(layers)
-            for layer in chosen:
-                self._check_layer(layer)
-        self._recording = (str(region), bins, chosen)
-        self._task = Task.passive
+    def default_layers(self, region: str) -> list[str]:
+        """The layer committed to ``region`` (selected and committed if there is none yet)."""
+        return [self.layer_for(region)]
 
-    def start_task(self, task: Task | str, fitting_stimuli: Any = None) -> None:
-        """Perform ``task``; label tasks fit a readout on ``fitting_stimuli`` (``label`` column)."""
-        task = Task(task)
-        self._task = task
-        self._readout = None
-        if task is Task.passive:
-            return
-        self._recording = None
-        self._readout = fit_readout(task, fitting_stimuli, self._readout_features)
-
-    def _readout_features(self, stimuli: Any) -> np.ndarray:
+    def task_features(self, stimuli: Any) -> np.ndarray:
+        """Time-averaged activations of the readout layer (default: the ``"behavior"``
+        region's layer, else the last of ``spec.layers``)."""
         layer = self.readout_layer or self.region_layer_map.get("behavior", self.spec.layers[-1])
         return time_averaged(self.activations(stimuli, [layer])[layer])
 
@@ -188,34 +136,12 @@ class ModelCommitment:
 
         return extract_activations(self.module, self.spec, stimuli, layers, **self.extraction)
 
-    def look_at(self, stimuli: Any, number_of_trials: int = 1) -> xr.DataArray:
-        """Recordings ``(presentation, neuroid, time_bin)`` or task outputs for ``stimuli``."""
-        if int(number_of_trials) < 1:
-            raise ValueError(f"number_of_trials must be >= 1, got {number_of_trials}.")
-        if self._task is not Task.passive:
-            result = self._task_output(stimuli)
-        elif self._recording is None:
-            raise RuntimeError(f"Model '{self.identifier}' was asked to look at stimuli before "
-                               f"start_recording(region, time_bins) or start_task(task).")
-        else:
-            region, bins, layers = self._recording
-            per_layer = self.activations(stimuli, layers)
-            aligned = [align_layer(per_layer[layer], bins) for layer in layers]
-            result = xr.concat(aligned, dim="neuroid") if len(aligned) > 1 else aligned[0]
-            result = result.assign_coords(region=("neuroid", [region] * result.sizes["neuroid"]))
-            result.attrs = {"model": self.identifier, "region": region,
-                            "layers": ",".join(layers)}
-        return _repeat_trials(result, int(number_of_trials))
-
-    def _task_output(self, stimuli: Any) -> xr.DataArray:
-        return readout_output(self._readout, self._task, stimuli,
-                              self._readout_features(stimuli))
-
-
-def _repeat_trials(result: xr.DataArray, trials: int) -> xr.DataArray:
-    """Repeat every presentation ``trials`` times (deterministic model), with ``repetition``."""
-    n = result.sizes["presentation"]
-    if trials == 1:
-        return result.assign_coords(repetition=("presentation", np.zeros(n, dtype=int)))
-    repeated = result.isel(presentation=np.tile(np.arange(n), trials))
-    return repeated.assign_coords(repetition=("presentation", np.repeat(np.arange(trials), n)))
+    def record(self, stimuli: Any, region: str, time_bins: list[tuple[float, float]],
+               layers: list[str]) -> xr.DataArray:
+        """Every layer's activations, aligned to ``time_bins`` and stacked along neuroids."""
+        per_layer = self.activations(stimuli, layers)
+        aligned = [align_activations(per_layer[layer], time_bins) for layer in layers]
+        result = xr.concat(aligned, dim="neuroid") if len(aligned) > 1 else aligned[0]
+        result = result.assign_coords(region=("neuroid", [region] * result.sizes["neuroid"]))
+        result.attrs = {"model": self.identifier, "region": region, "layers": ",".join(layers)}
+        return result

@@ -4,8 +4,9 @@ Hand-crafted models (motion energy, pixel controls) have no weights and no layer
 from: each clip is decoded once at the model's frame rate and size, turned into features per
 time step, and the steps are averaged into the benchmark's time bins with
 :func:`dynamic_vision.core.temporal.align_time`. Subclasses implement :meth:`FeatureModel.features`
-and :meth:`FeatureModel.neuroids`; everything else (recording, trials, label tasks, an
-in-memory cache of per-clip features) is shared.
+and :meth:`FeatureModel.neuroids`; everything else (recording, trials and label tasks through
+:class:`~dynamic_vision.core.brain_model.BrainModelBase`, an in-memory cache of per-clip
+features) is shared.
 
 Images are one-frame clips held for their ``duration_ms``: the frame is repeated at the model's
 frame rate, so temporal filters see a still image switched on at time 0.
@@ -17,16 +18,16 @@ import abc
 import math
 import os
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import xarray as xr
 
-from dynamic_vision.core.brain_model import Task, TimeBins, normalize_time_bins
+from dynamic_vision.core.brain_model import BrainModelBase
 from dynamic_vision.core.storage import cache_enabled
-from dynamic_vision.core.task_readout import fit_readout, readout_output
+from dynamic_vision.core.temporal import align_time
 
 __all__ = ["FeatureModel"]
 
@@ -34,7 +35,7 @@ __all__ = ["FeatureModel"]
 MEMORY_CACHE_CLIPS = 4096
 
 
-class FeatureModel(abc.ABC):
+class FeatureModel(BrainModelBase):
     """Base class of weight-free models computing features from decoded frames.
 
     Parameters
@@ -56,6 +57,7 @@ class FeatureModel(abc.ABC):
 
     def __init__(self, identifier: str, layer: str, fps: float, size: int, degrees: float, *,
                  resize: str = "resize", progress: bool = True):
+        super().__init__()
         self.identifier = identifier
         self.layer = layer
         self.fps = float(fps)
@@ -63,9 +65,6 @@ class FeatureModel(abc.ABC):
         self.degrees = float(degrees)
         self.resize = resize
         self.progress = progress
-        self._recording: tuple[str, list[tuple[float, float]]] | None = None
-        self._task = Task.passive
-        self._readout: Any = None
         self._neuroid_table: pd.DataFrame | None = None
         self._memory: OrderedDict[tuple[Any, ...], tuple[np.ndarray, np.ndarray, np.ndarray]] = \
             OrderedDict()
@@ -97,51 +96,13 @@ class FeatureModel(abc.ABC):
     def visual_degrees(self) -> float:
         return self.degrees
 
-    def start_recording(self, region: str, time_bins: TimeBins,
-                        layers: Sequence[str] | None = None) -> None:
-        """Record ``region`` in ``time_bins`` (ms); every region reads the model's one layer."""
-        if layers is not None:
-            wanted = [layers] if isinstance(layers, str) else list(layers)
-            unknown = [layer for layer in wanted if layer != self.layer]
-            if unknown:
-                raise KeyError(f"Model '{self.identifier}' offers no layer {unknown[0]!r}; its "
-                               f"only layer is '{self.layer}'.")
-        self._recording = (str(region), normalize_time_bins(time_bins))
-        self._task = Task.passive
+    def default_layers(self, region: str) -> list[str]:
+        """Every region reads the model's one layer."""
+        return [self.layer]
 
-    def start_task(self, task: Task | str, fitting_stimuli: Any = None) -> None:
-        """``label`` / ``probabilities``: fit a logistic-regression readout on the fitting
-        stimuli's time-averaged features (``label`` column); ``passive`` ends the task."""
-        task = Task(task)
-        self._task = task
-        self._readout = None
-        if task is Task.passive:
-            return
-        self._recording = None
-        self._readout = fit_readout(task, fitting_stimuli, self._time_averaged)
-
-    def look_at(self, stimuli: Any, number_of_trials: int = 1) -> xr.DataArray:
-        """Recordings ``(presentation, neuroid, time_bin)`` or task outputs for ``stimuli``.
-
-        The model is deterministic: ``number_of_trials=n`` repeats each presentation ``n``
-        times with a ``repetition`` coord.
-        """
-        if int(number_of_trials) < 1:
-            raise ValueError(f"number_of_trials must be >= 1, got {number_of_trials}.")
-        if self._task is not Task.passive:
-            result = self._task_output(stimuli)
-        elif self._recording is None:
-            raise RuntimeError(f"Model '{self.identifier}' was asked to look at stimuli before "
-                               f"start_recording(region, time_bins) or start_task(task).")
-        else:
-            result = self._record(stimuli, *self._recording)
-        return _repeat_trials(result, int(number_of_trials))
-
-    # -- internals ------------------------------------------------------------------------------
-    def _record(self, stimuli: Any, region: str, bins: list[tuple[float, float]]
-                ) -> xr.DataArray:
-        from dynamic_vision.core.temporal import align_time
-
+    def record(self, stimuli: Any, region: str, bins: list[tuple[float, float]],
+               layers: list[str]) -> xr.DataArray:
+        """Each clip's feature steps averaged into ``bins`` (the one layer)."""
         ids = [str(value) for value in stimuli["stimulus_id"]]
         table = self.neuroid_table()
         values = np.empty((len(ids), len(table), len(bins)), dtype=np.float32)
@@ -162,16 +123,13 @@ class FeatureModel(abc.ABC):
                             attrs={"model": self.identifier, "region": region,
                                    "layers": self.layer})
 
-    def _time_averaged(self, stimuli: Any) -> np.ndarray:
+    def task_features(self, stimuli: Any) -> np.ndarray:
         """``(presentation, neuroid)``: each clip's features averaged over its steps' durations."""
         rows = []
         for features, starts, ends in self._each_clip(stimuli):
             weights = (ends - starts) / (ends - starts).sum()
             rows.append(weights @ features)
         return np.asarray(rows)
-
-    def _task_output(self, stimuli: Any) -> xr.DataArray:
-        return readout_output(self._readout, self._task, stimuli, self._time_averaged(stimuli))
 
     def _each_clip(self, stimuli: Any) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
         from tqdm.auto import tqdm
@@ -217,12 +175,3 @@ def _column(stimuli: Any, name: str) -> list[Any]:
     if name in getattr(stimuli, "columns", []):
         return list(stimuli[name])
     return [None] * len(stimuli)
-
-
-def _repeat_trials(result: xr.DataArray, trials: int) -> xr.DataArray:
-    """Repeat every presentation ``trials`` times (deterministic model), with ``repetition``."""
-    n = result.sizes["presentation"]
-    if trials == 1:
-        return result.assign_coords(repetition=("presentation", np.zeros(n, dtype=int)))
-    repeated = result.isel(presentation=np.tile(np.arange(n), trials))
-    return repeated.assign_coords(repetition=("presentation", np.repeat(np.arange(trials), n)))

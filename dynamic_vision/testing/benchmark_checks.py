@@ -12,13 +12,13 @@ import hashlib
 import math
 import re
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
 import xarray as xr
 
-from dynamic_vision.core.brain_model import Task, normalize_time_bins
+from dynamic_vision.core.brain_model import BrainModelBase
 from dynamic_vision.core.registry import benchmark_registry
 from dynamic_vision.core.scores import CEILING_CONVENTIONS, Score
 from dynamic_vision.core.temporal import align_time
@@ -41,7 +41,7 @@ def random_features(n_features: int = 8, seed: int = 0, n_steps: int = 1) -> Fea
     return features
 
 
-class TableModel:
+class TableModel(BrainModelBase):
     """A small BrainModel whose activations are computed per stimulus by plain functions.
 
     Parameters
@@ -54,63 +54,44 @@ class TableModel:
         stimulus duration (one step: the whole duration), and are averaged into the requested
         time bins with :func:`dynamic_vision.core.temporal.align_time`.
     committed_layer
-        Layer recorded when no ``layers`` are requested (default: the last one).
+        Layer recorded when no ``layers`` are requested (default: the last one); behavioural
+        tasks read its features averaged over steps.
     """
 
     def __init__(self, identifier: str, layers: Mapping[str, Features],
                  committed_layer: str | None = None, visual_degrees: float = 8.0):
+        super().__init__()
         self.identifier = identifier
         self._layers = dict(layers)
-        self.layers = list(self._layers)
-        self.committed_layer = committed_layer or self.layers[-1]
+        self.committed_layer = committed_layer or list(self._layers)[-1]
         self._visual_degrees = visual_degrees
-        self._recording: tuple[str, list[tuple[float, float]], list[str]] | None = None
-        self._task: Any = None
         self.looked_at: list[int] = []
+
+    @property
+    def layers(self) -> list[str]:
+        return list(self._layers)
 
     def visual_degrees(self) -> float:
         return self._visual_degrees
 
-    def start_recording(self, region: str, time_bins: Sequence[tuple[float, float]],
-                        layers: Sequence[str] | None = None) -> None:
-        chosen = list(layers) if layers else [self.committed_layer]
-        unknown = [layer for layer in chosen if layer not in self._layers]
-        if unknown:
-            raise ValueError(f"Model '{self.identifier}' has no layers {unknown}.")
-        self._recording = (region, normalize_time_bins(time_bins), chosen)
-        self._task = None
+    def default_layers(self, region: str) -> list[str]:
+        return [self.committed_layer]
 
-    def start_task(self, task: Task | str, fitting_stimuli: Any = None) -> None:
-        task = Task(task)
-        if task is Task.passive:
-            self._task = None
-            return
-        if fitting_stimuli is None or "label" not in fitting_stimuli.columns:
-            raise ValueError(f"Task '{task.value}' needs fitting stimuli with a 'label' column.")
-        from sklearn.linear_model import LogisticRegression
-
-        X = self._pooled(fitting_stimuli)
-        readout = LogisticRegression(max_iter=500).fit(X, fitting_stimuli["label"].astype(str))
-        self._task = (task, readout)
-        self._recording = None
+    def look_at(self, stimuli: Any, number_of_trials: int = 1) -> xr.DataArray:
+        self.looked_at.append(len(stimuli))
+        return super().look_at(stimuli, number_of_trials)
 
     def _features(self, row: Mapping[str, Any], layer: str) -> np.ndarray:
         values = np.asarray(self._layers[layer](row), dtype=np.float64)
         return values[None] if values.ndim == 1 else values
 
-    def _pooled(self, stimuli: Any) -> np.ndarray:
+    def task_features(self, stimuli: Any) -> np.ndarray:
         layer = self.committed_layer
         return np.stack([self._features(row, layer).mean(axis=0)
                          for _, row in stimuli.iterrows()])
 
-    def look_at(self, stimuli: Any, number_of_trials: int = 1) -> xr.DataArray:
-        self.looked_at.append(len(stimuli))
-        if self._task is not None:
-            return self._perform(stimuli)
-        if self._recording is None:
-            raise RuntimeError(f"Model '{self.identifier}': call start_recording or start_task "
-                               f"before look_at.")
-        region, time_bins, layers = self._recording
+    def record(self, stimuli: Any, region: str, time_bins: list[tuple[float, float]],
+               layers: list[str]) -> xr.DataArray:
         per_stimulus, widths = [], []
         for _, row in stimuli.iterrows():
             blocks = []
@@ -132,17 +113,6 @@ class TableModel:
                     "layer": ("neuroid", layer_of),
                     "time_bin_start": ("time_bin", bins[:, 0]),
                     "time_bin_end": ("time_bin", bins[:, 1])})
-
-    def _perform(self, stimuli: Any) -> xr.DataArray:
-        task, readout = self._task
-        X = self._pooled(stimuli)
-        ids = stimuli["stimulus_id"].astype(str).values
-        if task is Task.label:
-            return xr.DataArray(readout.predict(X), dims=("presentation",),
-                                coords={"stimulus_id": ("presentation", ids)})
-        return xr.DataArray(readout.predict_proba(X), dims=("presentation", "choice"),
-                            coords={"stimulus_id": ("presentation", ids),
-                                    "choice": list(readout.classes_)})
 
 
 def _tiny_model(seed: int = 0) -> TableModel:
