@@ -1,4 +1,5 @@
-"""Benchmark kinds: what a benchmark plugin instantiates with its data, metric and ceiling.
+"""Benchmark kinds: what a benchmark plugin instantiates with its declaration, data, metric
+and ceiling.
 
 - :class:`NeuralBenchmark` — electrodes: recordings in time bins, compared stimulus by stimulus;
 - :class:`FMRIBenchmark` — continuous movies, HRF, contiguous-chunk cross-validation;
@@ -7,21 +8,27 @@
 
 Every kind loads its data lazily, declares a public/held-out split of its stimuli where tuning
 is possible (:func:`declare_split`), and caches its ceiling on disk (:func:`cached_ceiling`).
-The procedures are described in ``docs/benchmarks.md``.
+The procedures are described in ``docs/benchmarks.md``. The benchmark-authoring API (names
+below, with the declaration and the ceiling conventions) is imported on first use.
 """
 
-from __future__ import annotations
+from dynamic_vision.core.exports import lazy_exports
 
-from dynamic_vision.benchmark_kinds.behavior import BehaviorBenchmark
-from dynamic_vision.benchmark_kinds.ceiling_cache import cached_ceiling
-from dynamic_vision.benchmark_kinds.fmri import FMRIBenchmark
-from dynamic_vision.benchmark_kinds.neural import NeuralBenchmark
-from dynamic_vision.benchmark_kinds.stimulus_split import (
-    PartitionedStimuli,
-    StimulusSplit,
-    declare_split,
-)
-from dynamic_vision.benchmark_kinds.task import TaskBenchmark
-
-__all__ = ["NeuralBenchmark", "FMRIBenchmark", "TaskBenchmark", "BehaviorBenchmark",
-           "StimulusSplit", "PartitionedStimuli", "declare_split", "cached_ceiling"]
+_NAMES = {
+    "Benchmark": "dynamic_vision.core.benchmark",
+    "BenchmarkSpec": "dynamic_vision.core.benchmark",
+    "register_benchmark": "dynamic_vision.core.benchmark",
+    "Score": "dynamic_vision.core.scores",
+    "CEILING_CONVENTIONS": "dynamic_vision.core.scores",
+    "apply_ceiling": "dynamic_vision.core.scores",
+    "NeuralBenchmark": "dynamic_vision.benchmark_kinds.neural",
+    "FMRIBenchmark": "dynamic_vision.benchmark_kinds.fmri",
+    "TaskBenchmark": "dynamic_vision.benchmark_kinds.task",
+    "BehaviorBenchmark": "dynamic_vision.benchmark_kinds.behavior",
+    "StimulusSplit": "dynamic_vision.benchmark_kinds.stimulus_split",
+    "PartitionedStimuli": "dynamic_vision.benchmark_kinds.stimulus_split",
+    "declare_split": "dynamic_vision.benchmark_kinds.stimulus_split",
+    "cached_ceiling": "dynamic_vision.benchmark_kinds.ceiling_cache",
+}
+__all__ = sorted(_NAMES)
+__getattr__, __dir__ = lazy_exports(__name__, _NAMES)

@@ -13,15 +13,9 @@ extraction), :mod:`.engine` (the loop that ties them together). Importing this p
 loaded on first use.
 """
 
-from __future__ import annotations
+from dynamic_vision.core.exports import lazy_exports
 
-import importlib
-from typing import Any
-
-__all__ = ["extract_activations", "LayerRecorder", "make_reducer",
-           "SparseRandomProjection", "PCAReduction", "preprocess_frames"]
-
-_LAZY = {
+_NAMES = {
     "extract_activations": "dynamic_vision.modeling.activations.engine",
     "LayerRecorder": "dynamic_vision.modeling.activations.hooks",
     "make_reducer": "dynamic_vision.modeling.activations.reduction",
@@ -29,13 +23,5 @@ _LAZY = {
     "PCAReduction": "dynamic_vision.modeling.activations.reduction",
     "preprocess_frames": "dynamic_vision.modeling.activations.dataset",
 }
-
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'dynamic_vision.modeling.activations' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__all__ = sorted(_NAMES)
+__getattr__, __dir__ = lazy_exports(__name__, _NAMES)
