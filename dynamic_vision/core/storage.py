@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -19,6 +20,8 @@ from typing import IO, Any
 __all__ = [
     "home",
     "cache_enabled",
+    "current_umask",
+    "scratch_dir",
     "atomic_path",
     "atomic_write",
     "atomic_write_json",
@@ -48,18 +51,51 @@ def cache_enabled() -> bool:
     return os.environ.get(NO_CACHE_VARIABLE, "").strip().lower() not in {"1", "true", "yes", "on"}
 
 
+_UMASK_LOCK = threading.Lock()
+
+
+def current_umask() -> int:
+    """The process's umask, read without changing it where the system allows (Linux)."""
+    try:
+        with open("/proc/self/status") as handle:
+            for line in handle:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    with _UMASK_LOCK:  # elsewhere: set and restore, the only portable way to read it
+        mask = os.umask(0o022)
+        os.umask(mask)
+    return mask
+
+
+def scratch_dir(parent: str | os.PathLike[str], prefix: str) -> Path:
+    """A new, uniquely named folder in ``parent`` with the permissions the umask gives (not
+    the 0700 of :func:`tempfile.mkdtemp`), for work that is renamed into place when done."""
+    parent = Path(parent)
+    parent.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+    os.chmod(folder, 0o777 & ~current_umask())
+    return folder
+
+
 @contextlib.contextmanager
 def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     """A unique temporary path beside ``path`` for a writer that needs a file name (netCDF,
     archives); on success it is renamed into place, on any error removed.
 
     Readers only ever see complete files, even on network file systems where several
-    processes write the same key.
+    processes write the same key. The file gets the permissions the umask gives.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
+    try:
+        # mkstemp makes 0600 files; the finished file gets what the umask gives (0644 under 022)
+        # so that a shared cache stays readable by colleagues.
+        os.fchmod(fd, 0o666 & ~current_umask())
+    finally:
+        os.close(fd)
     try:
         yield Path(tmp)
         os.replace(tmp, path)

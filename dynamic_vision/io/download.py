@@ -16,7 +16,6 @@ import shutil
 import socket
 import stat
 import tarfile
-import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -24,6 +23,7 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from dynamic_vision.core.errors import DownloadError, HashMismatchError, UnsafeArchiveError
+from dynamic_vision.core.storage import scratch_dir
 
 __all__ = [
     "download",
@@ -320,7 +320,7 @@ def extract_archive(archive: str | os.PathLike[str], dest: str | os.PathLike[str
     else:
         raise ValueError(f"{archive} is neither a zip nor a tar archive.")
     dest.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent))
+    staging = scratch_dir(dest.parent, prefix=f".{dest.name}.tmp-")
     try:
         extract(archive, staging)
         if dest.exists():

@@ -21,7 +21,6 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -96,7 +95,7 @@ def build(parameters: SimMotionParameters = DEFAULT, *, progress: bool = True) -
     if (folder / MANIFEST).is_file():
         return folder
     folder.parent.mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(prefix=f".{folder.name}.building-", dir=folder.parent))
+    scratch = storage.scratch_dir(folder.parent, prefix=f".{folder.name}.building-")
     try:
         logger.info("Simulating SimMotion into %s (first use; cached afterwards).", folder)
         _build_into(scratch, parameters, progress)
