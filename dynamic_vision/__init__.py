@@ -4,7 +4,7 @@
 >>> dv.list_benchmarks("SimMotion.*")            # doctest: +SKIP
 >>> s = dv.score("motion-energy", "SimMotion.MT-ridge")  # doctest: +SKIP
 
-Importing this package and listing the registries never imports torch or a plugin's
+Importing this package and listing the registries never imports torch, numpy or a plugin's
 implementation; loading an entry does.
 """
 
@@ -26,9 +26,12 @@ from dynamic_vision.core.registry import (
     model_registry,
     stimulus_set_registry,
 )
-from dynamic_vision.core.scores import Score
-from dynamic_vision.scoring import score
-from dynamic_vision.scale import score_many
+from dynamic_vision.core.exports import lazy_exports
+
+# Imported on first use: `import dynamic_vision` (and the command line's --help) stays quick.
+__getattr__, _dir = lazy_exports(__name__, {"Score": "dynamic_vision.core.scores",
+                                            "score": "dynamic_vision.scoring",
+                                            "score_many": "dynamic_vision.scale"})
 
 
 __all__ = [
@@ -107,3 +110,7 @@ def list_stimulus_sets(pattern: str | None = None) -> list[str]:
 def list_metrics(pattern: str | None = None) -> list[str]:
     """Registered metric identifiers, optionally filtered by an fnmatch wildcard."""
     return metric_registry.list(pattern)
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_dir()))
