@@ -37,8 +37,8 @@ def score_cache_path(model_identifier: str, benchmark_identifier: str,
     if model_options:
         parts += (dict(sorted(model_options.items())),)
     key = storage.stable_hash(*parts)
-    safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in model_identifier)
-    return storage.home("scores", benchmark_identifier, f"{safe}-{key}.json")
+    return storage.home("scores", storage.safe_name(benchmark_identifier),
+                        f"{storage.safe_name(model_identifier)}-{key}.json")
 
 
 def score(model: Any, benchmark: Any, *, cache: bool = True,

@@ -43,7 +43,7 @@ def fingerprint(*arrays: xr.DataArray | np.ndarray | Any) -> str:
 
 def ceiling_cache_path(identifier: str, version: Any, data_fingerprint: str) -> Path:
     """Where the ceiling of ``identifier`` at ``version`` on data ``data_fingerprint`` lives."""
-    safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in identifier)
+    safe = storage.safe_name(identifier)
     key = storage.stable_hash(identifier, version, data_fingerprint)
     return storage.home("ceilings", safe, f"v{version}-{key}.json")
 

@@ -29,6 +29,7 @@ __all__ = [
     "DuplicateIdentifierError",
     "MissingDependencyError",
     "registering_from",
+    "check_identifier",
     "model_registry",
     "stimulus_set_registry",
     "dataset_registry",
@@ -123,6 +124,32 @@ class Entry:
         return obj
 
 
+def check_identifier(identifier: Any, kind: str) -> None:
+    """Refuse identifiers that could not name a plugin safely everywhere they are used (file
+    names under ``DYNAMIC_VISION_HOME``, command lines, URLs).
+
+    Raises
+    ------
+    ValueError
+        Not a non-empty string; path separators, a ``.``/``..`` name, control characters, or
+        leading/trailing white space.
+    """
+    if not isinstance(identifier, str) or not identifier:
+        raise ValueError(f"A {kind} identifier must be a non-empty string, got {identifier!r}.")
+    problem = None
+    if "/" in identifier or "\\" in identifier:
+        problem = "contains a path separator ('/' or '\\')"
+    elif identifier in (".", "..") or identifier.startswith(".."):
+        problem = "starts with '..'"
+    elif any(ord(c) < 32 or ord(c) == 127 for c in identifier):
+        problem = "contains control characters"
+    elif identifier != identifier.strip():
+        problem = "starts or ends with white space"
+    if problem:
+        raise ValueError(f"{kind} identifier {identifier!r} {problem}; use letters, digits and "
+                         f"'.', '_', '-' (e.g. 'MyData.V1-ridge').")
+
+
 class Registry(Generic[T]):
     """Identifier → plugin factory, for one kind of plugin.
 
@@ -174,9 +201,7 @@ class Registry(Generic[T]):
                               declaration=declaration, **metadata)
                 return func
             return decorator
-        if not isinstance(identifier, str) or not identifier:
-            raise ValueError(f"A {self.kind} identifier must be a non-empty string, "
-                             f"got {identifier!r}.")
+        check_identifier(identifier, self.kind)
         if isinstance(target, str) and ":" not in target:
             raise ValueError(f"Lazy target for {self.kind} '{identifier}' must look like "
                              f"'package.module:attribute', got {target!r}.")

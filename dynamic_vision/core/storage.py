@@ -11,6 +11,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -20,6 +21,7 @@ from typing import IO, Any
 __all__ = [
     "home",
     "cache_enabled",
+    "safe_name",
     "current_umask",
     "scratch_dir",
     "atomic_path",
@@ -35,7 +37,13 @@ NO_CACHE_VARIABLE = "DYNAMIC_VISION_NO_CACHE"
 
 
 def home(*parts: str) -> Path:
-    """The library's data directory (``$DYNAMIC_VISION_HOME``), or a sub-path of it."""
+    """The library's data directory (``$DYNAMIC_VISION_HOME``), or a sub-path of it.
+
+    Raises
+    ------
+    ValueError
+        A part would lead outside the directory (absolute, or climbing with ``..``).
+    """
     root = os.environ.get(HOME_VARIABLE)
     if root:
         base = Path(root).expanduser()
@@ -43,7 +51,26 @@ def home(*parts: str) -> Path:
         import platformdirs
 
         base = Path(platformdirs.user_cache_dir("dynamic_vision", appauthor=False))
+    relative = os.path.normpath(os.path.join(*parts)) if parts else "."
+    if os.path.isabs(relative) or relative == ".." or relative.startswith(".." + os.sep):
+        raise ValueError(f"{os.path.join(*parts)!r} leads outside {base}; paths under "
+                         f"DYNAMIC_VISION_HOME are built from safe names (see safe_name).")
     return base.joinpath(*parts)
+
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
+
+
+def safe_name(identifier: str) -> str:
+    """A file name for ``identifier``: itself when it is made of letters, digits, ``.``, ``_``
+    and ``-`` only (and is not ``.``/``..``); otherwise the unsafe characters replaced by ``_``
+    plus a short hash of the original, so that two identifiers never share a name."""
+    text = str(identifier)
+    if text and not _UNSAFE.search(text) and text not in (".", "..") and \
+            not text.startswith("."):
+        return text
+    cleaned = _UNSAFE.sub("_", text).lstrip(".") or "_"
+    return f"{cleaned[:80]}-{hashlib.sha256(text.encode()).hexdigest()[:8]}"
 
 
 def cache_enabled() -> bool:

@@ -313,7 +313,7 @@ def get_spec(identifier: str | DataSpec) -> DataSpec:
 
 def data_folder(identifier: str) -> Path:
     """Where a data plugin's files live: ``$DYNAMIC_VISION_HOME/data/<identifier>``."""
-    return storage.home("data", identifier)
+    return storage.home("data", storage.safe_name(identifier))
 
 
 # -- fetching and verification ---------------------------------------------------------------

@@ -159,7 +159,7 @@ def select_layer(model: Any, region: str, stimuli: Any, target: xr.DataArray, *,
         region, candidates, scorer_name, bins, list(map(str, stimuli["stimulus_id"])),
         _recordings_hash(target), {k: str(v) for k, v in model.extraction.items()
                                    if k not in ("progress", "num_workers", "cache", "device")})
-    safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in model.identifier)
+    safe = storage.safe_name(model.identifier)
     path = storage.home("layer_selection", safe, f"{region}-{key}.json")
     use_cache = cache and storage.cache_enabled()
     if use_cache and path.is_file():

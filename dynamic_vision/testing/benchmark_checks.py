@@ -192,7 +192,7 @@ def check_benchmark_ceiling_is_cached(identifier: str) -> None:
     first = benchmark.ceiling
     assert 0 < first.value <= 1.5, f"implausible ceiling {first.value}"
     if storage.cache_enabled() and benchmark.ceiling_convention != "none":
-        safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in identifier)
+        safe = storage.safe_name(identifier)
         stored = list(storage.home("ceilings", safe).glob("*.json"))
         assert stored, (f"no cached ceiling under {storage.home('ceilings', safe)}; compute it "
                         f"with dynamic_vision.benchmark_kinds.cached_ceiling")

@@ -255,7 +255,7 @@ def extract_activations(module: torch.nn.Module, spec: ModelSpec, stimuli: Any,
     use_cache = cache and storage.cache_enabled()
     with contextlib.ExitStack() as stack:
         if use_cache:
-            safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in spec.identifier)
+            safe = storage.safe_name(spec.identifier)
             directory = storage.home("activations", safe, key)
         else:
             directory = stack.enter_context(tempfile.TemporaryDirectory(prefix="dv-activations-"))

@@ -1,0 +1,52 @@
+"""Files the library writes: permissions from the umask, names from identifiers that never
+escape DYNAMIC_VISION_HOME, identifiers that could not name a file safely refused."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+
+import pytest
+
+from dynamic_vision.core import storage
+from dynamic_vision.core.registry import Registry
+
+
+def _mode(path) -> int:
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+@pytest.mark.parametrize(("umask", "file_mode", "dir_mode"),
+                         [(0o022, 0o644, 0o755), (0o077, 0o600, 0o700), (0o002, 0o664, 0o775)])
+def test_written_files_and_folders_follow_the_umask(tmp_path, umask, file_mode, dir_mode):
+    code = (f"import os; os.umask({umask:#o}); from dynamic_vision.core import storage; "
+            f"storage.atomic_write_json({str(tmp_path / 'a.json')!r}, {{'x': 1}}); "
+            f"print(storage.scratch_dir({str(tmp_path)!r}, '.scratch-'))")
+    folder = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
+                            text=True).stdout.strip()
+    assert _mode(tmp_path / "a.json") == file_mode
+    assert _mode(folder) == dir_mode
+
+
+def test_safe_names_keep_plain_identifiers_and_never_collide():
+    assert storage.safe_name("SimMotion.V1-ridge") == "SimMotion.V1-ridge"
+    odd = [storage.safe_name(x) for x in ("timm/resnet18", "timm_resnet18", "../../x", "..",
+                                          ".hidden", "a b")]
+    assert odd[1] == "timm_resnet18" and len(set(odd)) == len(odd)
+    for name in odd:
+        assert "/" not in name and not name.startswith(".") and name.isprintable()
+
+
+@pytest.mark.parametrize("parts", [("..", "x"), ("scores", "../../../elsewhere"), ("/etc",)])
+def test_home_refuses_paths_that_leave_it(parts):
+    with pytest.raises(ValueError, match="leads outside"):
+        storage.home(*parts)
+
+
+@pytest.mark.parametrize("identifier", ["../../../../elsewhere/b", "a/b", "a\\b", "x\n", " x",
+                                        "..", "", "tab\there"])
+def test_registration_refuses_unsafe_identifiers(identifier):
+    with pytest.raises(ValueError, match="identifier"):
+        Registry("benchmark").register(identifier, "package.module:factory")
