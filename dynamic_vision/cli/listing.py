@@ -59,7 +59,17 @@ def run_info(args: argparse.Namespace) -> int:
         print(json.dumps(found if len(found) > 1 else found[0], indent=1, default=str))
         return 0
     for info in found:
-        for key, value in info.items():
-            print(f"{key:>12}: {value}")
+        # What the entry is (its plugin kind) first, then what its declaration states.
+        identity = ("identifier", "kind", "target", "origin", "requires")
+        print(f"{info['identifier']}  ({info['kind']} plugin, from {info['origin']})")
+        shown = {key: value for key, value in info.items()
+                 if key not in identity and value not in (None, "", {}, [])}
+        shown["target"] = info["target"]
+        if info.get("requires"):
+            shown["requires"] = info["requires"]
+        width = max(map(len, shown))
+        for key, value in shown.items():
+            text = str(value).replace("\n", "\n" + " " * (width + 4))
+            print(f"  {key:>{width}}: {text}")
         print()
     return 0
