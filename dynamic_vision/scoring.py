@@ -41,6 +41,18 @@ def score_cache_path(model_identifier: str, benchmark_identifier: str,
                         f"{storage.safe_name(model_identifier)}-{key}.json")
 
 
+def _cached_score(path: Any) -> Score | None:
+    """The score cached at ``path``, if any; a damaged file is moved aside and recomputed."""
+    data = storage.read_json_cache(path)
+    if data is None:
+        return None
+    try:
+        return Score.from_dict(data)
+    except (KeyError, TypeError, ValueError) as error:
+        storage.quarantine(path, f"not a score: {type(error).__name__}: {error}")
+        return None
+
+
 def score(model: Any, benchmark: Any, *, cache: bool = True,
           model_options: Mapping[str, Any] | None = None) -> Score:
     """Score a model on a benchmark.
@@ -90,9 +102,10 @@ def score(model: Any, benchmark: Any, *, cache: bool = True,
         benchmark_version = _version_of(benchmark_registry, benchmark, benchmark_obj)
         path = score_cache_path(model, benchmark, model_version, benchmark_version,
                                 model_options)
-        if path.exists():
+        cached = _cached_score(path)
+        if cached is not None:
             logger.info("Serving %s on %s from %s", model, benchmark, path)
-            return Score.from_dict(storage.read_json(path))
+            return cached
 
     if model_options and not isinstance(model, str):
         raise TypeError("model_options apply to registered model identifiers, not to objects.")

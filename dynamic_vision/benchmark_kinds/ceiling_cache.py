@@ -62,9 +62,15 @@ def cached_ceiling(identifier: str, version: Any, data_fingerprint: str,
         Computes the ceiling :class:`~dynamic_vision.core.scores.Score` on a cache miss.
     """
     path = ceiling_cache_path(identifier, version, data_fingerprint)
-    if storage.cache_enabled() and path.exists():
-        logger.info("Serving the ceiling of %s from %s", identifier, path)
-        return Score.from_dict(storage.read_json(path))
+    data = storage.read_json_cache(path) if storage.cache_enabled() else None
+    if data is not None:
+        try:
+            ceiling = Score.from_dict(data)
+        except (KeyError, TypeError, ValueError) as error:
+            storage.quarantine(path, f"not a ceiling: {type(error).__name__}: {error}")
+        else:
+            logger.info("Serving the ceiling of %s from %s", identifier, path)
+            return ceiling
     result = compute()
     if storage.cache_enabled():
         storage.atomic_write_json(path, result.to_dict())

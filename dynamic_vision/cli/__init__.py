@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+import warnings
 from collections.abc import Sequence
 
 __all__ = ["main", "build_parser", "COMMAND_MODULES"]
@@ -76,6 +77,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    if not args.debug:
+        warnings.formatwarning = _one_line_warning
     try:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:
@@ -91,6 +94,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         hint = "" if isinstance(error, _EXPECTED_ERRORS) else " (rerun with --debug for details)"
         print(f"error: {_message(error)}{hint}", file=sys.stderr)
         return 1
+
+
+def _one_line_warning(message: Warning | str, category: type[Warning], filename: str,
+                      lineno: int, line: str | None = None) -> str:
+    return f"warning: {message}\n"
 
 
 def _silence_stdout() -> None:

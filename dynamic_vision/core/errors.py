@@ -32,6 +32,8 @@ __all__ = [
     "HashMismatchError",
     "UnsafeArchiveError",
     "StimulusError",
+    "DamagedFileError",
+    "RepairedCacheWarning",
 ]
 
 
@@ -187,3 +189,21 @@ class StimulusError(DynamicVisionError, ValueError):
 def _rebuild_stimulus_error(message: str, stimulus_id: str | None, path: Path | None
                             ) -> StimulusError:
     return StimulusError(message, stimulus_id=stimulus_id, path=path)
+
+
+class DamagedFileError(DynamicVisionError, ValueError):
+    """A file the library wrote or downloaded cannot be read back (truncated, corrupt).
+
+    Attributes
+    ----------
+    path
+        The file at fault.
+    """
+
+    def __init__(self, message: str, *, path: str | os.PathLike[str] | None = None):
+        super().__init__(message)
+        self.path = None if path is None else Path(path)
+
+
+class RepairedCacheWarning(UserWarning):
+    """A damaged cache file was moved aside and its content computed again."""

@@ -28,6 +28,8 @@ __all__ = [
     "atomic_write",
     "atomic_write_json",
     "read_json",
+    "read_json_cache",
+    "quarantine",
     "stable_hash",
     "sha256_file",
 ]
@@ -166,3 +168,34 @@ def sha256_file(path: str | os.PathLike[str], chunk_size: int = 1 << 20) -> str:
         for chunk in iter(lambda: handle.read(chunk_size), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def quarantine(path: str | os.PathLike[str], reason: str) -> Path:
+    """Move a damaged cache file aside (``<name>.damaged``, replacing an older one) and warn,
+    naming it, so that the caller computes it again instead of failing on it forever."""
+    import warnings
+
+    from dynamic_vision.core.errors import RepairedCacheWarning
+
+    path = Path(path)
+    aside = path.with_name(path.name + ".damaged")
+    try:
+        os.replace(path, aside)
+    except FileNotFoundError:  # another process moved it first
+        pass
+    warnings.warn(f"{path} was damaged ({reason}); moved it to {aside.name} and computing it "
+                  f"again.", RepairedCacheWarning, stacklevel=3)
+    return aside
+
+
+def read_json_cache(path: str | os.PathLike[str]) -> Any | None:
+    """The JSON cached at ``path``; ``None`` when there is none, or when it is damaged (then
+    it is moved aside by :func:`quarantine`)."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return json.load(handle)
+    except FileNotFoundError:
+        return None
+    except (ValueError, OSError) as error:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        quarantine(path, f"{type(error).__name__}: {error}")
+        return None

@@ -25,6 +25,7 @@ import pandas as pd
 import xarray as xr
 
 from dynamic_vision.core import storage
+from dynamic_vision.core.errors import DamagedFileError
 from dynamic_vision.core.errors import MissingStimuliError
 
 __all__ = [
@@ -357,8 +358,13 @@ def load_assembly(path: str | os.PathLike[str]) -> xr.DataArray:
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"No assembly at {path}.")
-    with xr.open_dataarray(path, engine="h5netcdf") as opened:
-        assembly = opened.load()
+    try:
+        with xr.open_dataarray(path, engine="h5netcdf") as opened:
+            assembly = opened.load()
+    except (OSError, ValueError, KeyError) as error:
+        raise DamagedFileError(f"Cannot read the assembly {path} ({type(error).__name__}: "
+                               f"{error}); the file is damaged or not an assembly. Delete it to "
+                               f"have it fetched or generated again.", path=path) from error
     raw = assembly.attrs.pop(ENCODING_ATTR, None)
     if raw is None:
         return assembly

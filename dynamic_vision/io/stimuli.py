@@ -26,7 +26,7 @@ import pandas as pd
 
 from dynamic_vision.io import video
 from dynamic_vision.core.storage import atomic_write, atomic_write_json, sha256_file
-from dynamic_vision.core.errors import StimulusError
+from dynamic_vision.core.errors import DamagedFileError, StimulusError
 
 __all__ = [
     "StimulusSet",
@@ -406,9 +406,17 @@ def load_stimulus_set_file(location: str | os.PathLike[str], identifier: str | N
     root = csv_path.parent.resolve()
     if not sidecar.is_file():
         return _load_plain_csv(csv_path, root, identifier or csv_path.stem)
-    with open(sidecar) as handle:
-        info = json.load(handle)
-    text = pd.read_csv(csv_path, dtype=str, keep_default_na=False, na_filter=False)
+    try:
+        with open(sidecar) as handle:
+            info = json.load(handle)
+        text = pd.read_csv(csv_path, dtype=str, keep_default_na=False, na_filter=False)
+        if not isinstance(info, dict) or not {"columns", "dtypes"} <= set(info):
+            raise ValueError("the side-car lacks 'columns' or 'dtypes'")
+    except (ValueError, KeyError, TypeError, pd.errors.ParserError) as error:
+        raise DamagedFileError(f"Cannot read the stimulus set {csv_path} with its side-car "
+                               f"{sidecar.name} ({type(error).__name__}: {error}); the files "
+                               f"are damaged. Delete the folder to have it fetched or generated "
+                               f"again.", path=csv_path) from error
     if list(text.columns) != info["columns"]:
         raise StimulusError(f"{csv_path} does not match its side-car {sidecar}: columns "
                             f"{list(text.columns)} vs {info['columns']}. Save it again.")
