@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from dynamic_vision.core import storage
+from dynamic_vision.core.errors import NotABrainModelError
 from dynamic_vision.core.registry import benchmark_registry, model_registry
 from dynamic_vision.core.scores import Score
 
@@ -39,6 +40,20 @@ def score_cache_path(model_identifier: str, benchmark_identifier: str,
     key = storage.stable_hash(*parts)
     return storage.home("scores", storage.safe_name(benchmark_identifier),
                         f"{storage.safe_name(model_identifier)}-{key}.json")
+
+
+#: What every benchmark may call on a model (see dynamic_vision.core.brain_model.BrainModel).
+_BRAIN_MODEL_METHODS = ("visual_degrees", "start_recording", "start_task", "look_at")
+
+
+def _check_brain_model(model: Any, identifier: str) -> None:
+    missing = [name for name in _BRAIN_MODEL_METHODS if not callable(getattr(model, name, None))]
+    if missing:
+        raise NotABrainModelError(
+            f"Model '{identifier}' ({type(model).__name__}) lacks {', '.join(missing)}: a model "
+            f"must implement the BrainModel protocol (dynamic_vision.core.brain_model); subclass "
+            f"BrainModelBase, or wrap a torch module with "
+            f"dynamic_vision.modeling.ModelCommitment.")
 
 
 def _cached_score(path: Any) -> Score | None:
@@ -111,6 +126,7 @@ def score(model: Any, benchmark: Any, *, cache: bool = True,
         raise TypeError("model_options apply to registered model identifiers, not to objects.")
     model_obj = (model_registry.load(model, **dict(model_options or {}))
                  if isinstance(model, str) else model)
+    _check_brain_model(model_obj, model_id)
     result = benchmark_obj(model_obj)
     if not isinstance(result, Score):
         raise TypeError(f"Benchmark '{benchmark_id}' returned {type(result).__name__}, "

@@ -20,6 +20,8 @@ __all__ = [
     "DuplicateIdentifierError",
     "UnknownLayerError",
     "MissingDependencyError",
+    "PluginLoadError",
+    "NotABrainModelError",
     "DataAccessError",
     "RestrictedPickleError",
     "JobTimeout",
@@ -68,6 +70,14 @@ class DuplicateIdentifierError(DynamicVisionError, ValueError):
 
 class MissingDependencyError(DynamicVisionError, ImportError):
     """A plugin needs an optional package that is not installed."""
+
+
+class PluginLoadError(DynamicVisionError, ImportError):
+    """A registered plugin's implementation cannot be imported (a wrong or stale target)."""
+
+
+class NotABrainModelError(DynamicVisionError, TypeError):
+    """An object given as a model lacks what a benchmark asks of a BrainModel."""
 
 
 class DataAccessError(DynamicVisionError, FileNotFoundError):

@@ -19,7 +19,13 @@ import sys
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
-from dynamic_vision.core.errors import UnknownIdentifierError, DuplicateIdentifierError, MissingDependencyError
+
+from dynamic_vision.core.errors import (
+    DuplicateIdentifierError,
+    MissingDependencyError,
+    PluginLoadError,
+    UnknownIdentifierError,
+)
 
 __all__ = [
     "Declaration",
@@ -108,6 +114,8 @@ class Entry:
         if callable(self.target):
             return self.target
         module_name, _, attribute = self.target.partition(":")
+        where = (f"'{self.identifier}' (registered by {self.origin}) points at "
+                 f"'{self.target}'")
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as error:
@@ -117,10 +125,17 @@ class Entry:
                     f"'{self.identifier}' needs the optional package '{missing}'. "
                     f"Install it with: pip install \"{self.requires[missing]}\""
                 ) from error
+            if error.name and module_name.startswith(error.name):  # the target itself is missing
+                raise PluginLoadError(f"{where}, but module '{error.name}' does not exist; fix "
+                                      f"the registration's target.") from error
             raise
         obj: Any = module
         for part in attribute.split(".") if attribute else []:
-            obj = getattr(obj, part)
+            try:
+                obj = getattr(obj, part)
+            except AttributeError as error:
+                raise PluginLoadError(f"{where}, but '{module_name}' has no '{attribute}'; fix "
+                                      f"the registration's target.") from error
         return obj
 
 

@@ -146,6 +146,9 @@ class StimulusSet(pd.DataFrame):
             pairs = [(str(sid), Path(p)) for sid, p in files.items()]
         else:
             pairs = [(Path(p).stem, Path(p)) for p in files]
+        if not pairs:
+            raise StimulusError(f"Stimulus set '{identifier}' would be empty: no files were "
+                                f"given.")
         _raise_on_duplicates([sid for sid, _ in pairs], identifier)
         if not (math.isfinite(image_duration_ms) and image_duration_ms > 0):
             raise ValueError(f"image_duration_ms must be positive, got {image_duration_ms}")
