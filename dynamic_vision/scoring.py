@@ -51,7 +51,8 @@ def score(model: Any, benchmark: Any, *, cache: bool = True,
         A registered model identifier (see :func:`dynamic_vision.list_models`) or an object
         implementing :class:`~dynamic_vision.core.brain_model.BrainModel`.
     benchmark
-        A registered benchmark identifier (see :func:`dynamic_vision.list_benchmarks`) or a
+        A registered benchmark identifier (see :func:`dynamic_vision.list_benchmarks`) or one
+        of its aliases (e.g. Brain-Score's ``"MajajHong2015public.IT-pls"``), or a
         :class:`~dynamic_vision.core.benchmark.Benchmark` object.
     cache
         Read and write the on-disk score cache under ``DYNAMIC_VISION_HOME``. Only scores of
@@ -81,6 +82,12 @@ def score(model: Any, benchmark: Any, *, cache: bool = True,
         raise TypeError(f"benchmark must be an identifier or a Benchmark with an "
                         f"'identifier', got {type(benchmark).__name__}.")
 
+    # Aliases (e.g. Brain-Score's benchmark names) and references resolve to the registered
+    # identifier, which names the score in its provenance and its cache.
+    if isinstance(benchmark, str):
+        benchmark = benchmark_id = benchmark_registry.entry(benchmark).identifier
+    if isinstance(model, str):
+        model = model_id = model_registry.entry(model).identifier
     cacheable = cache and storage.cache_enabled() and isinstance(model, str) and isinstance(benchmark, str)
     benchmark_obj = benchmark_registry.load(benchmark) if isinstance(benchmark, str) else benchmark
     model_version = benchmark_version = None

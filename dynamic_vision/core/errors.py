@@ -20,6 +20,8 @@ __all__ = [
     "DuplicateIdentifierError",
     "UnknownLayerError",
     "MissingDependencyError",
+    "BrainScoreNameError",
+    "BrainScoreModelError",
     "DataAccessError",
     "RestrictedPickleError",
     "JobTimeout",
@@ -66,6 +68,16 @@ class DuplicateIdentifierError(DynamicVisionError, ValueError):
 
 class MissingDependencyError(DynamicVisionError, ImportError):
     """A plugin needs an optional package that is not installed."""
+
+
+class BrainScoreNameError(DynamicVisionError, ModuleNotFoundError):
+    """A Brain-Score model imports a Brain-Score name that the compatibility layer does not
+    provide (and the real package is not installed)."""
+
+
+class BrainScoreModelError(DynamicVisionError, TypeError):
+    """A Brain-Score submission module or model plugin does not have the shape Brain-Score's
+    documentation describes (missing functions, unknown names, unsupported preprocessing)."""
 
 
 class DataAccessError(DynamicVisionError, FileNotFoundError):
