@@ -48,8 +48,10 @@ def score(model: Any, benchmark: Any, *, cache: bool = True,
     Parameters
     ----------
     model
-        A registered model identifier (see :func:`dynamic_vision.list_models`) or an object
-        implementing :class:`~dynamic_vision.core.brain_model.BrainModel`.
+        A registered model identifier (see :func:`dynamic_vision.list_models`), a Brain-Score
+        model by location (``"path/to/plugin_folder:identifier"``,
+        ``"path/to/base_models.py:name"``; see docs/brainscore.md), or an object implementing
+        :class:`~dynamic_vision.core.brain_model.BrainModel`.
     benchmark
         A registered benchmark identifier (see :func:`dynamic_vision.list_benchmarks`) or one
         of its aliases (e.g. Brain-Score's ``"MajajHong2015public.IT-pls"``), or a
