@@ -220,3 +220,81 @@ def test_check_model_command_accepts_a_submission_file(capsys):
 
     assert main(["check-model", f"{SUBMISSION_FILE}:tiny-net", "--stimuli", "probe"]) == 0
     assert "is ready to submit" in capsys.readouterr().out
+
+
+TUTORIAL_MODULE = textwrap.dedent('''
+    # Shaped like the custom-model example of Brain-Score's tutorial: everything built at import.
+    from model_tools.check_submission import check_models
+    import numpy as np
+    import torch
+    from torch import nn
+    import functools
+    from model_tools.activations.pytorch import PytorchWrapper
+    from brainscore import score_model
+    from model_tools.brain_transformation import ModelCommitment
+    from model_tools.activations.pytorch import load_preprocess_images
+
+    class MyModel(nn.Module):
+        def __init__(self):
+            super(MyModel, self).__init__()
+            self.conv1 = torch.nn.Conv2d(in_channels=3, out_channels=2, kernel_size=3)
+            self.relu1 = torch.nn.ReLU()
+            self.linear = torch.nn.Linear(int(np.power(32 - 3 + 1, 2) * 2), 30)
+            self.relu2 = torch.nn.ReLU()
+
+        def forward(self, x):
+            x = self.relu1(self.conv1(x))
+            return self.relu2(self.linear(x.view(x.size(0), -1)))
+
+    preprocessing = functools.partial(load_preprocess_images, image_size=32)
+    activations_model = PytorchWrapper(identifier='my-model', model=MyModel(),
+                                       preprocessing=preprocessing)
+    model = ModelCommitment(identifier='my-model', activations_model=activations_model,
+                            layers=['conv1', 'relu1', 'relu2'])
+
+    def get_model_list():
+        return ['my-model']
+
+    def get_model(name):
+        assert name == 'my-model'
+        wrapper = activations_model
+        wrapper.image_size = 32
+        return wrapper
+
+    def get_layers(name):
+        return ['conv1', 'relu1', 'relu2']
+
+    def get_bibtex(model_identifier):
+        return ''
+
+    if __name__ == '__main__':
+        check_models.check_base_models(__name__)
+''')
+
+
+class ProbeMean:
+    """A one-line benchmark: the mean V1 response to the probe clips (to test score_model)."""
+
+    identifier = "Probe.V1-mean"
+
+    def __call__(self, candidate):
+        from dynamic_vision.core.scores import Score
+        from dynamic_vision.testing.probe_stimuli import probe_stimulus_set
+
+        candidate.start_recording("V1", [(0, 100)])
+        return Score.from_raw(float(np.nanmean(candidate.look_at(probe_stimulus_set()).values)))
+
+
+def test_the_tutorials_module_shape_loads_and_score_model_scores(tmp_path, temporary_entries):
+    path = tmp_path / "tutorial_model.py"
+    path.write_text(TUTORIAL_MODULE)
+    module = load_module_file(path)
+    model = dv.load_model(f"{path}:my-model", progress=False)
+    assert (model.layers, model.spec.input_size) == (("conv1", "relu1", "relu2"), 32)
+    dv.benchmark_registry.register("Probe.V1-mean", ProbeMean, origin="test")
+    temporary_entries.append(("benchmark", "Probe.V1-mean"))
+    committed = module.model  # the tutorial's module-level ModelCommitment
+    committed.region_layer_map["V1"] = "relu2"
+    by_score_model = module.score_model("my-model", "Probe.V1-mean", committed)
+    direct = ProbeMean()(brain_model(committed, progress=False))
+    assert by_score_model.value == direct.value and np.isfinite(direct.value)
