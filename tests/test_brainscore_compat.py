@@ -21,6 +21,10 @@ from dynamic_vision.modeling.brainscore.checks import check_base_models
 from dynamic_vision.modeling.brainscore.conversion import brain_model
 from dynamic_vision.modeling.brainscore.references import load_module_file, parse_reference
 from dynamic_vision.modeling.brainscore.shim import ROOTS, brainscore_names
+from dynamic_vision.testing.benchmark_checks import TableModel, random_features
+
+from .test_benchmarks_neural import N_BINS, PLANTED, make_benchmark
+from .test_benchmarks_neural import recordings, stimuli  # noqa: F401  (fixtures)
 
 HERE = Path(__file__).parent / "brainscore_models"
 SUBMISSION_FILE = HERE / "sample_submission" / "models" / "base_models.py"
@@ -298,3 +302,32 @@ def test_the_tutorials_module_shape_loads_and_score_model_scores(tmp_path, tempo
     by_score_model = module.score_model("my-model", "Probe.V1-mean", committed)
     direct = ProbeMean()(brain_model(committed, progress=False))
     assert by_score_model.value == direct.value and np.isfinite(direct.value)
+
+
+class CommittedTableModel(TableModel):
+    """A layered model that has committed a layer to some regions."""
+
+    def __init__(self, identifier, layers, region_layer_map):
+        super().__init__(identifier, layers)
+        self.region_layer_map = dict(region_layer_map)
+
+    def default_layers(self, region):
+        return [self.region_layer_map.get(region, self.committed_layer)]
+
+
+def test_neural_benchmarks_honour_a_committed_layer(stimuli, recordings):  # noqa: F811
+    """A committed region records its layer and selects nothing; its per-bin scores are that
+    layer's held-out scores from the selecting run. Uncommitted regions still select."""
+    layers = {"early": random_features(6, seed=7, n_steps=N_BINS), "middle": PLANTED,
+              "late": random_features(6, seed=8, n_steps=N_BINS)}
+    free = make_benchmark(stimuli, recordings)(TableModel("free", layers))
+    assert free.provenance["selected_layer"] == "middle"
+    committed = CommittedTableModel("committed", layers, {"V1": "late"})
+    honoured = make_benchmark(stimuli, recordings)(committed)
+    assert "layer_raw" not in honoured.detail and "selected_layer" not in honoured.provenance
+    assert committed.looked_at == [len(make_benchmark(stimuli, recordings).held_out_stimuli)]
+    np.testing.assert_allclose(honoured.detail["raw"].values,
+                               free.detail["layer_raw"].sel(layer="late").values, rtol=1e-12)
+    elsewhere = CommittedTableModel("elsewhere", layers, {"MT": "late"})
+    assert make_benchmark(stimuli, recordings)(elsewhere) \
+        .provenance["selected_layer"] == "middle"

@@ -6,7 +6,8 @@ the same architecture natively (defined below, not imported from those files) an
 all three give the same score on SimMotion.V1-ridge, from Python and from the command line. The
 Brain-Score submission is extracted with the activation cache off, so its number is computed
 independently; the other paths may reuse the native extraction, which the activation cache
-allows only when model identity, weights, layers and preprocessing are all the same.
+allows only when model identity, weights, layers and preprocessing are all the same. (That a
+committed region is honoured is shown on a small benchmark in test_brainscore_compat.py.)
 """
 
 from __future__ import annotations
@@ -30,7 +31,6 @@ pytestmark = pytest.mark.slow
 HERE = Path(__file__).parent / "brainscore_models"
 SUBMISSION = f"{HERE}/sample_submission/models/base_models.py:tiny-net"
 PLUGIN = f"{HERE}/tiny_plugin:tiny-net"
-COMMITTED = f"{HERE}/tiny_plugin:tiny-net-committed"
 BENCHMARK = "SimMotion.V1-ridge"
 LAYERS = ("relu1", "pool")
 
@@ -75,14 +75,12 @@ def native():
 
 @pytest.fixture(scope="module")
 def python_scores(native):
-    """Scores from Python: native, the submission (extracted afresh), the plugin folder and
-    the plugin's model with committed layers."""
+    """Scores from Python: native, the submission (extracted afresh) and the plugin folder."""
     return {
         "native": score(native, BENCHMARK, cache=False),
         "submission": score(SUBMISSION, BENCHMARK, cache=False,
                             model_options={"cache": False, "progress": False}),
         "plugin": score(PLUGIN, BENCHMARK, cache=False, model_options={"progress": False}),
-        "committed": score(COMMITTED, BENCHMARK, cache=False, model_options={"progress": False}),
     }
 
 
@@ -109,18 +107,6 @@ def test_plugin_folder_scores_like_the_native_network(python_scores):
     native, plugin = python_scores["native"], python_scores["plugin"]
     assert plugin.value == native.value and plugin.raw == native.raw
     assert plugin.provenance["selected_layer"] == native.provenance["selected_layer"]
-
-
-def test_committed_layers_are_honoured(python_scores):
-    """V1 is committed to relu1: nothing is selected, and the per-bin scores are the native
-    run's held-out scores of relu1 (from a separate extraction)."""
-    native, committed = python_scores["native"], python_scores["committed"]
-    assert "layer_raw" not in committed.detail and "selected_layer" not in committed.provenance
-    reliable = committed.detail["reliable"].values
-    expected = native.detail["layer_raw"].sel(layer="relu1").values
-    np.testing.assert_allclose(committed.detail["raw"].values[reliable], expected[reliable],
-                               rtol=1e-5, atol=1e-7)
-    assert committed.ceiling == native.ceiling
 
 
 def test_the_cli_gives_the_same_numbers(python_scores, capsys):

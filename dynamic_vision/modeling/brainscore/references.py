@@ -28,6 +28,7 @@ import importlib.util
 import json
 import os
 import sys
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +44,8 @@ _PLUGIN_PREFIX = "_dynamic_vision_brainscore_plugin_"
 _FILE_PREFIX = "_dynamic_vision_brainscore_submission_"
 # Plugin folders imported in this process: resolved path -> what their model_registry holds.
 _LOADED: dict[str, dict[str, Callable[[], Any]]] = {}
+# Each folder or file is imported once, even when several threads ask for it.
+_loading = threading.RLock()
 
 
 def parse_reference(text: str) -> tuple[Path, str] | None:
@@ -133,22 +136,26 @@ def load_plugin_folder(folder: str | os.PathLike[str]) -> dict[str, Callable[[],
     as its ``model_registry`` holds them."""
     folder = Path(folder).resolve()
     key = str(folder)
-    if key not in _LOADED:
-        if not (folder / "__init__.py").is_file():
-            raise BrainScoreModelError(f"{folder} is not a Brain-Score model plugin: it has no "
-                                       f"__init__.py filling model_registry[...].")
-        from dynamic_vision.modeling.brainscore.shim import brainscore_names
+    with _loading:
+        return _LOADED[key] if key in _LOADED else _import_plugin_folder(folder)
 
-        registry: dict[str, Callable[[], Any]] = {}
-        with brainscore_names(registry):
-            _exec_private(_private_name(_PLUGIN_PREFIX, folder), folder / "__init__.py", folder)
-        if not registry:
-            raise BrainScoreModelError(
-                f"{folder}/__init__.py registered no model: a Brain-Score model plugin does "
-                f"`from brainscore_vision import model_registry` and sets "
-                f"model_registry['<identifier>'] = lambda: ModelCommitment(...).")
-        _LOADED[key] = registry
-    return _LOADED[key]
+
+def _import_plugin_folder(folder: Path) -> dict[str, Callable[[], Any]]:
+    from dynamic_vision.modeling.brainscore.shim import brainscore_names
+
+    if not (folder / "__init__.py").is_file():
+        raise BrainScoreModelError(f"{folder} is not a Brain-Score model plugin: it has no "
+                                   f"__init__.py filling model_registry[...].")
+    registry: dict[str, Callable[[], Any]] = {}
+    with brainscore_names(registry):
+        _exec_private(_private_name(_PLUGIN_PREFIX, folder), folder / "__init__.py", folder)
+    if not registry:
+        raise BrainScoreModelError(
+            f"{folder}/__init__.py registered no model: a Brain-Score model plugin does "
+            f"`from brainscore_vision import model_registry` and sets "
+            f"model_registry['<identifier>'] = lambda: ModelCommitment(...).")
+    _LOADED[str(folder)] = registry
+    return registry
 
 
 def load_module_file(path: str | os.PathLike[str]) -> ModuleType:
@@ -158,10 +165,11 @@ def load_module_file(path: str | os.PathLike[str]) -> ModuleType:
 
     path = Path(path).resolve()
     name = _private_name(_FILE_PREFIX, path)
-    module = sys.modules.get(name)
-    if module is None:
-        with brainscore_names():
-            module = _exec_private(name, path, None)
+    with _loading:
+        module = sys.modules.get(name)
+        if module is None:
+            with brainscore_names():
+                module = _exec_private(name, path, None)
     return check_submission_module(module)
 
 
