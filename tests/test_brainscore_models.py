@@ -100,7 +100,8 @@ def test_submission_module_scores_like_the_native_network(python_scores):
     assert (submission.raw, submission.ceiling, submission.error) == \
         (native.raw, native.ceiling, native.error)
     np.testing.assert_array_equal(submission.detail["layer_raw"], native.detail["layer_raw"])
-    assert submission.provenance["model"] == SUBMISSION
+    assert submission.provenance["model"] == model_registry.entry(SUBMISSION).identifier
+    assert submission.provenance["model"].startswith("base_models.")
 
 
 def test_plugin_folder_scores_like_the_native_network(python_scores):
@@ -116,4 +117,4 @@ def test_the_cli_gives_the_same_numbers(python_scores, capsys):
     for reference, key in ((SUBMISSION, "submission"), (PLUGIN, "plugin")):
         row = table[reference][BENCHMARK]
         assert row["value"] == pytest.approx(python_scores[key].value, rel=1e-12), reference
-        assert row["provenance"]["model"] == reference
+        assert row["provenance"]["model"] == model_registry.entry(reference).identifier

@@ -59,8 +59,6 @@ def run_info(args: argparse.Namespace) -> int:
         print(json.dumps(found if len(found) > 1 else found[0], indent=1, default=str))
         return 0
     for info in found:
-        if "alias" in info:
-            print(f"'{info['alias']}' is another name of {info['kind']} '{info['identifier']}'.")
         for key, value in info.items():
             print(f"{key:>12}: {value}")
         print()

@@ -217,8 +217,8 @@ def run_check_model(args: argparse.Namespace) -> int:
     elif target.is_dir() or args.target.endswith(("/", "\\")):
         identifiers = import_plugin_folder(target)
     else:
-        model_registry.entry(args.target)  # unknown names fail here, with suggestions
-        identifiers = [args.target]
+        # unknown names fail here, with suggestions; an alias checks the entry it names
+        identifiers = [model_registry.entry(args.target).identifier]
     stimuli = None
     failures = 0
     for identifier in identifiers:

@@ -17,11 +17,11 @@ from typing import Any
 __all__ = [
     "DynamicVisionError",
     "UnknownIdentifierError",
+    "BrainScoreNameError",
+    "BrainScoreModelError",
     "DuplicateIdentifierError",
     "UnknownLayerError",
     "MissingDependencyError",
-    "BrainScoreNameError",
-    "BrainScoreModelError",
     "DataAccessError",
     "RestrictedPickleError",
     "JobTimeout",
@@ -62,14 +62,6 @@ class UnknownLayerError(DynamicVisionError, KeyError):
         return str(self.args[0]) if self.args else ""
 
 
-class DuplicateIdentifierError(DynamicVisionError, ValueError):
-    """Two plugins registered the same identifier in one registry."""
-
-
-class MissingDependencyError(DynamicVisionError, ImportError):
-    """A plugin needs an optional package that is not installed."""
-
-
 class BrainScoreNameError(DynamicVisionError, ModuleNotFoundError):
     """A Brain-Score model imports a Brain-Score name that the compatibility layer does not
     provide (and the real package is not installed)."""
@@ -78,6 +70,14 @@ class BrainScoreNameError(DynamicVisionError, ModuleNotFoundError):
 class BrainScoreModelError(DynamicVisionError, TypeError):
     """A Brain-Score submission module or model plugin does not have the shape Brain-Score's
     documentation describes (missing functions, unknown names, unsupported preprocessing)."""
+
+
+class DuplicateIdentifierError(DynamicVisionError, ValueError):
+    """Two plugins registered the same identifier in one registry."""
+
+
+class MissingDependencyError(DynamicVisionError, ImportError):
+    """A plugin needs an optional package that is not installed."""
 
 
 class DataAccessError(DynamicVisionError, FileNotFoundError):

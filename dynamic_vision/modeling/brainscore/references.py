@@ -14,11 +14,13 @@ Two shapes of Brain-Score model code are accepted as model identifiers wherever 
     A sample-model-submission module (``get_model_list``, ``get_model``, ``get_layers``,
     ``get_bibtex``; see :mod:`dynamic_vision.modeling.submission`).
 
-The folder (or file) is imported once per process, under a private module name, while
-:func:`~dynamic_vision.modeling.brainscore.shim.brainscore_names` provides Brain-Score's names;
-nothing is installed (a plugin's ``requirements.txt`` is yours to install). The registered
-entry's ``version`` is a hash of the folder's Python and JSON files, so cached scores follow
-edits.
+Each is registered as ``<folder or file stem>.<hash of its location>:<name>`` (an identifier
+that can name files), with the reference as written as an alias; scores and caches use the
+registered identifier. The folder (or file) is imported once per process, under a private module
+name, while :func:`~dynamic_vision.modeling.brainscore.shim.brainscore_names` provides
+Brain-Score's names; nothing is installed (a plugin's ``requirements.txt`` is yours to install).
+The registered entry's ``version`` is a hash of the folder's Python and JSON files, so cached
+scores follow edits.
 """
 
 from __future__ import annotations
@@ -37,8 +39,9 @@ from typing import Any
 
 from dynamic_vision.core.errors import BrainScoreModelError
 
-__all__ = ["parse_reference", "resolve", "register_plugin_folder", "load_plugin_folder",
-           "load_module_file", "BrainScoreReference", "is_brainscore_plugin"]
+__all__ = ["parse_reference", "resolve", "registered_identifier", "register_plugin_folder",
+           "load_plugin_folder", "load_module_file", "BrainScoreReference",
+           "is_brainscore_plugin"]
 
 _PLUGIN_PREFIX = "_dynamic_vision_brainscore_plugin_"
 _FILE_PREFIX = "_dynamic_vision_brainscore_submission_"
@@ -243,7 +246,8 @@ class BrainScoreReference:
     Parameters
     ----------
     identifier
-        The reference as written, e.g. ``"models/mymodel:myalexnet"``.
+        The registered identifier (:func:`registered_identifier`), e.g.
+        ``"mymodel.3f2a9c1b:myalexnet"``; the reference as written is an alias of it.
     path
         The resolved plugin folder or module file.
     name
@@ -282,21 +286,29 @@ def resolve(identifier: str) -> bool:
     if path.is_dir() and not (path / "__init__.py").is_file():
         raise BrainScoreModelError(f"'{identifier}': {path} is not a Brain-Score model plugin "
                                    f"folder (it has no __init__.py).")
-    spec = BrainScoreReference(identifier, str(path), name, _version(path))
+    spec = BrainScoreReference(registered_identifier(path, name), str(path), name,
+                               _version(path))
     register_model(spec, spec.factory(), registry=model_registry,
                    origin=f"Brain-Score model at {path}")
+    if identifier != spec.identifier:
+        model_registry.alias(identifier, spec.identifier)
     return True
+
+
+def registered_identifier(path: Path, name: str) -> str:
+    """The identifier a reference is registered under: ``<folder or file stem>.<hash of its
+    location>:<name>`` (file-name safe; the reference as written is an alias of it)."""
+    stem = "".join(c if c.isalnum() or c in "_-" else "_" for c in path.stem) or "model"
+    return f"{stem}.{hashlib.sha1(str(path).encode()).hexdigest()[:8]}:{name}"
 
 
 def register_plugin_folder(folder: str | os.PathLike[str]) -> list[str]:
     """Register every model a Brain-Score plugin folder provides (imports it); returns the
-    identifiers (``<folder>:<name>``)."""
+    registered identifiers (see :func:`registered_identifier`)."""
     from dynamic_vision.core.registry import model_registry
 
     folder = Path(folder)
     names = sorted(load_plugin_folder(folder))
-    identifiers = [f"{folder}:{name}" for name in names]
-    for identifier in identifiers:
-        model_registry.entry(identifier)  # registers through the resolver
-    return identifiers
+    # registered through the resolver, which makes each reference an alias
+    return [model_registry.entry(f"{folder}:{name}").identifier for name in names]
 

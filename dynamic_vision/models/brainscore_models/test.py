@@ -31,12 +31,16 @@ def plugin(tmp_path):
     folder.mkdir()
     (folder / "__init__.py").write_text(PLUGIN)
     yield folder
-    dv.model_registry.unregister(f"{folder}:mini")
+    registered = dv.model_registry.entry(f"{folder}:mini").identifier
+    dv.model_registry.unregister(f"{folder}:mini")  # the alias
+    dv.model_registry.unregister(registered)
 
 
 def test_a_reference_registers_without_importing_the_plugin(plugin):
     info = dv.model_registry.info(f"{plugin}:mini")
     assert info["brainscore_identifier"] == "mini" and info["brainscore_plugin"] == str(plugin)
+    assert info["identifier"].startswith("mini_plugin.") and info["identifier"].endswith(":mini")
+    assert "/" not in info["identifier"] and info["alias"] == f"{plugin}:mini"
     assert not any("mini_plugin" in name for name in sys.modules)
     model = dv.load_model(f"{plugin}:mini", progress=False)
     assert (model.identifier, model.layers, model.spec.input_size) == ("mini", ("1",), 20)
