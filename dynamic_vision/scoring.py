@@ -75,10 +75,13 @@ def score(model: Any, benchmark: Any, *, cache: bool = True,
     Parameters
     ----------
     model
-        A registered model identifier (see :func:`dynamic_vision.list_models`) or an object
-        implementing :class:`~dynamic_vision.core.brain_model.BrainModel`.
+        A registered model identifier (see :func:`dynamic_vision.list_models`), a Brain-Score
+        model by location (``"path/to/plugin_folder:identifier"``,
+        ``"path/to/base_models.py:name"``; see docs/brainscore.md), or an object implementing
+        :class:`~dynamic_vision.core.brain_model.BrainModel`.
     benchmark
-        A registered benchmark identifier (see :func:`dynamic_vision.list_benchmarks`) or a
+        A registered benchmark identifier (see :func:`dynamic_vision.list_benchmarks`) or one
+        of its aliases (e.g. Brain-Score's ``"MajajHong2015public.IT-pls"``), or a
         :class:`~dynamic_vision.core.benchmark.Benchmark` object.
     cache
         Read and write the on-disk score cache under ``DYNAMIC_VISION_HOME``. Only scores of
@@ -108,6 +111,12 @@ def score(model: Any, benchmark: Any, *, cache: bool = True,
         raise TypeError(f"benchmark must be an identifier or a Benchmark with an "
                         f"'identifier', got {type(benchmark).__name__}.")
 
+    # Aliases (e.g. Brain-Score's benchmark names) and references resolve to the registered
+    # identifier, which names the score in its provenance and its cache.
+    if isinstance(benchmark, str):
+        benchmark = benchmark_id = benchmark_registry.entry(benchmark).identifier
+    if isinstance(model, str):
+        model = model_id = model_registry.entry(model).identifier
     cacheable = cache and storage.cache_enabled() and isinstance(model, str) and isinstance(benchmark, str)
     benchmark_obj = benchmark_registry.load(benchmark) if isinstance(benchmark, str) else benchmark
     model_version = benchmark_version = None

@@ -4,7 +4,8 @@ Procedure (:meth:`NeuralBenchmark.__call__`)
 -------------------------------------------
 1. The model starts recording from ``region`` in the benchmark's time bins. A model that offers
    several layers (a ``layers`` attribute) is asked for all of them at once
-   (``start_recording(region, time_bins, layers=[...])``).
+   (``start_recording(region, time_bins, layers=[...])``), unless it has committed a layer to
+   ``region`` (its ``region_layer_map``): that commitment is honoured and nothing is selected.
 2. It looks at the stimuli (``number_of_trials`` times; repeated trials are averaged).
 3. For every time bin, ``metric(model, recordings)`` gives a raw score on the **held-out**
    stimuli (the metric cross-validates within them), against the repetition-averaged
@@ -321,6 +322,8 @@ class NeuralBenchmark(HeldOutStimuli, Benchmark):
         layers = getattr(candidate, "layers", None)
         if not layers or isinstance(layers, str):
             return None
+        if self.region in (getattr(candidate, "region_layer_map", None) or {}):
+            return None  # the model committed a layer to this region: honour it
         return [str(layer) for layer in layers]
 
     def __call__(self, candidate: Any) -> Score:

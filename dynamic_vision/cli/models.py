@@ -1,6 +1,7 @@
 """``dynamic-vision check-model`` and ``dynamic-vision new model``: tools for model contributors.
 
-``check-model ID_OR_PATH`` loads a registered model (or the models a plugin folder registers)
+``check-model ID_OR_PATH`` loads a registered model (or the models a plugin folder registers,
+a Brain-Score model plugin folder included; see docs/brainscore.md)
 with random weights at test size, runs every model conformance check on generated probe clips,
 then makes a mock recording on a few stimuli of a real stimulus set (SimMotion by default),
 and prints what failed and why — or that the model is ready to submit.
@@ -38,7 +39,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                     "weights at test size, run the model conformance checks on generated clips "
                     "and a mock recording on a few stimuli, and report what failed and why.")
     check.add_argument("target", metavar="ID_OR_PATH",
-                       help="a registered model identifier, or a plugin folder")
+                       help="a registered model identifier (or a Brain-Score model as "
+                            "path/to/plugin_folder:identifier or path/to/base_models.py:name), "
+                            "or a plugin folder (ours or a Brain-Score one)")
     check.add_argument("--stimuli", default="auto",
                        help="stimulus set for the mock recording: a registered identifier, "
                             "'probe' (generated clips) or 'auto' (SimMotion when registered, "
@@ -206,11 +209,16 @@ def run_check_model(args: argparse.Namespace) -> int:
     from dynamic_vision.core.registry import model_registry
 
     target = Path(args.target)
-    if target.is_dir() or args.target.endswith(("/", "\\")):
+    from dynamic_vision.modeling.brainscore.references import (is_brainscore_plugin,
+                                                                register_plugin_folder)
+
+    if target.is_dir() and is_brainscore_plugin(target):  # every model of a Brain-Score plugin
+        identifiers = register_plugin_folder(target)
+    elif target.is_dir() or args.target.endswith(("/", "\\")):
         identifiers = import_plugin_folder(target)
     else:
-        model_registry.entry(args.target)  # unknown names fail here, with suggestions
-        identifiers = [args.target]
+        # unknown names fail here, with suggestions; an alias checks the entry it names
+        identifiers = [model_registry.entry(args.target).identifier]
     stimuli = None
     failures = 0
     for identifier in identifiers:

@@ -16,6 +16,8 @@ __all__ = ["Benchmark", "BenchmarkSpec", "register_benchmark"]
 
 #: The procedures a benchmark may follow (the rooms of :mod:`dynamic_vision.benchmark_kinds`).
 BENCHMARK_KINDS = ("neural", "fmri", "task", "behaviour")
+#: ``BenchmarkSpec.extra`` key naming Brain-Score's identifier of the same benchmark (an alias).
+BRAINSCORE_EQUIVALENT = "brainscore_equivalent"
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,9 @@ class BenchmarkSpec:
     expected_failures
         ``{conformance check: reason}`` for known gaps.
     extra
-        Any further facts for ``info`` (species, subjects, access, ...).
+        Any further facts for ``info`` (species, subjects, access, ...). A
+        ``"brainscore_equivalent"`` entry (Brain-Score's identifier of the same benchmark) is
+        registered as an alias by :func:`register_benchmark`.
     """
 
     identifier: str
@@ -162,12 +166,20 @@ def register_benchmark(spec: BenchmarkSpec, target: str | Callable[..., Any], *,
     Returns
     -------
     The spec, so that ``SPEC = register_benchmark(BenchmarkSpec(...), ...)`` reads naturally.
+
+    Notes
+    -----
+    A spec whose ``extra`` names a ``"brainscore_equivalent"`` (Brain-Score's identifier of the
+    same benchmark, e.g. ``"MajajHong2015public.IT-pls"``) registers that name as an alias.
     """
     if isinstance(target, str) and ":" not in target:
         raise ValueError(f"Benchmark '{spec.identifier}': the target must look like "
                          f"'package.module:factory', got {target!r}.")
     benchmark_registry.register(spec.identifier, BenchmarkFactory(spec, target),
                                 requires=requires, declaration=spec)
+    equivalent = spec.extra.get(BRAINSCORE_EQUIVALENT)
+    if equivalent:  # the same benchmark under Brain-Score's name
+        benchmark_registry.alias(str(equivalent), spec.identifier)
     return spec
 
 

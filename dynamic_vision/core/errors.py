@@ -17,6 +17,8 @@ from typing import Any
 __all__ = [
     "DynamicVisionError",
     "UnknownIdentifierError",
+    "BrainScoreNameError",
+    "BrainScoreModelError",
     "DuplicateIdentifierError",
     "UnknownLayerError",
     "MissingDependencyError",
@@ -62,6 +64,16 @@ class UnknownLayerError(DynamicVisionError, KeyError):
 
     def __str__(self) -> str:  # KeyError would repr() the message and add quotes
         return str(self.args[0]) if self.args else ""
+
+
+class BrainScoreNameError(DynamicVisionError, ModuleNotFoundError):
+    """A Brain-Score model imports a Brain-Score name that the compatibility layer does not
+    provide (and the real package is not installed)."""
+
+
+class BrainScoreModelError(DynamicVisionError, TypeError):
+    """A Brain-Score submission module or model plugin does not have the shape Brain-Score's
+    documentation describes (missing functions, unknown names, unsupported preprocessing)."""
 
 
 class DuplicateIdentifierError(DynamicVisionError, ValueError):

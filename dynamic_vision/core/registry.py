@@ -6,6 +6,11 @@ never imports torch or a plugin's implementation; loading pays.
 
 Built-in plugin folders and third-party entry points are discovered lazily, on the first listing
 or on the first lookup of an unknown identifier (see :mod:`dynamic_vision.core.plugins`).
+
+An identifier may have *aliases* (other names of the same entry, e.g. Brain-Score's name of an
+equivalent benchmark): lookups and ``info`` resolve them, listings show only the identifiers. A
+*resolver* registers identifiers that cannot be enumerated in advance (e.g. a model given as
+``path/to/folder:name``) the first time one is asked for.
 """
 
 from __future__ import annotations
@@ -177,6 +182,8 @@ class Registry(Generic[T]):
     def __init__(self, kind: str):
         self.kind = kind
         self._entries: dict[str, Entry] = {}
+        self._aliases: dict[str, str] = {}
+        self._resolvers: list[Callable[[str], bool] | str] = []
         self._discover: Callable[[], None] | None = None
 
     # -- registration -------------------------------------------------------------------------
@@ -244,8 +251,60 @@ class Registry(Generic[T]):
         return target
 
     def unregister(self, identifier: str) -> None:
-        """Remove an entry (mainly for tests and notebooks)."""
-        self._entries.pop(identifier, None)
+        """Remove an entry or an alias (mainly for tests and notebooks)."""
+        if self._aliases.pop(identifier, None) is None:
+            self._entries.pop(identifier, None)
+
+    def alias(self, alias: str, identifier: str) -> None:
+        """Make ``alias`` another name of ``identifier`` (which may be registered later).
+
+        Lookups, loading and :meth:`info` accept the alias; :meth:`list` shows identifiers
+        only. An alias may not shadow an identifier, and one alias names one identifier.
+        """
+        if not isinstance(alias, str) or not alias or alias == identifier:
+            raise ValueError(f"A {self.kind} alias must be a non-empty string other than the "
+                             f"identifier, got {alias!r} for '{identifier}'.")
+        if alias in self._entries:
+            raise DuplicateIdentifierError(
+                f"{self.kind} alias '{alias}' would hide the {self.kind} registered under that "
+                f"name by {self._entries[alias].origin}.")
+        existing = self._aliases.get(alias)
+        if existing is not None and existing != identifier:
+            raise DuplicateIdentifierError(
+                f"{self.kind} alias '{alias}' already names '{existing}'; it cannot also name "
+                f"'{identifier}'.")
+        self._aliases[alias] = identifier
+
+    def aliases(self, identifier: str | None = None) -> dict[str, str]:
+        """``{alias: identifier}``, for every alias or for those of one identifier."""
+        self._ensure_discovered()
+        return {alias: target for alias, target in sorted(self._aliases.items())
+                if identifier is None or target == identifier}
+
+    def add_resolver(self, resolver: Callable[[str], bool] | str) -> None:
+        """Consult ``resolver(identifier)`` for identifiers nothing registered; it registers
+        the identifier (and returns True) when it knows how to build it.
+
+        ``resolver`` may be a lazy ``"module:attr"`` string, imported on first use.
+        """
+        if resolver not in self._resolvers:
+            self._resolvers.append(resolver)
+
+    def _lookup(self, identifier: str) -> Entry | None:
+        found = self._entries.get(identifier)
+        if found is None and identifier in self._aliases:
+            found = self._entries.get(self._aliases[identifier])
+        return found
+
+    def _resolve(self, identifier: str) -> Entry | None:
+        for index, resolver in enumerate(list(self._resolvers)):
+            if isinstance(resolver, str):
+                module_name, _, attribute = resolver.partition(":")
+                resolver = getattr(importlib.import_module(module_name), attribute)
+                self._resolvers[index] = resolver
+            if resolver(identifier):
+                return self._lookup(identifier)
+        return None
 
     # -- lookup -------------------------------------------------------------------------------
     def _ensure_discovered(self) -> None:
@@ -261,11 +320,12 @@ class Registry(Generic[T]):
         return [name for name in names if fnmatch.fnmatchcase(name, pattern)]
 
     def entry(self, identifier: str) -> Entry:
-        """The :class:`Entry` for ``identifier``; unknown names raise a teaching error."""
-        found = self._entries.get(identifier)
+        """The :class:`Entry` for ``identifier`` or one of its aliases (its ``identifier`` is
+        the registered one); unknown names raise a teaching error."""
+        found = self._lookup(identifier)
         if found is None:
             self._ensure_discovered()
-            found = self._entries.get(identifier)
+            found = self._lookup(identifier) or self._resolve(identifier)
         if found is None:
             raise self._unknown(identifier)
         return found
@@ -281,12 +341,18 @@ class Registry(Generic[T]):
             f"{getattr(entry.target, '__module__', '?')}:"
             f"{getattr(entry.target, '__qualname__', repr(entry.target))}")
         # The plugin kind and identity come last: a declared fact never hides them.
-        return {**entry.metadata, "kind": self.kind, "identifier": identifier,
-                "target": target, "origin": entry.origin, "requires": dict(entry.requires)}
+        facts = {**entry.metadata, "kind": self.kind, "identifier": entry.identifier,
+                 "target": target, "origin": entry.origin, "requires": dict(entry.requires)}
+        aliases = sorted(a for a, target in self._aliases.items() if target == entry.identifier)
+        if aliases:
+            facts["aliases"] = aliases
+        if identifier != entry.identifier:
+            facts["alias"] = identifier
+        return facts
 
     def _unknown(self, identifier: str) -> UnknownIdentifierError:
         names = sorted(self._entries)
-        by_case = {name.lower(): name for name in names}
+        by_case = {name.lower(): name for name in [*self._aliases, *names]}
         suggestions = [by_case[m] for m in difflib.get_close_matches(
             str(identifier).lower(), list(by_case), n=3, cutoff=0.6)]
         message = f"Unknown {self.kind} '{identifier}'."
@@ -298,10 +364,12 @@ class Registry(Generic[T]):
                                       suggestions=suggestions)
 
     def __contains__(self, identifier: object) -> bool:
-        if identifier in self._entries:
+        if not isinstance(identifier, str):
+            return False
+        if self._lookup(identifier) is not None:
             return True
         self._ensure_discovered()
-        return identifier in self._entries
+        return (self._lookup(identifier) or self._resolve(identifier)) is not None
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.list())

@@ -184,45 +184,17 @@ def _load_stimulus_set_csv(spec: DataSpec, folder: Path, **_: Any) -> Any:
 
 def _load_brainio_stimulus_set(spec: DataSpec, folder: Path, **_: Any) -> Any:
     """A brainio CSV (``stimulus_id``/``image_id`` and ``filename``) with its zip of files."""
-    import pandas as pd
-
-    from dynamic_vision.io.download import extract_archive
-    from dynamic_vision.io.stimuli import StimulusSet
+    from dynamic_vision.io.brainio_files import read_brainio_stimulus_set
 
     options = spec.loader_options
     csv_path = _pick(spec, folder, options, "csv", ".csv")
     archive = _pick(spec, folder, options, "zip", ".zip")
     remote = next((f for f in spec.files if f.name == archive.name), None)
-    media_root = folder / (remote.extracted_name if remote else archive.stem)
-    if not media_root.exists():
-        extract_archive(archive, media_root)
-    table = pd.read_csv(csv_path)
-    if "stimulus_id" not in table.columns:
-        if "image_id" not in table.columns:
-            raise ValueError(f"{csv_path} has neither 'stimulus_id' nor 'image_id'.")
-        table["stimulus_id"] = table["image_id"]
-    table["stimulus_id"] = table["stimulus_id"].astype(str)
-    column = options.get("filename_column", "filename")
-    _check_same_files(csv_path, archive, media_root, table[column].astype(str).tolist())
-    files = {sid: media_root / str(name) for sid, name in zip(table["stimulus_id"],
-                                                               table[column])}
-    image_duration_ms = float(options.get("image_duration_ms", 100.0))
-    return StimulusSet.from_files(files, spec.identifier, metadata=table,
-                                  image_duration_ms=image_duration_ms)
-
-
-def _check_same_files(csv_path: Path, archive: Path, media_root: Path,
-                      listed: Sequence[str]) -> None:
-    """brainio's rule: the extracted files are exactly those the CSV lists, nothing more."""
-    present = {p.relative_to(media_root).as_posix() for p in media_root.rglob("*")
-               if p.is_file()}
-    expected = {Path(name).as_posix() for name in listed}
-    missing, extra = sorted(expected - present), sorted(present - expected)
-    if missing or extra:
-        raise ValueError(
-            f"Stimulus archive {archive} does not hold exactly the files {csv_path.name} lists: "
-            f"{len(missing)} missing (e.g. {missing[:3]}), {len(extra)} extra (e.g. "
-            f"{extra[:3]}). Delete {media_root} and the archive, then fetch again.")
+    return read_brainio_stimulus_set(
+        csv_path, archive, identifier=spec.identifier,
+        media_root=folder / (remote.extracted_name if remote else archive.stem),
+        filename_column=options.get("filename_column", "filename"),
+        image_duration_ms=float(options.get("image_duration_ms", 100.0)))
 
 
 #: The fixed core loaders: ``loader(spec, folder, **kwargs)``.

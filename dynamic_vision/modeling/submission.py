@@ -3,19 +3,28 @@
 A Brain-Score base-model module defines four functions::
 
     get_model_list() -> list[str]          # the model names it provides
-    get_model(name)  -> activations model  # a torch.nn.Module, or a model-tools wrapper
+    get_model(name)  -> activations model  # a PytorchWrapper, a torch.nn.Module, ...
     get_layers(name) -> list[str]          # dotted layer names to record
     get_bibtex(name) -> str                # how to cite it
 
 and may add ``get_model_spec(name) -> dict`` with :class:`~dynamic_vision.modeling.spec.ModelSpec`
 fields that Brain-Score left implicit (``kind``, ``input_size``, ``fps``, ``clip_length``,
 ``mean``, ``std``, ``visual_degrees``, ``region_layer_map``). Without it a model is an image
-model at 224 px (or the ``image_size`` of a model-tools preprocessing), ImageNet-normalised.
+model shown video frame by frame, with the input size and normalisation its
+``load_preprocess_images`` preprocessing names (224 px and ImageNet's by default).
+
+The module may import ``model_tools`` (``activations.pytorch``, ``check_submission``,
+``brain_transformation``) and ``brainscore`` as the template does: while it is imported and its
+functions are called, :func:`~dynamic_vision.modeling.brainscore.shim.brainscore_names` provides
+those names when the real packages are absent (see :mod:`dynamic_vision.modeling.brainscore`).
 
 Register its models from a plugin folder's ``__init__.py`` like any model, with
 :func:`~dynamic_vision.modeling.spec.register_model` and a :class:`SubmissionSpec` per name (or
-:func:`register_submission`, which does that for every name); a third-party package points its ``dynamic_vision`` entry point at a module that adds one line,
-``dynamic_vision_register = submission_hook(__name__)`` (see :func:`submission_hook`). Listing the names there keeps registration
+:func:`register_submission`, which does that for every name); a third-party package points its
+``dynamic_vision`` entry point at a module that adds one line,
+``dynamic_vision_register = submission_hook(__name__)`` (see :func:`submission_hook`); a module
+file anywhere is scored as ``path/to/base_models.py:name`` (see
+:mod:`dynamic_vision.modeling.brainscore.references`). Listing the names keeps registration
 free; without them the module is imported once to ask ``get_model_list()``. ``get_model`` may
 also return a ready :class:`~dynamic_vision.core.brain_model.BrainModel`, which is used as is.
 """
@@ -29,28 +38,32 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
+from dynamic_vision.core.errors import BrainScoreModelError
 from dynamic_vision.core.registry import Registry
 from dynamic_vision.modeling.spec import register_model
 
 __all__ = ["REQUIRED_FUNCTIONS", "SubmissionSpec", "SubmissionModel", "register_submission",
-           "submission_hook", "commit_submission"]
+           "submission_hook", "commit_submission", "check_submission_module"]
 
 REQUIRED_FUNCTIONS = ("get_model_list", "get_model", "get_layers", "get_bibtex")
-#: Spec fields a submission may set through ``get_model_spec(name)``.
-SPEC_FIELDS = ("kind", "input_size", "fps", "clip_length", "mean", "std", "visual_degrees",
-               "region_layer_map", "weights")
-#: Frame rate given to image models that do not declare one (frames are sampled this finely).
-DEFAULT_IMAGE_FPS = 30.0
+
+
+def check_submission_module(module: ModuleType) -> ModuleType:
+    """``module``, if it defines :data:`REQUIRED_FUNCTIONS`; else a teaching error."""
+    missing = [name for name in REQUIRED_FUNCTIONS if not callable(getattr(module, name, None))]
+    if missing:
+        raise BrainScoreModelError(
+            f"Submission module '{module.__name__}' lacks {', '.join(missing)}: a Brain-Score "
+            f"base-model module defines {', '.join(REQUIRED_FUNCTIONS)} (see "
+            f"dynamic_vision.modeling.submission).")
+    return module
 
 
 def _module(module_name: str) -> ModuleType:
-    module = importlib.import_module(module_name)
-    missing = [name for name in REQUIRED_FUNCTIONS if not callable(getattr(module, name, None))]
-    if missing:
-        raise TypeError(f"Submission module '{module_name}' lacks {', '.join(missing)}: a "
-                        f"Brain-Score base-model module defines {', '.join(REQUIRED_FUNCTIONS)} "
-                        f"(see dynamic_vision.modeling.submission).")
-    return module
+    from dynamic_vision.modeling.brainscore.shim import brainscore_names
+
+    with brainscore_names():
+        return check_submission_module(importlib.import_module(module_name))
 
 
 @dataclass(frozen=True)
@@ -175,59 +188,22 @@ def submission_hook(module: str, names: Sequence[str] | None = None, **metadata:
 def commit_submission(module: ModuleType, name: str, *, pretrained: bool | None = None,
                       **commitment_options: Any) -> Any:
     """Turn ``module.get_model(name)`` into a BrainModel (a ``ModelCommitment`` unless it is
-    one already)."""
-    listed = list(module.get_model_list())
-    if name not in listed:
-        raise KeyError(f"Submission module '{module.__name__}' does not list model '{name}' in "
-                       f"get_model_list() (it lists {listed}); fix the names registered for it.")
-    accepts_pretrained = "pretrained" in inspect.signature(module.get_model).parameters
-    built = module.get_model(name, pretrained=pretrained) if accepts_pretrained and \
-        pretrained is not None else module.get_model(name)
-    from dynamic_vision.core.brain_model import BrainModel
+    one already; see :func:`dynamic_vision.modeling.brainscore.conversion.brain_model`)."""
+    from dynamic_vision.modeling.brainscore.conversion import brain_model
+    from dynamic_vision.modeling.brainscore.shim import brainscore_names
 
-    if isinstance(built, BrainModel) and not _torch_module(built, strict=True):
-        return built
-    network, image_size = _unwrap(built, module.__name__, name)
-    from dynamic_vision.modeling.commitment import ModelCommitment
-    from dynamic_vision.modeling.spec import ModelSpec
-
-    declared = dict(module.get_model_spec(name)) if callable(
-        getattr(module, "get_model_spec", None)) else {}
-    unknown = set(declared) - set(SPEC_FIELDS)
-    if unknown:
-        raise ValueError(f"get_model_spec('{name}') in '{module.__name__}' returned unknown "
-                         f"fields {sorted(unknown)}; allowed: {list(SPEC_FIELDS)}.")
-    declared.setdefault("kind", "image")
-    declared.setdefault("input_size", image_size or 224)
-    declared.setdefault("fps", DEFAULT_IMAGE_FPS)
-    spec = ModelSpec(identifier=name, layers=tuple(module.get_layers(name)),
-                     bibtex=str(module.get_bibtex(name) or ""), **declared)
-    return ModelCommitment(spec, network.eval(), **commitment_options)
-
-
-def _torch_module(obj: Any, strict: bool = False) -> Any:
-    import torch
-
-    if isinstance(obj, torch.nn.Module):
-        return obj
-    if strict:
-        return None
-    for attribute in ("_model", "model"):  # model-tools' PytorchWrapper keeps it in ``_model``
-        inner = getattr(obj, attribute, None)
-        if isinstance(inner, torch.nn.Module):
-            return inner
-    return None
-
-
-def _unwrap(built: Any, module_name: str, name: str) -> tuple[Any, int | None]:
-    """The torch network of ``built`` and the image size its preprocessing names, if any."""
-    network = _torch_module(built)
-    if network is None:
-        raise TypeError(f"get_model('{name}') in '{module_name}' returned a "
-                        f"{type(built).__name__}; return a torch.nn.Module, a model-tools "
-                        f"PytorchWrapper, or a BrainModel.")
-    preprocessing = getattr(getattr(built, "_extractor", None), "preprocess", None) or \
-        getattr(built, "preprocessing", None)
-    image_size = getattr(preprocessing, "keywords", {}).get("image_size") if preprocessing \
-        else None
-    return network, image_size
+    with brainscore_names():  # get_model may import Brain-Score names when called
+        listed = list(module.get_model_list())
+        if name not in listed:
+            raise KeyError(f"Submission module '{module.__name__}' does not list model "
+                           f"'{name}' in get_model_list() (it lists {listed}); fix the names "
+                           f"registered for it.")
+        accepts_pretrained = "pretrained" in inspect.signature(module.get_model).parameters
+        built = module.get_model(name, pretrained=pretrained) if accepts_pretrained and \
+            pretrained is not None else module.get_model(name)
+        declared = dict(module.get_model_spec(name)) if callable(
+            getattr(module, "get_model_spec", None)) else {}
+        return brain_model(built, identifier=name, layers=list(module.get_layers(name)),
+                           bibtex=str(module.get_bibtex(name) or ""), declared=declared,
+                           where=f"get_model('{name}') in '{module.__name__}'",
+                           **commitment_options)
