@@ -32,6 +32,7 @@ __all__ = [
     "HashMismatchError",
     "UnsafeArchiveError",
     "StimulusError",
+    "ScoreGuardError",
 ]
 
 
@@ -187,3 +188,9 @@ class StimulusError(DynamicVisionError, ValueError):
 def _rebuild_stimulus_error(message: str, stimulus_id: str | None, path: Path | None
                             ) -> StimulusError:
     return StimulusError(message, stimulus_id=stimulus_id, path=path)
+
+
+class ScoreGuardError(DynamicVisionError, ValueError):
+    """A score would be meaningless, so it is refused: too few test stimuli to correlate,
+    time bins past the end of the stimuli, a missing or non-positive ceiling. The message names
+    the benchmark or metric at fault, the numbers, and the documented override."""
