@@ -296,9 +296,22 @@ class NeuralBenchmark(HeldOutStimuli, Benchmark):
 
     def evaluation_splits(self, part: str = "held_out") -> list[tuple[list[str], list[str]]]:
         """The metric's cross-validation splits within ``part`` of the stimuli, as stimulus
-        ids (``n_splits`` stratified splits with ``train_size`` for training; each test split
-        holds at least 10 stimuli, the training part shrinking when needed)."""
-        return self._partition.evaluation_splits(self.n_splits, self.train_size, part)
+        ids (``n_splits`` stratified splits with ``train_size`` for training). For a
+        regression metric each test split holds at least 10 stimuli, the training part
+        shrinking when needed; a representational metric compares the training parts."""
+        return self._partition.evaluation_splits(self.n_splits, self.train_size, part,
+                                                 min_test=self._min_test_stimuli())
+
+    def _min_test_stimuli(self) -> int:
+        from dynamic_vision.metric_kinds.inputs import MIN_TEST_STIMULI
+
+        source = self._metric_source
+        if isinstance(source, str):
+            from dynamic_vision.core.registry import metric_registry
+
+            if metric_registry.entry(source).metadata.get("family") == "representational":
+                return 1  # the test parts are not scored
+        return MIN_TEST_STIMULI
 
     @property
     def split(self) -> StimulusSplit | None:

@@ -180,7 +180,7 @@ class BrainScoreSimilarityMetric:
         if self.cross_validated:
             splits = self.split(target)
             check_test_sizes(splits, self.min_stimuli, f"Brain-Score {name} metric",
-                             what="scored (test) part of split")
+                             what="scored (test) part of split", override="min_stimuli")
             per_bin = [similarities.cross_validated(function, X, Y, splits)[2] for X, Y in pairs]
             raw = np.stack(per_bin, axis=-1)  # split × time_bin
             per_split = raw.mean(axis=1)
@@ -189,7 +189,8 @@ class BrainScoreSimilarityMetric:
             coords: dict[str, Any] = {"split": np.arange(len(splits))}
         else:
             check_test_sizes([((), np.arange(target.sizes["presentation"]))], self.min_stimuli,
-                             f"Brain-Score {name} metric", what="stimulus set")
+                             f"Brain-Score {name} metric", what="stimulus set",
+                             override="min_stimuli")
             raw = np.array([[function(X, Y) for X, Y in pairs]])
             center, error, dims, coords = float(raw.mean()), float("nan"), (), {}
         if "time_bin" in target.dims:

@@ -27,7 +27,8 @@ MIN_TEST_STIMULI = 10
 
 
 def check_test_sizes(splits: Sequence[tuple[Any, Any]], minimum: int, owner: str,
-                     what: str = "test split", part: int = 1) -> None:
+                     what: str = "test split", part: int = 1,
+                     override: str = "min_test_stimuli") -> None:
     """Refuse splits whose evaluated part (``part``: 1 = test, 0 = train) is too small.
 
     Raises
@@ -44,7 +45,7 @@ def check_test_sizes(splits: Sequence[tuple[Any, Any]], minimum: int, owner: str
             f"{owner}: {what} {worst} holds {sizes[worst]} stimuli (of {len(splits)} splits, the "
             f"smallest); a correlation over fewer than {minimum} stimuli is too noisy to score "
             f"(with 2, every r is ±1). Use more stimuli, fewer or larger splits (e.g. "
-            f"KFoldSplits with fewer folds), or, knowingly, pass min_test_stimuli=<n> to the "
+            f"KFoldSplits with fewer folds), or, knowingly, pass {override}=<n> to the "
             f"metric.")
 
 

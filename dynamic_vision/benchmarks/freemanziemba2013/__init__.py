@@ -14,6 +14,10 @@ _BRAINSCORE_WHY = ("Brain-Score's own convention, for numbers comparable with it
 _RIDGE_WHY = ("per-site Pearson r with the trial-averaged recordings, ceiled by the "
               "Spearman-Brown split-half reliability c of that average: a noise-free model "
               "reaches sqrt(c), so raw / sqrt(c) puts the truth at 1")
+# Brain-Score's PLS keeps 25 components (scikit-learn refuses fewer features than that); the
+# conformance suite's tiny model has 16 features. The replica tests score real models.
+_PLS_GAP = {"check_benchmark_scores_tiny_model":
+            "Brain-Score's PLS needs at least 25 features; the tiny model has 16"}
 _TARGET = "dynamic_vision.benchmarks.freemanziemba2013.benchmark"
 _COMMON = dict(kind="neural", version=2, dataset="FreemanZiemba2013.public",
                stimulus_set="FreemanZiemba2013.aperture-public", visual_degrees=4.0,
@@ -23,6 +27,7 @@ for _region in ("V1", "V2"):
     register_benchmark(BenchmarkSpec(
         f"FreemanZiemba2013.{_region}-pls", region=_region, metric="brainscore.pls",
         ceiling_convention="explained_variance", ceiling_convention_reason=_BRAINSCORE_WHY,
+        expected_failures=_PLS_GAP,
         time_bins="50-200 ms (mean of 1 ms bins)",
         split="none: 10 shuffle splits of all 135 images inside the metric, by texture_type",
         extra={"brainscore_equivalent": f"FreemanZiemba2013public.{_region}-pls"}, **_COMMON),
