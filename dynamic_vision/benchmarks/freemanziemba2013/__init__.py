@@ -1,7 +1,8 @@
 """FreemanZiemba2013 benchmarks: macaque V1 and V2 responses to textures and noise (50-200 ms).
 
-The declarations and their registration; see ``benchmark.py``. ``-pls`` follows Brain-Score's
-public benchmarks; ``-ridge`` is this library's default (ridge, held-out images, 50 ms bins).
+The declarations and their registration; see ``benchmark.py``. ``-pls`` is Brain-Score's
+public benchmark, exactly; ``-ridge`` is this library's default (ridge, held-out images, 50 ms
+bins, ``raw / sqrt(ceiling)``).
 """
 
 from dynamic_vision.core.benchmark import BenchmarkSpec, register_benchmark

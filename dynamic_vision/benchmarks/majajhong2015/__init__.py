@@ -1,9 +1,9 @@
 """MajajHong2015 benchmarks: macaque V4 and IT multi-unit responses to HvM images (70-170 ms).
 
-The declarations and their registration; see ``benchmark.py``. ``-pls`` follows Brain-Score's
-public benchmarks (PLS, 10 stratified splits, explained-variance ceiling, every public image
-scored); ``-ridge`` is this library's default (ridge, a held-out half of the images, layer
-selection on the public half).
+The declarations and their registration; see ``benchmark.py``. ``-pls`` is Brain-Score's
+public benchmark, exactly (its PLS, 10 stratified splits, internal-consistency ceiling,
+explained variance, every public image scored); ``-ridge`` is this library's default (ridge, a
+held-out half of the images, layer selection on the public half, ``raw / sqrt(ceiling)``).
 """
 
 from dynamic_vision.core.benchmark import BenchmarkSpec, register_benchmark
