@@ -276,7 +276,7 @@ class FMRIBenchmark(Benchmark):
         Y = self.target()
         folds = self.splits(len(Y))
         check_test_sizes(folds, MIN_TEST_STIMULI, f"Benchmark '{self.identifier}'",
-                         what="test chunk (TRs)")
+                         what="test chunk", unit="TRs", override=None)
         per_split = np.stack([self._fit_predict_correlate(X, Y, train, test)
                               for train, test in folds])
         per_neuroid = np.nanmean(per_split, axis=0)

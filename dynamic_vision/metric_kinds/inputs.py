@@ -28,25 +28,26 @@ MIN_TEST_STIMULI = 10
 
 def check_test_sizes(splits: Sequence[tuple[Any, Any]], minimum: int, owner: str,
                      what: str = "test split", part: int = 1,
-                     override: str = "min_test_stimuli") -> None:
+                     override: str | None = "min_test_stimuli", unit: str = "stimuli") -> None:
     """Refuse splits whose evaluated part (``part``: 1 = test, 0 = train) is too small.
 
     Raises
     ------
     ScoreGuardError
-        Naming the smallest split, its size, the minimum and the override.
+        Naming the smallest split, its size, the minimum and the override (the option that
+        lowers the minimum, ``None`` when there is none).
     """
     from dynamic_vision.core.errors import ScoreGuardError
 
     sizes = [len(split[part]) for split in splits]
     if sizes and min(sizes) < minimum:
         worst = int(np.argmin(sizes))
+        escape = f", or, knowingly, pass {override}=<n> to the metric" if override else ""
         raise ScoreGuardError(
-            f"{owner}: {what} {worst} holds {sizes[worst]} stimuli (of {len(splits)} splits, the "
-            f"smallest); a correlation over fewer than {minimum} stimuli is too noisy to score "
-            f"(with 2, every r is ±1). Use more stimuli, fewer or larger splits (e.g. "
-            f"KFoldSplits with fewer folds), or, knowingly, pass {override}=<n> to the "
-            f"metric.")
+            f"{owner}: {what} {worst} holds {sizes[worst]} {unit} (of {len(splits)} splits, the "
+            f"smallest); a correlation over fewer than {minimum} {unit} is too noisy to score "
+            f"(with 2, every r is ±1). Use more {unit}, or fewer and larger splits (e.g. "
+            f"KFoldSplits with fewer folds, fewer chunks){escape}.")
 
 
 def check_finite(assembly: xr.DataArray, name: str) -> None:
