@@ -88,9 +88,7 @@ def _resolve_metric(metric: str | Metric, **options: Any) -> Metric:
         # would be wasted work.
         if "n_bootstrap" in accepted:
             options.setdefault("n_bootstrap", 0)
-        return factory(**{k: v for k, v in options.items()
-                          if k in accepted or any(p.kind is p.VAR_KEYWORD
-                                                  for p in accepted.values())})
+        return factory(**options)
     return metric
 
 
