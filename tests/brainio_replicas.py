@@ -87,7 +87,7 @@ def _planted(images: dict[str, np.ndarray], ids: list[str], n_neuroids: int, see
     return features @ rng.normal(size=(features.shape[1], n_neuroids))
 
 
-def majajhong_replica(mirror: Path, n_objects: int = 4, per_object: int = 20, n_reps: int = 6,
+def majajhong_replica(mirror: Path, n_objects: int = 4, per_object: int = 25, n_reps: int = 6,
                       n_v4: int = 3, n_it: int = 4, seed: int = 0) -> dict:
     """Replica of ``MajajHong2015.public`` and ``hvm-public`` (4 objects here)."""
     folder = bucket(mirror)
@@ -143,7 +143,7 @@ def majajhong_replica(mirror: Path, n_objects: int = 4, per_object: int = 20, n_
                                            "stimulus_hvm-public.zip"])}
 
 
-def freemanziemba_replica(mirror: Path, n_families: int = 3, per_type: int = 4, n_reps: int = 4,
+def freemanziemba_replica(mirror: Path, n_families: int = 5, per_type: int = 10, n_reps: int = 4,
                           n_v1: int = 3, n_v2: int = 3, n_bins: int = 300, seed: int = 10
                           ) -> dict:
     """Replica of ``FreemanZiemba2013.public`` (1 ms bins) and its aperture stimulus set."""

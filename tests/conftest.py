@@ -42,7 +42,7 @@ class MeanActivationBenchmark(Benchmark):
     identifier = "Toy.V1-mean"
     version = 3
     split_seed = 7
-    ceiling_convention = "ratio"
+    ceiling_convention = "disattenuated"
 
     def __init__(self):
         self.stimuli = [f"s{i}" for i in range(8)]

@@ -100,7 +100,7 @@ class ToyModel:
 class ToyBenchmark(Benchmark):
     """Correlation of layer-averaged activations with the stimulus signal, per time bin."""
 
-    ceiling_convention = "ratio"
+    ceiling_convention = "disattenuated"
 
     def __init__(self, identifier: str):
         self.identifier = identifier

@@ -29,7 +29,7 @@ from dynamic_vision.core.registry import dataset_registry, stimulus_set_registry
 
 ASSET_ID = "00000000-1111-2222-3333-444444444444"
 ASSET_PATH = "sub-1/sub-1_ses-42.nwb"
-N_FRAMES, N_REPEATS, PER_CLIP, PER_BIN, FPS = 200, 6, 4, 2, 30.0
+N_FRAMES, N_REPEATS, PER_CLIP, PER_BIN, FPS = 240, 6, 4, 2, 30.0  # 60 clips, as the movie
 CHANNELS = {850: "VISp", 851: "VISp", 852: "VISl", 853: "LGd", 854: "CA1"}
 UNITS = {9001: 850, 9002: 850, 9003: 851, 9004: 851, 9005: 852, 9006: 852, 9007: 852,
          9008: 853, 9009: 853, 9010: 854}

@@ -88,7 +88,7 @@ def test_ceiling_is_applied_and_cached(stimuli, trials):
     result = BehaviorBenchmark("Toy.direction-ceiled", **kwargs)(
         TableModel("m", {"f": lambda row: features(row, True)}))
     assert result.ceiling == pytest.approx(0.8)
-    assert result.value == pytest.approx(result.raw / 0.8)
+    assert result.value == pytest.approx(result.raw / np.sqrt(0.8))
     assert BehaviorBenchmark("Toy.direction-ceiled", **kwargs).ceiling.value == 0.8
     assert len(calls) == 1
 
@@ -140,4 +140,4 @@ def test_i2n_ranks_the_model_with_human_image_difficulty_first(tmp_path):
         "f": evidence(lambda row: 4 * other[row["stimulus_id"]] - 1.2)}))
     assert 0.3 < human_like.ceiling < 1.0
     assert human_like.raw > unrelated.raw + 0.2, (human_like, unrelated)
-    assert human_like.value == pytest.approx(human_like.raw / human_like.ceiling)
+    assert human_like.value == pytest.approx(human_like.raw / np.sqrt(human_like.ceiling))

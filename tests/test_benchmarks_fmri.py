@@ -155,3 +155,41 @@ def test_missing_stimulus_coord_is_explained(movie_data):
                               stimuli=stimuli, region="V1")
     with pytest.raises(ValueError, match="need a 'stimulus_id' coord along 'time'"):
         benchmark(TableModel("x", {"f": from_video(quadrant_luminance)}))
+
+
+def test_test_chunks_of_fewer_than_ten_trs_are_refused(movie_data):
+    from dynamic_vision.core.errors import ScoreGuardError
+
+    benchmark = benchmark_of(movie_data, n_splits=30)  # 240 TRs in 30 chunks: 8 each
+    with pytest.raises(ScoreGuardError, match="test chunk 0 holds 8 TRs"):
+        benchmark(TableModel("luminance", {"f": from_video(quadrant_luminance)}))
+
+
+def test_the_model_is_not_asked_about_time_after_the_movie(movie_data):
+    """Runs that outlast their movie (the haemodynamic tail): the model records the movie only;
+    its features after the end are the movie's mean."""
+    assembly, stimuli = movie_data
+    short = stimuli.copy()
+    short["duration_ms"] = (MOVIE_S - 20) * 1000.0  # 20 s of the run after the movie
+    asked = []
+
+    class Recording(TableModel):
+        def start_recording(self, region, time_bins, layers=None):
+            asked.append(max(end for _, end in time_bins))
+            super().start_recording(region, time_bins, layers)
+
+    benchmark = FMRIBenchmark("Toy.V1-fmri-short", assembly=assembly, stimuli=short,
+                              region="V1", bibtex="@misc{toy}")
+    features = benchmark.regressors(Recording("lum", {"f": from_video(quadrant_luminance)}))
+    assert max(asked) <= (MOVIE_S - 20) * 1000.0
+    n_trs = len(features) // len(MOVIES)
+    assert features.shape[0] == n_trs * len(MOVIES)
+
+
+def test_explicit_ceiling_halves(movie_data):
+    benchmark = benchmark_of(movie_data, ceiling_halves=((0,), (1,)))
+    default = benchmark_of(movie_data)
+    np.testing.assert_allclose(benchmark.ceiling.detail["per_neuroid"].values,
+                               default.ceiling.detail["per_neuroid"].values)  # odd/even of 2
+    with pytest.raises(ValueError, match="ceiling_halves must be two disjoint"):
+        _ = benchmark_of(movie_data, ceiling_halves=((0,), (0,)), version=9).ceiling

@@ -115,7 +115,8 @@ def test_planted_model_scores_high_per_time_bin(stimuli, recordings):
     assert (per_bin.values[reliable] > 0.8).all(), per_bin.values
     assert np.isnan(result.detail["raw"].values[0])  # not scored
     assert 0.5 < result.ceiling < 1.0
-    assert result.value == pytest.approx(result.raw / result.ceiling)
+    assert result.convention == "disattenuated"
+    assert result.value == pytest.approx(result.raw / np.sqrt(result.ceiling))
     assert result.raw == pytest.approx(result.detail["raw"].values[reliable].mean())
     assert result.provenance["n_time_bins"] == 3
 
@@ -239,7 +240,8 @@ def test_registered_metric_gets_the_benchmark_splits_and_matched_ceilings(stimul
         for _, te in splits]
     assert per_split[0] == pytest.approx(expected)
     ceiling = matched.ceiling.detail["per_time_bin"].values
-    assert ceiling[2] == pytest.approx(np.mean(per_split))
+    # averaged as the correlations it bounds: on their scale, sqrt(c)
+    assert ceiling[2] == pytest.approx(np.mean(np.sqrt(per_split)) ** 2)
     result = matched(TableModel("planted", {"features": PLANTED}))
     assert result.detail["ceiled"].values[1:].min() > 0.8
     public_splits = matched.evaluation_splits("public")
@@ -251,3 +253,52 @@ def test_registered_metric_gets_the_benchmark_splits_and_matched_ceilings(stimul
     with pytest.raises(ValueError, match="need a registered metric"):
         NeuralBenchmark("Toy.V1-x", ceiling_on_test_splits=True,
                         **{**kwargs, "metric": sklearn_ridge_metric})
+
+
+def test_time_bins_past_the_clips_are_refused_unless_allowed(stimuli, recordings):
+    from dynamic_vision.core.errors import ScoreGuardError
+
+    clips = stimuli.copy()
+    clips["n_frames"], clips["fps"], clips["duration_ms"] = 6, 40.0, 150.0  # 150 ms clips
+    model = TableModel("planted", {"features": PLANTED})
+    with pytest.raises(ScoreGuardError, match=r"up to 200 ms, but clip 's\d+' lasts 150 ms.*"
+                                              r"allow_time_bins_past_stimuli=True"):
+        make_benchmark(clips, recordings)(model)
+    allowed = make_benchmark(clips, recordings, allow_time_bins_past_stimuli=True)(model)
+    assert np.isfinite(allowed.value)
+    images = make_benchmark(stimuli, recordings)  # 200 ms images: read after their onset
+    assert np.isfinite(images(model).value)
+
+
+def test_every_evaluation_split_tests_at_least_ten_stimuli(stimuli, recordings):
+    from dynamic_vision.core.errors import ScoreGuardError
+    from dynamic_vision.statistics.ceilings import split_half_ceiling
+
+    benchmark = NeuralBenchmark("Toy.V1-ridge", assembly=recordings, stimuli=stimuli,
+                                region="V1", metric="ridge", ceiling=split_half_ceiling,
+                                stratify="category", bibtex="@misc{toy}")
+    for part in ("held_out", "public"):  # 75 stimuli each: 10 %, 8, would be too few
+        splits = benchmark.evaluation_splits(part)
+        assert len(splits) == 10 and {len(test) for _, test in splits} == {10}
+    result = benchmark(TableModel("planted", {"features": PLANTED}))
+    low, high = result.detail["raw_ci"].values
+    assert low < result.raw < high  # BCa over neuroids, jointly over the reliable bins
+    ceiled_low, ceiled_high = result.detail["ceiled_ci"].values
+    assert ceiled_low == pytest.approx(low / np.sqrt(result.ceiling))
+    assert ceiled_low < result.value < ceiled_high
+    small = NeuralBenchmark("Toy.V1-ridge", assembly=recordings, stimuli=stimuli.iloc[:30],
+                            region="V1", metric="ridge", ceiling=split_half_ceiling,
+                            bibtex="@misc{toy}")
+    with pytest.raises(ScoreGuardError, match="held_out part holds 15 stimuli"):
+        small.evaluation_splits()
+
+
+def test_a_non_positive_ceiling_is_refused(stimuli, recordings):
+    from dynamic_vision.core.errors import ScoreGuardError
+
+    benchmark = NeuralBenchmark("Toy.V1-unreliable", assembly=recordings, stimuli=stimuli,
+                                region="V1", metric=sklearn_ridge_metric, min_ceiling=-1.0,
+                                ceiling=lambda assembly: Score.from_raw(-0.1),
+                                bibtex="@misc{toy}")
+    with pytest.raises(ScoreGuardError, match="Toy.V1-unreliable.*ceiling is -0.1"):
+        benchmark(TableModel("planted", {"features": PLANTED}))

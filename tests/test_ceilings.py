@@ -102,11 +102,41 @@ def test_ceiled_metric_score_keeps_its_detail_and_divides():
     target = target.drop_vars("presentation")
     source = target.copy(data=target.values + np.random.default_rng(0).normal(
         size=target.shape))
-    raw = metric_registry.load("ridge", splits=KFoldSplits(5))(source, target)
+    raw = metric_registry.load("ridge", splits=KFoldSplits(4))(source, target)
     ceiling = split_half_ceiling(assembly, n_splits=3)
-    ceiled = raw.ceiled(ceiling, "ratio")
-    assert ceiled.value == pytest.approx(raw.raw / ceiling.raw)
-    assert ceiled.detail["raw"].shape == (5, 6)
+    ceiled = raw.ceiled(ceiling)
+    assert ceiled.convention == "disattenuated"
+    assert ceiled.value == pytest.approx(raw.raw / np.sqrt(ceiling.raw))
+    assert ceiled.detail["raw"].shape == (4, 6)
     assert ceiled.detail["ceiling_halving_ceiling"].shape == (3,)
     brainscore = raw.ceiled(ceiling, "explained_variance")
-    assert brainscore.value == pytest.approx((raw.raw / ceiling.raw) ** 2)
+    assert brainscore.value == pytest.approx(raw.raw ** 2 / ceiling.raw)
+    assert brainscore.error == raw.raw_error
+
+
+def test_explicit_halves_are_used_as_given():
+    from dynamic_vision.statistics.ceilings import behavioral_ceiling, rsa_ceiling
+
+    assembly = _recordings(seed=5)
+    halves = random_halves(assembly["stimulus_id"].values, 4, 9)
+    given = split_half_ceiling(assembly, halves=halves)
+    assert given.raw == pytest.approx(split_half_ceiling(assembly, n_splits=4, seed=9).raw)
+    assert given.raw == pytest.approx(_direct(assembly, halves)[0], abs=1e-12)
+    odd_even = [(np.flatnonzero(assembly["repetition"].values % 2 == 0),
+                 np.flatnonzero(assembly["repetition"].values % 2 == 1))]
+    assert split_half_ceiling(assembly, halves=odd_even).raw == pytest.approx(
+        _direct(assembly, odd_even)[0], abs=1e-12)
+    assert rsa_ceiling(assembly, halves=odd_even).detail.sizes["halving"] == 1
+    signature = lambda trials: trials.values.mean(axis=1)  # noqa: E731
+    assert np.isfinite(behavioral_ceiling(assembly, signature, halves=odd_even).raw)
+    with pytest.raises(ValueError, match="puts rows in both halves"):
+        split_half_ceiling(assembly, halves=[([0, 1], [1, 2])])
+
+
+def test_mean_aggregation_matches_a_mean_over_neuroids():
+    assembly = _recordings(seed=6)
+    median = split_half_ceiling(assembly, n_splits=3, seed=1)
+    mean = split_half_ceiling(assembly, n_splits=3, seed=1, aggregation="mean")
+    corrected = median.detail["neuroid_ceiling"].values
+    assert mean.raw != pytest.approx(median.raw)
+    assert mean.raw == pytest.approx(np.mean(corrected), rel=0.05)

@@ -96,3 +96,19 @@ def test_registration_helpers_register_the_declaration_itself():
     assert models.list() == ["toy", "toy-random"]
     assert models.entry("toy").declaration is published
     assert models.info("toy-random")["weights"] is None
+
+
+def test_every_built_in_benchmark_states_its_ceiling_convention_and_why():
+    from dynamic_vision.core.scores import CEILING_CONVENTIONS
+
+    built_in = [i for i in dv.benchmark_registry.list()
+                if str(dv.benchmark_registry.entry(i).origin).startswith(
+                    "dynamic_vision.benchmarks.")]
+    assert len(built_in) > 20
+    for identifier in built_in:
+        spec = dv.benchmark_registry.entry(identifier).declaration
+        assert spec.ceiling_convention in CEILING_CONVENTIONS, identifier
+        assert len(spec.ceiling_convention_reason) > 40, identifier
+        assert spec.ceiling_convention != "ratio", f"{identifier}: ratio inflates the truth"
+        info = dv.benchmark_registry.info(identifier)
+        assert info["ceiling_convention_reason"] == spec.ceiling_convention_reason

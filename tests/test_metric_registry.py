@@ -5,8 +5,11 @@ import sys
 
 from dynamic_vision.core.registry import metric_registry
 
-BUILT_IN = {"ridge", "pls", "pls-brainscore", "linear", "rsa", "cka", "cka-debiased",
-            "logistic", "i2n", "i1n", "o2"}
+BUILT_IN = {"ridge", "pls", "linear", "rsa", "cka", "cka-debiased",
+            "logistic", "i2n", "i1n", "o2",
+            *(f"brainscore.{name}" for name in ("pls", "ridge", "linear_predictivity", "ridgecv",
+                                                "rdm", "rdm_cv", "cka", "cka_biased", "cka_cv",
+                                                "i2n", "i1n", "i1"))}
 
 
 def test_built_in_metrics_are_registered_and_described():

@@ -106,11 +106,12 @@ def test_entry_point_plugins_are_listed_loaded_and_scored(installed_plugins):
     result = dv.score(model, "ThirdParty.V1-ramp")
     assert result.raw == pytest.approx(1.0)
     assert result.ceiling == pytest.approx(0.5)
-    assert result.value == pytest.approx(2.0)  # never clipped
+    assert result.value == pytest.approx(2 ** 0.5)  # 1 / sqrt(0.5): never clipped, but flagged
+    assert result.flags == ("above_ceiling",)
 
     import dv_good_plugin
 
-    assert dv_good_plugin.SEEN == [("thirdparty-ramp", "ThirdParty.V1-ramp", pytest.approx(2.0))]
+    assert dv_good_plugin.SEEN == [("thirdparty-ramp", "ThirdParty.V1-ramp", pytest.approx(2 ** 0.5))]
 
 
 def test_plugin_registering_a_taken_name_is_reported(installed_plugins, temporary_entries):

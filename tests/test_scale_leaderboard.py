@@ -252,3 +252,23 @@ def test_leaderboard_in_headless_chromium(grid, site, tmp_path):
             browser.close()
     assert shot.read_bytes()[:4] == b"\x89PNG" and drill.stat().st_size > 1000
     print(f"\nleaderboard screenshots: {shot} {drill}")
+
+
+def test_the_average_never_mixes_task_accuracies_with_ceiled_scores(grid):
+    rows = [dict(r) for r in grid["rows"] if r["benchmark"] == "ScaleToy.MT-corr"]
+    task = [{**r, "benchmark": "Toy.direction-probe", "value": 0.9, "convention": "none"}
+            for r in rows]
+    board = build_board(rows + task)
+    assert board.info["Toy.direction-probe"].group == "task"  # from its stored convention
+    assert not board.info["Toy.direction-probe"].ceiled
+    for aggregation in ("flat", "brain-score"):
+        cells = board.aggregates[aggregation]["scale-toy-a"]
+        assert cells["average"].value == pytest.approx(
+            _value(rows, "scale-toy-a", "ScaleToy.MT-corr"))
+        assert (cells["average"].present, cells["average"].total) == (1, 1)
+        assert cells["task"].value == pytest.approx(0.9)
+    from dynamic_vision.scale.leaderboard.pages import index_page
+
+    page = index_page(board, "toy")
+    assert "average (ceiled scores)" in page and "task (accuracy, not ceiled)" in page
+    assert "never averaged with them" in page

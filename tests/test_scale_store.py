@@ -61,7 +61,7 @@ KEY = RowKey("model-x", "1", "Bench.V1-ridge", "2")
 
 def _done(key=KEY, value=0.5, **extra):
     return {**key.as_dict(), "status": "done", "value": value, "raw": value * 0.9,
-            "ceiling": 0.9, "error": 0.01, "raw_error": 0.009, "convention": "ratio",
+            "ceiling": 0.9, "error": 0.01, "raw_error": 0.009, "convention": "disattenuated",
             "detail": {"data_vars": {"raw": {"dims": ["layer"], "data": [0.1, None]}}},
             "provenance": {"seed": 0}, "attempts": 1, "started_at": "2024-05-01T10:00:00+00:00",
             "finished_at": "2024-05-01T10:00:05+00:00", **extra}
@@ -71,7 +71,7 @@ def test_round_trip(store):
     assert store.record(_done())
     row = store.get(KEY)
     assert {k: row[k] for k in ("value", "raw", "ceiling", "error", "convention")} == {
-        "value": 0.5, "raw": 0.45, "ceiling": 0.9, "error": 0.01, "convention": "ratio"}
+        "value": 0.5, "raw": 0.45, "ceiling": 0.9, "error": 0.01, "convention": "disattenuated"}
     assert row["detail"]["data_vars"]["raw"]["data"] == [0.1, None]
     assert row["provenance"] == {"seed": 0}
     assert row["finished_at"] == "2024-05-01T10:00:05+00:00"

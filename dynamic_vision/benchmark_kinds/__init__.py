@@ -21,6 +21,8 @@ _NAMES = {
     "Score": "dynamic_vision.core.scores",
     "CEILING_CONVENTIONS": "dynamic_vision.core.scores",
     "apply_ceiling": "dynamic_vision.core.scores",
+    "aggregate_ceilings": "dynamic_vision.core.scores",
+    "DEFAULT_CONVENTION": "dynamic_vision.core.scores",
     "NeuralBenchmark": "dynamic_vision.benchmark_kinds.neural",
     "FMRIBenchmark": "dynamic_vision.benchmark_kinds.fmri",
     "TaskBenchmark": "dynamic_vision.benchmark_kinds.task",

@@ -10,7 +10,14 @@ Procedure (:meth:`BehaviorBenchmark.__call__`)
 3. The metric compares the model's behaviour with the subjects' trials on the same stimuli
    (e.g. ``i2n``: image-level normalised d' consistency; ``o2``: object-level). The ceiling is
    the subjects' own split-half consistency (halves of trials or subjects), cached on disk;
-   the score is ``raw`` ceiled under the convention.
+   the score is ``raw`` ceiled under the convention. The kind's default is
+   ``"disattenuated"`` (``raw / sqrt(ceiling)``): the metric correlates the model with the
+   signature of *all* trials, whose Spearman–Brown split-half reliability ``c`` is the ceiling,
+   and a noise-free model reaches ``sqrt(c)``. Brain-Score's behavioural convention
+   (``r`` with one trial half, ceiled per split by ``r(half 1, half 2)``) is
+   ``"disattenuated_per_split"`` with the ``brainscore.i2n`` metric and its ``ceiling``.
+   A missing or non-positive ceiling is an error
+   (:class:`~dynamic_vision.core.errors.ScoreGuardError`).
 """
 
 from __future__ import annotations
@@ -147,7 +154,8 @@ class BehaviorBenchmark(HeldOutStimuli, Benchmark):
                 behaviour["stimulus_id"].values.astype(str)].to_numpy()))
         raw = self.metric(behaviour, self.trials())
         ceiling = self.ceiling
-        result = raw.ceiled(ceiling, self.ceiling_convention)
+        result = raw.with_provenance(benchmark=self.identifier).ceiled(ceiling,
+                                                                       self.ceiling_convention)
         return result.with_provenance(task=self.task.value,
                                       n_held_out_stimuli=len(self.split.held_out),
                                       n_fitting_stimuli=len(self.split.public))

@@ -6,7 +6,9 @@ Procedure (:meth:`FMRIBenchmark.__call__`)
    naming the movie shown in each run; runs of the same movie are repetitions. Voxels outside
    the benchmark's ROI (``region`` coord) are dropped.
 2. For every movie the model records from ``region`` in bins of ``feature_bin_ms`` covering the
-   movie, and looks at it once.
+   movie, and looks at it once. A run may last longer than its movie (the haemodynamic tail);
+   the model is never asked about time after the movie ends: its features there are the
+   movie's mean (0 after z-scoring), i.e. no stimulus-driven change.
 3. Features become TR-resolved regressors: either convolved with the canonical double-gamma
    HRF at the feature resolution and then averaged into TRs (``response="hrf"``), or averaged
    into TRs and stacked at ``fir_delays`` TR lags (``response="fir"``).
@@ -16,9 +18,16 @@ Procedure (:meth:`FMRIBenchmark.__call__`)
    training. Ridge regression with a per-voxel penalty is fit on the training TRs and its
    predictions correlated with the test TRs (Pearson r per voxel, averaged over folds).
 5. Every voxel's ceiling is its split-half reliability across repetitions (odd vs. even
-   repetitions, Spearman–Brown corrected), cached on disk. Voxels whose ceiling reaches
-   ``reliability_threshold`` are *reliable*; ``raw`` is the median r over reliable voxels,
-   ``ceiling`` their median ceiling, and the headline ``raw`` ceiled under the convention.
+   repetitions by default, or ``ceiling_halves``; Spearman–Brown corrected): the reliability
+   of the repetition average the voxel's r is computed against. Cached on disk. Voxels whose
+   ceiling reaches ``reliability_threshold`` are *reliable*; ``raw`` is the median r over
+   reliable voxels, ``ceiling`` their median ceiling (the same aggregation, and the median
+   commutes with the square root), and the headline is ``raw`` ceiled under the convention
+   (default ``"disattenuated"``: ``raw / sqrt(ceiling)``, under which a noise-free model
+   scores 1). A BCa bootstrap over reliable voxels gives ``detail["raw_ci"]``.
+
+Guards (:class:`~dynamic_vision.core.errors.ScoreGuardError`): a test chunk of fewer than 10
+TRs, no reliable voxel (a missing ceiling).
 
 ``Score.detail`` holds ``raw`` and ``ceiling`` per neuroid (with a boolean ``reliable`` coord) and
 ``raw_per_split`` (split × neuroid).
@@ -77,6 +86,9 @@ class FMRIBenchmark(Benchmark):
         Ridge penalties searched per voxel (inner leave-one-out).
     reliability_threshold
         Minimal split-half ceiling for a voxel to count.
+    ceiling_halves
+        The repetitions (0-based, per movie) of each half of the voxel ceiling; default odd
+        vs. even (``(0, 2, 4, ...)``, ``(1, 3, 5, ...)``).
     """
 
     def __init__(self, identifier: str | BenchmarkSpec, *, assembly: Any = None,
@@ -84,6 +96,7 @@ class FMRIBenchmark(Benchmark):
                  feature_bin_ms: float | None = None, n_splits: int = 5,
                  gap_s: float | None = None, alphas: Sequence[float] | None = None,
                  reliability_threshold: float = 0.2, visual_degrees: float | None = None,
+                 ceiling_halves: tuple[Sequence[int], Sequence[int]] | None = None,
                  version: int | None = None, bibtex: str | None = None,
                  ceiling_convention: str | None = None):
         from dynamic_vision.core.registry import dataset_registry, stimulus_set_registry
@@ -103,6 +116,8 @@ class FMRIBenchmark(Benchmark):
         self.gap_s = gap_s
         self.alphas = None if alphas is None else tuple(float(a) for a in alphas)
         self.reliability_threshold = float(reliability_threshold)
+        self.ceiling_halves = (None if ceiling_halves is None else
+                               tuple(tuple(int(r) for r in half) for half in ceiling_halves))
         self.visual_degrees = float(self.declared("visual_degrees", visual_degrees, 20.0))
         self._assembly = LazyData(assembly, dataset_registry, "fMRI recordings")
         self._stimuli = LazyData(stimuli, stimulus_set_registry, "movies")
@@ -184,8 +199,14 @@ class FMRIBenchmark(Benchmark):
             if n_reps < 2:
                 raise ValueError(f"Benchmark '{self.identifier}': voxel ceilings need at least "
                                  f"two repetitions of every movie.")
-            odd = np.concatenate([r[0:n_reps:2].mean(axis=0) for r in repetitions])
-            even = np.concatenate([r[1:n_reps:2].mean(axis=0) for r in repetitions])
+            first, second = self.ceiling_halves or (tuple(range(0, n_reps, 2)),
+                                                    tuple(range(1, n_reps, 2)))
+            if not first or not second or set(first) & set(second) or \
+                    max(*first, *second) >= n_reps:
+                raise ValueError(f"Benchmark '{self.identifier}': ceiling_halves must be two "
+                                 f"disjoint, non-empty sets of repetitions below {n_reps}.")
+            odd = np.concatenate([r[list(first)].mean(axis=0) for r in repetitions])
+            even = np.concatenate([r[list(second)].mean(axis=0) for r in repetitions])
             r = pearson_columns(odd, even)
             ceiling = 2 * r / (1 + r)
             reliable = ceiling >= self.reliability_threshold
@@ -194,7 +215,8 @@ class FMRIBenchmark(Benchmark):
             value = float(np.median(ceiling[reliable])) if reliable.any() else float("nan")
             return Score.from_raw(value, detail=detail)
 
-        return cached_ceiling(self.identifier, self.version, fingerprint(self.assembly), compute)
+        return cached_ceiling(self.identifier, self.version,
+                              fingerprint(self.assembly, repr(self.ceiling_halves)), compute)
 
     def _neuroid_coords(self) -> dict[str, Any]:
         assembly = self.assembly
@@ -215,12 +237,16 @@ class FMRIBenchmark(Benchmark):
         for movie in self.movies:
             n_trs = self._repetitions(movie).shape[1]
             n_bins = int(np.ceil(n_trs * self.tr_s / bin_s))
-            time_bins = [(i * bin_s * 1000.0, (i + 1) * bin_s * 1000.0) for i in range(n_bins)]
-            candidate.start_recording(self.region, time_bins)
             shown = stimuli.subset([movie])
+            n_shown = min(n_bins, self._bins_within(shown, bin_s))
+            time_bins = [(i * bin_s * 1000.0, (i + 1) * bin_s * 1000.0) for i in range(n_shown)]
+            candidate.start_recording(self.region, time_bins)
             source = check_model_output(candidate.look_at(shown), candidate, time_bins, [movie])
             features = source.values[0].T.astype(np.float64)  # (time bin, feature)
             features = (features - features.mean(axis=0)) / (features.std(axis=0) + 1e-8)
+            if n_shown < n_bins:  # after the movie: no stimulus-driven change (the mean)
+                features = np.concatenate([features, np.zeros((n_bins - n_shown,
+                                                               features.shape[1]))])
             times_s = np.arange(n_bins) * bin_s
             if self.response == "hrf":
                 convolved = hrf.convolve_hrf(features, dt_s=bin_s)
@@ -230,11 +256,27 @@ class FMRIBenchmark(Benchmark):
                 blocks.append(hrf.fir_delays(binned, self.fir_delays))
         return np.concatenate(blocks)
 
+    @staticmethod
+    def _bins_within(movie: Any, bin_s: float) -> int:
+        """How many feature bins end by the movie's end (one frame of tolerance)."""
+        if "duration_ms" not in movie.columns:
+            return np.iinfo(np.int64).max
+        duration_s = float(movie["duration_ms"].iloc[0]) / 1000.0
+        fps = float(movie["fps"].iloc[0]) if "fps" in movie.columns else float("nan")
+        tolerance = 1.0 / fps if np.isfinite(fps) and fps > 0 else 1e-3
+        if not np.isfinite(duration_s):
+            return np.iinfo(np.int64).max
+        return max(1, int(np.floor((duration_s + tolerance) / bin_s)))
+
     # -- scoring ---------------------------------------------------------------------------------
     def __call__(self, candidate: Any) -> Score:
+        from dynamic_vision.metric_kinds.inputs import MIN_TEST_STIMULI, check_test_sizes
+
         X = self.regressors(candidate)
         Y = self.target()
         folds = self.splits(len(Y))
+        check_test_sizes(folds, MIN_TEST_STIMULI, f"Benchmark '{self.identifier}'",
+                         what="test chunk", unit="TRs", override=None)
         per_split = np.stack([self._fit_predict_correlate(X, Y, train, test)
                               for train, test in folds])
         per_neuroid = np.nanmean(per_split, axis=0)
@@ -252,9 +294,17 @@ class FMRIBenchmark(Benchmark):
         split_medians = np.nanmedian(per_split[:, reliable], axis=1)
         raw_error = float(np.std(split_medians) / np.sqrt(len(split_medians)))
         raw = float(np.nanmedian(per_neuroid[reliable]))
+        if reliable.sum() >= 3:
+            from dynamic_vision.statistics.inference import bootstrap_interval
+
+            values = per_neuroid[reliable]
+            interval = bootstrap_interval(
+                (values,), lambda v, axis=-1: np.nanmedian(v, axis=axis), seed=0)
+            detail["raw_ci"] = xr.DataArray([interval.low, interval.high], dims="bound",
+                                            coords={"bound": ["low", "high"]})
         result = Score.from_raw(raw, raw_error, detail=detail)
-        result = result.ceiled(float(np.median(ceiling_per_neuroid[reliable])),
-                               self.ceiling_convention)
+        result = result.with_provenance(benchmark=self.identifier).ceiled(
+            float(np.median(ceiling_per_neuroid[reliable])), self.ceiling_convention)
         return result.with_provenance(region=self.region, response=self.response,
                                       n_reliable_voxels=int(reliable.sum()),
                                       gap_trs=self.gap_trs, n_splits=len(folds))

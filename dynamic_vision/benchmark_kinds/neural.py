@@ -16,9 +16,22 @@ Procedure (:meth:`NeuralBenchmark.__call__`)
    (cached on disk): on all of them, or (``ceiling_on_test_splits``) on each of the metric's
    test splits — given to a registered metric as explicit splits — and averaged. Bins whose
    ceiling is below ``min_ceiling`` carry no reliable signal (e.g. before the response
-   latency): they stay in the detail, flagged ``reliable=False``, but not in the headline. A bin where the metric is undefined because the model's activations do not
-   vary counts as 0. ``raw`` and ``ceiling`` are the means over reliable time bins and the
-   headline is ``raw`` ceiled under ``ceiling_convention``.
+   latency): they stay in the detail, flagged ``reliable=False``, but not in the headline. A
+   bin where the metric is undefined because the model's activations do not vary counts as 0.
+5. ``raw`` is the mean over reliable time bins of the raw scores; ``ceiling`` aggregates the
+   bins' ceilings the same way on the raw score's scale
+   (:func:`~dynamic_vision.core.scores.aggregate_ceilings`: for ``"disattenuated"``, the
+   square of the mean ``sqrt(c)``), so that the noise-free truth scores exactly 1; the headline
+   is ``raw`` ceiled under ``ceiling_convention`` (default ``"disattenuated"``,
+   ``raw / sqrt(ceiling)``). A missing or non-positive ceiling is an error.
+6. A BCa bootstrap over neuroids (the same resample in every reliable bin and split) gives the
+   headline's 95 % interval, ``detail["raw_ci"]`` and ``detail["ceiled_ci"]`` (the ceiling
+   held fixed), when the metric reports per-neuroid values.
+
+Guards (:class:`~dynamic_vision.core.errors.ScoreGuardError`): time bins that end after the
+clips (``allow_time_bins_past_stimuli=True`` overrides), cross-validation test splits of fewer
+than 10 stimuli (the benchmark's own splits leave at least 10), a missing or non-positive
+ceiling.
 
 ``Score.detail`` holds ``raw``, ``raw_error``, ``ceiling`` and ``ceiled`` per ``time_bin``
 (coords ``time_bin_start``/``time_bin_end`` in ms, ``reliable``) and, for layered models,
@@ -28,6 +41,7 @@ Procedure (:meth:`NeuralBenchmark.__call__`)
 
 from __future__ import annotations
 
+import inspect
 import logging
 import warnings
 from collections.abc import Callable, Sequence
@@ -42,6 +56,7 @@ from dynamic_vision.benchmark_kinds.ceiling_cache import cached_ceiling, fingerp
 from dynamic_vision.benchmark_kinds.data_source import LazyData
 from dynamic_vision.benchmark_kinds.recordings import (
     check_model_output,
+    check_time_bins_in_stimuli,
     select_stimuli,
     time_bins_of,
 )
@@ -51,7 +66,7 @@ from dynamic_vision.benchmark_kinds.stimulus_split import (
     StimulusSplit,
 )
 from dynamic_vision.core.brain_model import normalize_time_bins
-from dynamic_vision.core.scores import Score, apply_ceiling
+from dynamic_vision.core.scores import CEILING_CONVENTIONS, Score, aggregate_ceilings
 
 __all__ = ["NeuralBenchmark", "score_time_bins"]
 
@@ -61,11 +76,20 @@ Metric = Callable[[xr.DataArray, xr.DataArray], Score]
 Ceiling = Callable[[xr.DataArray], Score]
 
 
-def _resolve_metric(metric: str | Metric) -> Metric:
+def _resolve_metric(metric: str | Metric, **options: Any) -> Metric:
     if isinstance(metric, str):
         from dynamic_vision.core.registry import metric_registry
 
-        return metric_registry.load(metric)
+        factory = metric_registry.entry(metric).resolve()
+        try:
+            accepted = inspect.signature(factory).parameters
+        except (TypeError, ValueError):
+            accepted = {}
+        # A benchmark bootstraps its headline itself; the metric's own bootstrap per call
+        # would be wasted work.
+        if "n_bootstrap" in accepted:
+            options.setdefault("n_bootstrap", 0)
+        return factory(**options)
     return metric
 
 
@@ -75,8 +99,8 @@ def _time_bin_coords(time_bins: Sequence[tuple[float, float]]) -> dict[str, Any]
 
 
 def score_time_bins(metric: Metric, source: xr.DataArray, target: xr.DataArray,
-                    bins: Sequence[bool] | np.ndarray | None = None
-                    ) -> tuple[np.ndarray, np.ndarray]:
+                    bins: Sequence[bool] | np.ndarray | None = None,
+                    per_neuroid: list | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Raw score and its error for each time bin, fitting the metric separately per bin.
 
     Parameters
@@ -87,6 +111,9 @@ def score_time_bins(metric: Metric, source: xr.DataArray, target: xr.DataArray,
         ``(presentation, neuroid, time_bin)`` assemblies with equal time bins.
     bins
         Which bins to score (default: all); the others are NaN.
+    per_neuroid
+        When given, receives each bin's per-neuroid values (the metric's ``detail["raw"]``
+        with dims ``(split, neuroid)``; ``None`` for bins without them).
 
     Returns
     -------
@@ -97,12 +124,18 @@ def score_time_bins(metric: Metric, source: xr.DataArray, target: xr.DataArray,
     n_bins = target.sizes["time_bin"]
     wanted = np.ones(n_bins, bool) if bins is None else np.asarray(bins, bool)
     raw, error = np.full(n_bins, np.nan), np.full(n_bins, np.nan)
+    collected: list = [None] * n_bins
     for index in np.flatnonzero(wanted):
         source_bin = source.isel(time_bin=index)
         if np.ptp(source_bin.values, axis=0).max() == 0:
             continue  # constant activations predict nothing: undefined, not an error
         result = metric(source_bin, target.isel(time_bin=index))
         raw[index], error[index] = float(result.raw), float(result.raw_error)
+        detail = getattr(result, "detail", xr.Dataset())
+        if "raw" in detail and detail["raw"].dims == ("split", "neuroid"):
+            collected[index] = np.asarray(detail["raw"].values, dtype=np.float64)
+    if per_neuroid is not None:
+        per_neuroid.extend(collected)
     return raw, error
 
 
@@ -153,8 +186,13 @@ class NeuralBenchmark(HeldOutStimuli, Benchmark):
         over splits, instead of once on all held-out stimuli. Use it when responses are sparse
         (a unit answers to few stimuli): a ceiling over all stimuli then overstates what a
         correlation over one test split can reach.
+    allow_time_bins_past_stimuli
+        Score time bins that end after the shortest clip (refused by default: the model was
+        not shown that time).
     version, bibtex, ceiling_convention
-        See :class:`~dynamic_vision.core.benchmark.Benchmark`.
+        See :class:`~dynamic_vision.core.benchmark.Benchmark`. The kind's default convention
+        is ``"disattenuated"``: its metrics correlate with trial-averaged recordings and its
+        ceiling is the Spearman–Brown reliability of that average.
     """
 
     def __init__(self, identifier: str | BenchmarkSpec, *, assembly: Any = None,
@@ -165,7 +203,8 @@ class NeuralBenchmark(HeldOutStimuli, Benchmark):
                  split_seed: int = 0, visual_degrees: float | None = None,
                  number_of_trials: int = 1, select_layers: bool = True, min_ceiling: float = 0.2,
                  n_splits: int | None = 10, train_size: float = 0.9,
-                 ceiling_on_test_splits: bool = False, version: int | None = None,
+                 ceiling_on_test_splits: bool = False,
+                 allow_time_bins_past_stimuli: bool = False, version: int | None = None,
                  bibtex: str | None = None, ceiling_convention: str | None = None):
         from dynamic_vision.core.registry import dataset_registry, stimulus_set_registry
 
@@ -186,6 +225,7 @@ class NeuralBenchmark(HeldOutStimuli, Benchmark):
         self.n_splits = n_splits
         self.train_size = float(train_size)
         self.ceiling_on_test_splits = bool(ceiling_on_test_splits)
+        self.allow_time_bins_past_stimuli = bool(allow_time_bins_past_stimuli)
         if self.ceiling_on_test_splits and not (n_splits and isinstance(metric, str)):
             raise ValueError(f"Benchmark '{identifier}': ceilings on the test splits need a "
                              f"registered metric (an identifier) and n_splits.")
@@ -245,19 +285,32 @@ class NeuralBenchmark(HeldOutStimuli, Benchmark):
         given that part's :meth:`evaluation_splits`."""
         if part not in self._metrics:
             source = self._metric_source
+            options: dict[str, Any] = {}
             if isinstance(source, str) and self.n_splits:
-                from dynamic_vision.core.registry import metric_registry
                 from dynamic_vision.statistics.splits import ExplicitSplits
 
-                source = metric_registry.load(
-                    source, splits=ExplicitSplits(self.evaluation_splits(part)))
-            self._metrics[part] = _resolve_metric(source)
+                options["splits"] = ExplicitSplits(self.evaluation_splits(part))
+            self._metrics[part] = _resolve_metric(source, **options)
         return self._metrics[part]
 
     def evaluation_splits(self, part: str = "held_out") -> list[tuple[list[str], list[str]]]:
         """The metric's cross-validation splits within ``part`` of the stimuli, as stimulus
-        ids (``n_splits`` stratified splits with ``train_size`` for training)."""
-        return self._partition.evaluation_splits(self.n_splits, self.train_size, part)
+        ids (``n_splits`` stratified splits with ``train_size`` for training). For a
+        regression metric each test split holds at least 10 stimuli, the training part
+        shrinking when needed; a representational metric compares the training parts."""
+        return self._partition.evaluation_splits(self.n_splits, self.train_size, part,
+                                                 min_test=self._min_test_stimuli())
+
+    def _min_test_stimuli(self) -> int:
+        from dynamic_vision.metric_kinds.inputs import MIN_TEST_STIMULI
+
+        source = self._metric_source
+        if isinstance(source, str):
+            from dynamic_vision.core.registry import metric_registry
+
+            if metric_registry.entry(source).metadata.get("family") == "representational":
+                return 1  # the test parts are not scored
+        return MIN_TEST_STIMULI
 
     @property
     def split(self) -> StimulusSplit | None:
@@ -300,7 +353,9 @@ class NeuralBenchmark(HeldOutStimuli, Benchmark):
             errors = np.array([r.error for r in results])
             if len(results) == 1:
                 return float(values[0]), float(errors[0])
-            return float(values.mean()), float(values.std() / np.sqrt(len(values)))
+            # averaged like the metric's correlations over the same splits
+            return (aggregate_ceilings(values, self.ceiling_convention),
+                    float(values.std() / np.sqrt(len(values))))
 
         def compute() -> Score:
             per_bin = [one_bin(held.isel(time_bin=index))
@@ -309,7 +364,7 @@ class NeuralBenchmark(HeldOutStimuli, Benchmark):
             detail = xr.Dataset(
                 {"per_time_bin": ("time_bin", values), "per_time_bin_error": ("time_bin", errors)},
                 coords=_time_bin_coords(self.time_bins))
-            return Score.from_raw(float(np.mean(values)),
+            return Score.from_raw(aggregate_ceilings(values, self.ceiling_convention),
                                   float(np.sqrt(np.mean(np.square(errors)))), detail=detail)
 
         key = fingerprint(held, repr(subsets))
@@ -327,16 +382,20 @@ class NeuralBenchmark(HeldOutStimuli, Benchmark):
         return [str(layer) for layer in layers]
 
     def __call__(self, candidate: Any) -> Score:
+        check_time_bins_in_stimuli(self.time_bins, self.stimuli, self.identifier,
+                                   allow=self.allow_time_bins_past_stimuli)
         ceiling = self.ceiling  # per time bin, from the repetitions (cached on disk)
         reliable = self.reliable_bins(ceiling)
         source, layers = self._record(candidate)
+        per_neuroid: list = []
         if layers is None:
             raw, raw_error = score_time_bins(self.metric, select_stimuli(
-                source, self._ids("held_out")), self.target("held_out"), reliable)
+                source, self._ids("held_out")), self.target("held_out"), reliable, per_neuroid)
             layer_detail = None
         else:
-            raw, raw_error, layer_detail = self._score_layers(source, layers, reliable)
-        return self._assemble(raw, raw_error, ceiling, reliable, layer_detail)
+            raw, raw_error, layer_detail, per_neuroid = self._score_layers(source, layers,
+                                                                           reliable)
+        return self._assemble(raw, raw_error, ceiling, reliable, layer_detail, per_neuroid)
 
     def _record(self, candidate: Any) -> tuple[xr.DataArray, list[str] | None]:
         """The model's responses in the benchmark's time bins: to the held-out stimuli, or,
@@ -357,7 +416,7 @@ class NeuralBenchmark(HeldOutStimuli, Benchmark):
                                   shown["stimulus_id"].astype(str).tolist()), layers
 
     def _score_layers(self, source: xr.DataArray, layers: list[str], reliable: np.ndarray
-                      ) -> tuple[np.ndarray, np.ndarray, xr.Dataset]:
+                      ) -> tuple[np.ndarray, np.ndarray, xr.Dataset, list]:
         if "layer" not in source.coords:
             raise ValueError(f"Benchmark '{self.identifier}' asked for layers {layers} but the "
                              f"model's activations carry no 'layer' coord on neuroids.")
@@ -366,25 +425,48 @@ class NeuralBenchmark(HeldOutStimuli, Benchmark):
         public_source = select_stimuli(source, self._ids("public"))
         held_source = select_stimuli(source, self._ids("held_out"))
         layer_of = source["layer"].values.astype(str)
-        public_raw, held_raw, held_error = [], [], []
+        public_raw, held_raw, held_error, held_neuroids = [], [], [], []
         for layer in layers:
             mask = layer_of == layer
             if not mask.any():
                 raise ValueError(f"The model returned no neuroids for requested layer '{layer}'.")
             public, _ = score_time_bins(self.metric_for("public"),
                                         public_source.isel(neuroid=mask), public_target, reliable)
+            neuroids: list = []
             held, error = score_time_bins(self.metric, held_source.isel(neuroid=mask),
-                                          held_target, reliable)
+                                          held_target, reliable, neuroids)
             public_raw.append(float(np.mean(np.nan_to_num(public[reliable]))))
             held_raw.append(held)
             held_error.append(error)
+            held_neuroids.append(neuroids)
         best = int(np.nanargmax(public_raw))
         detail = xr.Dataset(
             {"layer_raw": (("layer", "time_bin"), np.asarray(held_raw)),
              "layer_public_raw": ("layer", np.asarray(public_raw))},
             coords={"layer": layers, **_time_bin_coords(self.time_bins)},
             attrs={"selected_layer": layers[best]})
-        return held_raw[best], held_error[best], detail
+        return held_raw[best], held_error[best], detail, held_neuroids[best]
+
+    def _with_interval(self, detail: xr.Dataset, per_neuroid: Sequence[np.ndarray | None],
+                       reliable: np.ndarray, ceiling: float) -> xr.Dataset:
+        """``raw_ci`` and ``ceiled_ci``: the BCa interval over neuroids of the headline."""
+        from dynamic_vision.metric_kinds.regression import neuroid_bootstrap
+
+        chosen = [per_neuroid[i] if i < len(per_neuroid) else None
+                  for i in np.flatnonzero(reliable)]
+        if not chosen or any(c is None for c in chosen) or len({c.shape for c in chosen}) != 1:
+            return detail
+        low, high = neuroid_bootstrap(np.stack(chosen, axis=-1), n_resamples=1000)
+        convention = CEILING_CONVENTIONS[self.ceiling_convention]
+        bounds = {"bound": ["low", "high"]}
+        ceiled = [np.nan, np.nan]
+        if np.isfinite(low) and np.isfinite(high) and ceiling > 0:
+            # the ceiling held fixed; explained variance is not monotonic through 0
+            points = [low, high] + ([0.0] if low < 0 < high else [])
+            mapped = [convention.value(v, ceiling) for v in points]
+            ceiled = [min(mapped), max(mapped)]
+        return detail.assign(raw_ci=xr.DataArray([low, high], dims="bound", coords=bounds),
+                             ceiled_ci=xr.DataArray(ceiled, dims="bound", coords=bounds))
 
     def reliable_bins(self, ceiling: Score | None = None) -> np.ndarray:
         """Time bins whose ceiling reaches ``min_ceiling`` (the others are not scored)."""
@@ -398,7 +480,8 @@ class NeuralBenchmark(HeldOutStimuli, Benchmark):
         return reliable
 
     def _assemble(self, raw: np.ndarray, raw_error: np.ndarray, ceiling: Score,
-                  reliable: np.ndarray, layer_detail: xr.Dataset | None) -> Score:
+                  reliable: np.ndarray, layer_detail: xr.Dataset | None,
+                  per_neuroid: Sequence[np.ndarray | None] = ()) -> Score:
         """Raw scores of the reliable bins, averaged and ceiled (see the module docstring)."""
         ceiling_per_bin = (ceiling.detail["per_time_bin"].values
                            if "per_time_bin" in ceiling.detail else
@@ -410,8 +493,10 @@ class NeuralBenchmark(HeldOutStimuli, Benchmark):
                           f"{int(undefined.sum())} time bins (the model's activations do not vary "
                           f"over stimuli there); they count as 0.", RuntimeWarning, stacklevel=3)
         raw = np.where(np.isnan(raw) & reliable, 0.0, raw)
-        ceiled = np.array([apply_ceiling(r, c, self.ceiling_convention)
-                           for r, c in zip(raw, ceiling_per_bin)])
+        convention = CEILING_CONVENTIONS[self.ceiling_convention]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            ceiled = np.array([convention.value(r, c) if usable and c > 0 else np.nan
+                               for r, c, usable in zip(raw, ceiling_per_bin, reliable)])
         detail = xr.Dataset(
             {"raw": ("time_bin", raw), "raw_error": ("time_bin", raw_error),
              "ceiling": ("time_bin", ceiling_per_bin), "ceiled": ("time_bin", ceiled)},
@@ -421,8 +506,11 @@ class NeuralBenchmark(HeldOutStimuli, Benchmark):
             detail.attrs.update(layer_detail.attrs)
         n_bins = int(reliable.sum())
         mean_error = float(np.sqrt(np.nansum(np.square(raw_error[reliable]))) / n_bins)
+        headline_ceiling = aggregate_ceilings(ceiling_per_bin[reliable], self.ceiling_convention)
+        detail = self._with_interval(detail, per_neuroid, reliable, headline_ceiling)
         result = Score.from_raw(float(np.mean(raw[reliable])), mean_error, detail=detail)
-        result = result.ceiled(float(np.mean(ceiling_per_bin[reliable])), self.ceiling_convention)
+        result = result.with_provenance(benchmark=self.identifier).ceiled(
+            headline_ceiling, self.ceiling_convention)
         return result.with_provenance(region=self.region, n_time_bins=n_bins,
                                       n_held_out_stimuli=len(self._ids("held_out")),
                                       **({"selected_layer": layer_detail.attrs["selected_layer"]}

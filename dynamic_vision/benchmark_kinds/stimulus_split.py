@@ -167,21 +167,40 @@ class PartitionedStimuli:
         return self.stimuli.subset(self.ids(part))
 
     def evaluation_splits(self, n_splits: int, train_size: float = 0.9,
-                          part: str = "held_out") -> list[tuple[list[str], list[str]]]:
+                          part: str = "held_out", min_test: int = 10
+                          ) -> list[tuple[list[str], list[str]]]:
         """Cross-validation splits within one part of the stimuli, as sorted stimulus ids.
 
         ``n_splits`` random splits with ``train_size`` of the stimuli for training, stratified
-        like the public/held-out split, seeded with ``seed``, independent of row order.
+        like the public/held-out split, seeded with ``seed``, independent of row order. Every
+        test split holds at least ``min_test`` stimuli: when ``1 - train_size`` of the part is
+        fewer, the training part shrinks to leave ``min_test`` (e.g. 64 stimuli: 54 / 10).
+
+        Raises
+        ------
+        ScoreGuardError
+            When the part has fewer than ``2 * min_test`` stimuli.
         """
         from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit
 
+        from dynamic_vision.core.errors import ScoreGuardError
+
         ids = np.sort(np.asarray(self.ids(part), dtype=str))
+        n = len(ids)
+        n_train = int(np.floor(train_size * n))
+        if n - n_train < min_test:
+            if n < 2 * min_test:
+                raise ScoreGuardError(
+                    f"'{self.owner}': the {part} part holds {n} stimuli; cross-validated "
+                    f"correlations need test splits of at least {min_test} stimuli and as many "
+                    f"to train on. Hold out more stimuli (held_out_fraction) or use more.")
+            n_train = n - min_test
         classes = self.classes(ids.tolist())
         if classes is not None:
-            folds = StratifiedShuffleSplit(n_splits, train_size=train_size,
+            folds = StratifiedShuffleSplit(n_splits, train_size=n_train,
                                            random_state=self.seed).split(ids, classes)
         else:
-            folds = ShuffleSplit(n_splits, train_size=train_size,
+            folds = ShuffleSplit(n_splits, train_size=n_train,
                                  random_state=self.seed).split(ids)
         return [(ids[np.sort(train)].tolist(), ids[np.sort(test)].tolist())
                 for train, test in folds]

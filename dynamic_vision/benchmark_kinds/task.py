@@ -16,7 +16,9 @@ Procedure (:meth:`TaskBenchmark.__call__`)
 4. Layered models: the layer whose probe scores best on the **public** stimuli is selected; all
    layers' held-out scores are kept as detail.
 
-There is no data ceiling (convention ``"none"``); ``Score.detail`` holds ``<condition>_raw`` and
+There is no data ceiling (convention ``"none"``: an accuracy is reported raw, beside chance, and
+aggregates never average it with ceiled neural scores); a ``window_ms`` that ends after the
+shortest clip is refused. ``Score.detail`` holds ``<condition>_raw`` and
 ``<condition>_n`` per condition, ``prediction`` per held-out stimulus and, for layered models,
 ``layer_raw`` with ``attrs["selected_layer"]``.
 """
@@ -32,7 +34,11 @@ import xarray as xr
 
 from dynamic_vision.core.benchmark import Benchmark, BenchmarkSpec
 from dynamic_vision.benchmark_kinds.data_source import LazyData
-from dynamic_vision.benchmark_kinds.recordings import check_model_output, select_stimuli
+from dynamic_vision.benchmark_kinds.recordings import (
+    check_model_output,
+    check_time_bins_in_stimuli,
+    select_stimuli,
+)
 from dynamic_vision.benchmark_kinds.stimulus_split import (
     HeldOutStimuli,
     PartitionedStimuli,
@@ -255,6 +261,7 @@ class TaskBenchmark(HeldOutStimuli, Benchmark):
     def __call__(self, candidate: Any) -> Score:
         layers = self._layers(candidate)
         time_bins = self.time_bins
+        check_time_bins_in_stimuli(time_bins, self.stimuli, self.identifier)
         if layers is not None:
             candidate.start_recording(self.region, time_bins, layers=layers)
             shown = self.stimuli

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dynamic_vision.core.registry import benchmark_registry, dataset_registry, stimulus_set_registry
-from dynamic_vision.core.scores import CEILING_CONVENTIONS, Score
+from dynamic_vision.core.scores import CEILING_CONVENTIONS, DEFAULT_CONVENTION, Score
 
 __all__ = ["Benchmark", "BenchmarkSpec", "register_benchmark"]
 
@@ -49,6 +49,9 @@ class BenchmarkSpec:
     ceiling_convention
         How raw score and ceiling give the ceiled score (see :mod:`dynamic_vision.core.scores`);
         ``None``: the benchmark kind's default.
+    ceiling_convention_reason
+        Why that convention fits this benchmark's metric and ceiling, in a sentence (shown by
+        ``info``; every built-in benchmark states one).
     time_bins, split
         The time bins and the public/held-out split, in words.
     visual_degrees
@@ -74,6 +77,7 @@ class BenchmarkSpec:
     metric: str | None = None
     ceiling: str = ""
     ceiling_convention: str | None = None
+    ceiling_convention_reason: str = ""
     time_bins: str = ""
     split: str = ""
     visual_degrees: float | None = None
@@ -98,7 +102,8 @@ class BenchmarkSpec:
         facts: dict[str, Any] = {"benchmark_kind": self.kind, "version": self.version,
                                  "simulated": self.simulated}
         for name in ("dataset", "stimulus_set", "region", "metric", "ceiling",
-                     "ceiling_convention", "time_bins", "split", "visual_degrees"):
+                     "ceiling_convention", "ceiling_convention_reason", "time_bins", "split",
+                     "visual_degrees"):
             value = getattr(self, name)
             if value not in (None, ""):
                 facts[name] = value
@@ -198,13 +203,15 @@ class Benchmark(abc.ABC):
     bibtex
         How to cite the data.
     ceiling_convention
-        How raw and ceiling give the ceiled score (see :mod:`dynamic_vision.core.scores`).
+        How raw and ceiling give the ceiled score (see :mod:`dynamic_vision.core.scores`); by
+        default ``"disattenuated"`` (``raw / sqrt(ceiling)``), under which the noise-free truth
+        of a correlation scores 1.
     """
 
     identifier: str = ""
     version: int = 1
     bibtex: str = ""
-    ceiling_convention: str = "ratio"
+    ceiling_convention: str = DEFAULT_CONVENTION
     #: The declaration the benchmark was built from (``None`` for ad-hoc benchmarks).
     spec: BenchmarkSpec | None = None
 

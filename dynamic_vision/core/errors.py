@@ -38,6 +38,7 @@ __all__ = [
     "StimulusError",
     "DamagedFileError",
     "RepairedCacheWarning",
+    "ScoreGuardError",
 ]
 
 
@@ -229,3 +230,7 @@ class DamagedFileError(DynamicVisionError, ValueError):
 
 class RepairedCacheWarning(UserWarning):
     """A damaged cache file was moved aside and its content computed again."""
+class ScoreGuardError(DynamicVisionError, ValueError):
+    """A score would be meaningless, so it is refused: too few test stimuli to correlate,
+    time bins past the end of the stimuli, a missing or non-positive ceiling. The message names
+    the benchmark or metric at fault, the numbers, and the documented override."""

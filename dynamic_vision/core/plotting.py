@@ -146,18 +146,39 @@ def _plot_by_model(scores: Mapping[tuple[str, str], Any], path: Path) -> Path:
     width = 0.8 / len(models)
     for index, model in enumerate(models):
         values = [scores[(model, b)].value if (model, b) in scores else np.nan for b in benchmarks]
-        errors = [scores[(model, b)].error if (model, b) in scores else np.nan for b in benchmarks]
-        errors = [0.0 if not np.isfinite(e) else e for e in errors]
+        below, above = zip(*[_bar_interval(scores.get((model, b))) for b in benchmarks])
         x = np.arange(len(benchmarks)) + (index - (len(models) - 1) / 2) * width
-        ax.bar(x, values, width=width, yerr=errors, capsize=3, label=model)
+        ax.bar(x, values, width=width, yerr=[below, above], capsize=3, label=model)
     ax.set_xticks(np.arange(len(benchmarks)))
-    ax.set_xticklabels(benchmarks, rotation=20, ha="right")
-    ax.set_xlabel("benchmark")
-    ax.set_ylabel("score (ceiled; tasks: accuracy)")
-    ax.set_title("Score per model")
+    ax.set_xticklabels([_benchmark_label(b, scores) for b in benchmarks], rotation=20, ha="right")
+    ax.set_xlabel("benchmark (ceiling convention)")
+    ax.set_ylabel("score: ceiled (truth = 1); tasks: accuracy, not ceiled")
+    ax.set_title("Score per model (bars: 95 % bootstrap interval, else ± error)")
     ax.axhline(0.0, color="0.6", linewidth=0.8)
+    if any(score.convention != "none" for score in scores.values()):
+        ax.axhline(1.0, color="0.3", linewidth=0.8, linestyle="--")
     ax.legend(title="model", fontsize="small")
     return _save(figure, path)
+
+
+def _bar_interval(score: Any) -> tuple[float, float]:
+    """Distances below and above a bar: the ceiled 95 % interval when the score has one,
+    else its error."""
+    if score is None:
+        return 0.0, 0.0
+    if "ceiled_ci" in score.detail and score.detail["ceiled_ci"].dims == ("bound",):
+        low, high = (float(v) for v in score.detail["ceiled_ci"].values)
+        if np.isfinite(low) and np.isfinite(high):
+            return max(score.value - low, 0.0), max(high - score.value, 0.0)
+    error = score.error if np.isfinite(score.error) else 0.0
+    return error, error
+
+
+def _benchmark_label(benchmark: str, scores: Mapping[tuple[str, str], Any]) -> str:
+    conventions = {s.convention for (_, b), s in scores.items() if b == benchmark}
+    shown = {"disattenuated": "raw/√c", "explained_variance": "raw²/c", "none": "not ceiled",
+             "ratio": "raw/c", "disattenuated_per_split": "raw/√c per split"}
+    return f"{benchmark} ({', '.join(shown.get(c, c) for c in sorted(conventions))})"
 
 
 def _plot_lines(scores: Mapping[tuple[str, str], Any], by: str, variable: str,
@@ -203,7 +224,10 @@ def save_standard_plots(scores: Mapping[tuple[str, str], Any],
                         folder: str | os.PathLike[str]) -> list[Path]:
     """Write the standard figures of a scoring run into ``folder``.
 
-    - ``scores_by_model.png``: the ceiled score of every model on every benchmark, with errors;
+    - ``scores_by_model.png``: the ceiled score of every model on every benchmark (task
+      accuracies are not ceiled; each benchmark's convention is in its label), with the 95 %
+      bootstrap interval where the score has one, else its error; a dashed line marks 1,
+      where the noise-free truth scores;
     - ``scores_by_layer.png``: held-out raw score of each recorded layer, per benchmark
       (models that were scored layer by layer);
     - ``scores_by_time_bin.png``: the ceiled score of each time bin, per benchmark.
@@ -229,7 +253,7 @@ def save_standard_plots(scores: Mapping[tuple[str, str], Any],
     written = [_plot_by_model(scores, folder / "scores_by_model.png")]
     by_layer = _plot_lines(scores, "layer", "raw", "raw score (held-out stimuli)",
                            "Score per layer", folder / "scores_by_layer.png")
-    by_time = _plot_lines(scores, "time_bin", "ceiled", "score (ceiled)",
+    by_time = _plot_lines(scores, "time_bin", "ceiled", "score (ceiled; truth = 1)",
                           "Score per time bin", folder / "scores_by_time_bin.png")
     written += [p for p in (by_layer, by_time) if p is not None]
     return written

@@ -1,19 +1,35 @@
 """The :class:`Score` a benchmark returns: ceiled value, raw value, ceiling, error, detail.
 
 Ceiling conventions (how a raw score and a ceiling give the ceiled score) are named, documented
-functions so that every number says how it was made:
+:class:`CeilingConvention` objects so that every number says how it was made
+(``docs/metrics.md`` gives the derivations):
 
-``"ratio"``
-    ``ceiled = raw / ceiling``. Our default for correlations, RSA, decoding and behaviour.
+``"disattenuated"`` (the default)
+    ``ceiled = raw / sqrt(ceiling)``. ``raw`` is a correlation with the trial-averaged data and
+    ``ceiling`` the Spearman–Brown split-half reliability ``c`` of that average. A noise-free
+    model correlates with the noisy average at most ``sqrt(c)`` (the correlation of the true
+    signal with its noisy measurement), so the truth scores 1: the normalised correlation of
+    Hsu et al. (2004) and Schoppe et al. (2016), Spearman's correction for attenuation with a
+    noise-free model. Error: ``raw_error / sqrt(ceiling)``.
 ``"explained_variance"``
-    ``ceiled = (raw / ceiling)**2``: Brain-Score's neural convention, where ``raw`` is a Pearson
-    r and ``ceiling`` the split-half (Spearman–Brown corrected) consistency; following Yamins et
-    al. 2014 it takes the model's and the data's reliability to be equal, so the squared
-    disattenuated correlation is ``(r(X, Y) / r(Y, Y))**2``.
+    ``ceiled = raw**2 / ceiling``: Brain-Score's neural convention (brainscore-vision 2.4.2's
+    ``explained_variance``), the square of ``"disattenuated"`` for a positive ``raw``, so the
+    truth scores 1 here too. As in Brain-Score, the error is the raw error copied unchanged.
+``"disattenuated_per_split"``
+    ``raw_k / sqrt(ceiling_k)`` per split ``k`` (the score's ``detail["split_raw"]`` and the
+    ceiling's ``detail["split_ceiling"]``), then the mean over splits; error: the ``ddof=0``
+    standard deviation over splits. Brain-Score's behavioural (I2n) convention.
+``"ratio"``
+    ``ceiled = raw / ceiling``. Kept by name for comparisons with older numbers; no built-in
+    benchmark uses it: for a correlation it puts the noise-free truth at ``1 / sqrt(c)``, above
+    1, so averages over benchmarks would favour the noisiest data.
 ``"none"``
     ``ceiled = raw`` (engineering tasks with no data ceiling; ``ceiling`` is reported as 1).
 
-A score is never clipped: a ceiled value above 1 is shown as it is.
+A score is never clipped: a ceiled value above 1 is reported as it is and flagged
+(:attr:`Score.flags` holds ``"above_ceiling"``) when it exceeds 1 by more than its error. A
+missing (NaN) or non-positive ceiling is refused with
+:class:`~dynamic_vision.core.errors.ScoreGuardError`.
 """
 
 from __future__ import annotations
@@ -21,44 +37,159 @@ from __future__ import annotations
 import html
 import json
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 import xarray as xr
 
-__all__ = ["Score", "CEILING_CONVENTIONS", "apply_ceiling"]
+from dynamic_vision.core.errors import ScoreGuardError
+
+__all__ = ["Score", "CeilingConvention", "CEILING_CONVENTIONS", "DEFAULT_CONVENTION",
+           "apply_ceiling", "aggregate_ceilings"]
 
 
-def _ratio(raw: float, ceiling: float) -> float:
-    return raw / ceiling
+@dataclass(frozen=True)
+class CeilingConvention:
+    """How a raw score and a noise ceiling give the ceiled score.
+
+    Attributes
+    ----------
+    name
+        The registered name (a key of :data:`CEILING_CONVENTIONS`).
+    formula
+        The formula, in words, as ``info`` and the docs show it.
+    value
+        ``value(raw, ceiling) -> ceiled``.
+    error
+        ``error(raw, ceiling, raw_error) -> error of the ceiled value``.
+    truth
+        ``truth(ceiling) -> the raw score of the noise-free truth`` (on the raw score's scale),
+        the quantity :func:`aggregate_ceilings` averages.
+    """
+
+    name: str
+    formula: str
+    value: Callable[[float, float], float]
+    error: Callable[[float, float, float], float]
+    truth: Callable[[float], float]
+
+    @property
+    def uses_ceiling(self) -> bool:
+        """Whether the ceiled value depends on the ceiling at all (``"none"`` does not)."""
+        return self.name != "none"
+
+    def inverse_truth(self, raw: float) -> float:
+        """The ceiling whose :attr:`truth` is ``raw``."""
+        if self.name in ("disattenuated", "explained_variance", "disattenuated_per_split"):
+            return float(np.sign(raw) * raw * raw)
+        return float(raw)
 
 
-def _explained_variance(raw: float, ceiling: float) -> float:
-    return (raw / ceiling) ** 2
+def _signed_sqrt(c: float) -> float:
+    # A negative reliability (an unreliable split) stays negative instead of vanishing.
+    return float(np.sign(c) * math.sqrt(abs(c)))
 
 
-def _none(raw: float, ceiling: float) -> float:
-    return raw
-
-
-#: Name → (ceiled value function, derivative with respect to raw, used to propagate the error).
-CEILING_CONVENTIONS: dict[str, tuple[Callable[[float, float], float], Callable[[float, float], float]]] = {
-    "ratio": (_ratio, lambda raw, ceiling: 1.0 / ceiling),
-    "explained_variance": (_explained_variance, lambda raw, ceiling: 2.0 * abs(raw) / ceiling**2),
-    "none": (_none, lambda raw, ceiling: 1.0),
+CEILING_CONVENTIONS: dict[str, CeilingConvention] = {
+    convention.name: convention for convention in (
+        CeilingConvention("disattenuated", "raw / sqrt(ceiling)",
+                          lambda raw, c: raw / math.sqrt(c),
+                          lambda raw, c, error: error / math.sqrt(c), _signed_sqrt),
+        CeilingConvention("explained_variance",
+                          "raw**2 / ceiling (error: the raw error, unchanged)",
+                          lambda raw, c: raw * raw / c,
+                          lambda raw, c, error: error, _signed_sqrt),
+        CeilingConvention("disattenuated_per_split",
+                          "mean over splits of raw_k / sqrt(ceiling_k) (error: ddof-0 std over "
+                          "splits)",
+                          lambda raw, c: raw / math.sqrt(c),
+                          lambda raw, c, error: error / math.sqrt(c), _signed_sqrt),
+        CeilingConvention("ratio", "raw / ceiling", lambda raw, c: raw / c,
+                          lambda raw, c, error: error / c, float),
+        CeilingConvention("none", "raw", lambda raw, c: raw,
+                          lambda raw, c, error: error, lambda c: 1.0),
+    )
 }
 
+#: The convention of every correlation-based benchmark unless its declaration says otherwise.
+DEFAULT_CONVENTION = "disattenuated"
 
-def apply_ceiling(raw: float, ceiling: float, convention: str = "ratio") -> float:
-    """The ceiled value of ``raw`` under a named convention (see module docstring)."""
+
+def _convention(name: str) -> CeilingConvention:
     try:
-        function, _ = CEILING_CONVENTIONS[convention]
+        return CEILING_CONVENTIONS[name]
     except KeyError:
-        raise ValueError(f"Unknown ceiling convention {convention!r}; "
+        raise ValueError(f"Unknown ceiling convention {name!r}; "
                          f"use one of {sorted(CEILING_CONVENTIONS)}.") from None
-    return float(function(raw, ceiling))
+
+
+def _check_ceiling(ceiling: float, convention: CeilingConvention, who: str) -> None:
+    if convention.uses_ceiling and not (math.isfinite(ceiling) and ceiling > 0):
+        state = "missing (NaN)" if math.isnan(ceiling) else f"{ceiling:.4g}"
+        raise ScoreGuardError(
+            f"{who}: the ceiling is {state}; a ceiled score needs a positive ceiling. The data "
+            f"carry no reliable signal for this comparison (check the repetitions, or the "
+            f"neuroids/voxels and time bins kept), or report the raw score with convention "
+            f"'none'.")
+
+
+def apply_ceiling(raw: float, ceiling: float, convention: str = DEFAULT_CONVENTION) -> float:
+    """The ceiled value of ``raw`` under a named convention (see module docstring).
+
+    Raises
+    ------
+    ScoreGuardError
+        When the convention uses the ceiling and it is missing (NaN) or not positive.
+    """
+    rule = _convention(convention)
+    _check_ceiling(float(ceiling), rule, "apply_ceiling")
+    return float(rule.value(raw, ceiling))
+
+
+def aggregate_ceilings(ceilings: Sequence[float] | np.ndarray, convention: str = DEFAULT_CONVENTION,
+                       how: str = "mean") -> float:
+    """Aggregate several ceilings (time bins, splits) consistently with the raw scores.
+
+    When the score is the mean (or median) of raw scores, the ceiling it is divided by must be
+    aggregated on the raw score's scale: each ceiling is turned into the raw score the
+    noise-free truth reaches (``sqrt(c)`` for ``"disattenuated"``), those are averaged the same
+    way, and the result is turned back into a ceiling. The truth's mean raw score divided by the
+    aggregate then gives exactly 1.
+
+    Parameters
+    ----------
+    ceilings
+        One ceiling per part.
+    convention
+        The ceiling convention of the score.
+    how
+        ``"mean"`` or ``"median"``, as the raw scores are aggregated.
+    """
+    rule = _convention(convention)
+    values = np.asarray(ceilings, dtype=np.float64).ravel()
+    if values.size == 0:
+        return float("nan")
+    reducer = {"mean": np.mean, "median": np.median}[how]
+    on_raw_scale = np.array([rule.truth(float(c)) for c in values])
+    return rule.inverse_truth(float(reducer(on_raw_scale)))
+
+
+def _per_split_ceiled(score: Score, ceiling: Score) -> tuple[float, float, np.ndarray]:
+    if "split_raw" not in score.detail or "split_ceiling" not in ceiling.detail:
+        raise ValueError("The 'disattenuated_per_split' convention needs the score's "
+                         "detail['split_raw'] and the ceiling's detail['split_ceiling'] (the same "
+                         "splits, e.g. the same trial halves).")
+    raw = np.asarray(score.detail["split_raw"].values, dtype=np.float64)
+    ceilings = np.asarray(ceiling.detail["split_ceiling"].values, dtype=np.float64)
+    if raw.shape != ceilings.shape:
+        raise ValueError(f"{raw.size} score splits but {ceilings.size} ceiling splits.")
+    for value in ceilings:
+        _check_ceiling(float(value), CEILING_CONVENTIONS["disattenuated_per_split"],
+                       "a ceiling split")
+    per_split = raw / np.sqrt(ceilings)
+    return float(per_split.mean()), float(per_split.std()), per_split
 
 
 @dataclass(frozen=True)
@@ -75,7 +206,9 @@ class Score:
     ceiling
         The data's noise ceiling on the metric's scale (NaN while not yet ceiled).
     error
-        Standard error of ``value``, propagated from the split-wise error of ``raw``.
+        Standard error of ``value``, from the split-wise error of ``raw`` as the convention
+        says (propagated for ``"disattenuated"``; copied for Brain-Score's
+        ``"explained_variance"``).
     raw_error
         Standard error of ``raw`` across cross-validation splits (or bootstrap samples).
     convention
@@ -107,25 +240,54 @@ class Score:
                    detail=detail if detail is not None else xr.Dataset(),
                    provenance=dict(provenance))
 
-    def ceiled(self, ceiling: float | Score, convention: str = "ratio") -> Score:
+    def ceiled(self, ceiling: float | Score, convention: str = DEFAULT_CONVENTION) -> Score:
         """This score divided by a noise ceiling under ``convention``.
 
         ``ceiling`` may be a float or a ceiling :class:`Score`, whose detail is kept under
         ``detail["ceiling_*"]``.
+
+        Raises
+        ------
+        ScoreGuardError
+            When the convention uses the ceiling and it is missing (NaN) or not positive.
         """
+        rule = _convention(convention)
         ceiling_detail = xr.Dataset()
-        if isinstance(ceiling, Score):
-            ceiling_detail = ceiling.detail.rename(
-                {name: f"ceiling_{name}" for name in ceiling.detail.data_vars})
-            ceiling = ceiling.value
+        ceiling_score = ceiling if isinstance(ceiling, Score) else None
+        if ceiling_score is not None:
+            ceiling_detail = ceiling_score.detail.rename(
+                {name: f"ceiling_{name}" for name in ceiling_score.detail.data_vars})
+            ceiling = ceiling_score.value
         ceiling = float(ceiling)
-        value = apply_ceiling(self.raw, ceiling, convention)
-        _, derivative = CEILING_CONVENTIONS[convention]
-        error = abs(derivative(self.raw, ceiling)) * self.raw_error
+        who = f"Score of {self.provenance.get('benchmark', 'a metric')}"
+        _check_ceiling(ceiling, rule, who)
+        if convention == "disattenuated_per_split":
+            if ceiling_score is None:
+                raise ValueError("The 'disattenuated_per_split' convention needs the ceiling as "
+                                 "a Score with per-split values (detail['split_ceiling']).")
+            value, error, per_split = _per_split_ceiled(self, ceiling_score)
+            ceiling_detail = ceiling_detail.assign(split_ceiled=("split", per_split))
+        else:
+            value = float(rule.value(self.raw, ceiling))
+            error = float(abs(rule.error(self.raw, ceiling, self.raw_error)))
         detail = xr.merge([self.detail, ceiling_detail], compat="override",
                           combine_attrs="override") if ceiling_detail.data_vars else self.detail
-        return replace(self, value=value, ceiling=ceiling, error=float(error),
+        return replace(self, value=value, ceiling=ceiling, error=error,
                        convention=convention, detail=detail)
+
+    @property
+    def flags(self) -> tuple[str, ...]:
+        """Warnings about the numbers, derived from them.
+
+        ``"above_ceiling"``: the ceiled value exceeds 1 by more than its error (by any amount
+        when the error is unknown). Such a value is reported, never clipped; it says the
+        ceiling underestimates the data's reliability (few repetitions, a ceiling computed on
+        other stimuli) or that the convention does not fit the metric.
+        """
+        if self.convention == "none" or not math.isfinite(self.value):
+            return ()
+        margin = self.error if math.isfinite(self.error) else 0.0
+        return ("above_ceiling",) if self.value > 1.0 + margin else ()
 
     def with_provenance(self, **provenance: Any) -> Score:
         """A copy with more provenance entries."""
@@ -141,7 +303,8 @@ class Score:
             self.value,
             coords={"raw": self.raw, "ceiling": self.ceiling, "error": self.error,
                     "raw_error": self.raw_error},
-            attrs={"convention": self.convention, **_jsonable(dict(self.provenance))},
+            attrs={"convention": self.convention, "flags": list(self.flags),
+                   **_jsonable(dict(self.provenance))},
             name="score",
         )
 
@@ -151,7 +314,7 @@ class Score:
             "value": _finite_or_none(self.value), "raw": _finite_or_none(self.raw),
             "ceiling": _finite_or_none(self.ceiling), "error": _finite_or_none(self.error),
             "raw_error": _finite_or_none(self.raw_error), "convention": self.convention,
-            "provenance": _jsonable(dict(self.provenance)),
+            "flags": list(self.flags), "provenance": _jsonable(dict(self.provenance)),
         }
         if detail:
             out["detail"] = _jsonable(self.detail.to_dict(data="list"))
@@ -182,6 +345,8 @@ class Score:
             parts.append(f"± {self.error:.4f}")
         if self.convention != "none":
             parts.append(f"(raw {self.raw:.4f}, ceiling {self.ceiling:.4f}, {self.convention})")
+        if self.flags:
+            parts.append("[" + ", ".join(flag.replace("_", " ") for flag in self.flags) + "]")
         return " ".join(parts)
 
     def __repr__(self) -> str:
@@ -195,6 +360,8 @@ class Score:
         rows = [("score", f"<b>{self.value:.4f}</b>"), ("error", f"{self.error:.4f}"),
                 ("raw", f"{self.raw:.4f}"), ("ceiling", f"{self.ceiling:.4f}"),
                 ("convention", html.escape(self.convention))]
+        if self.flags:
+            rows.append(("flags", html.escape(", ".join(self.flags))))
         rows += [(html.escape(str(k)), html.escape(str(v))) for k, v in self.provenance.items()]
         if self.detail.data_vars:
             rows.append(("detail", html.escape(", ".join(

@@ -19,18 +19,19 @@ Signatures (d' = Φ⁻¹(hit rate) − Φ⁻¹(false-alarm rate), capped at ±5 
   ``1 − HR_O[b, a]``.
 
 The metric correlates (Pearson) the model's and the humans' signatures over their finite
-entries; its error is the standard deviation over a bootstrap of images.
+entries; its error is the standard error of a BCa bootstrap over images
+(``scipy.stats.bootstrap``, interval in ``detail["raw_ci"]``) and ``detail["p_value"]`` a
+permutation test of the pairing of signature entries (``scipy.stats.permutation_test``).
 """
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import xarray as xr
-from scipy import stats
+from scipy import special
 
 from dynamic_vision.statistics.correlation import pearson_columns
 from dynamic_vision.core.scores import Score
@@ -58,14 +59,16 @@ class HitRates:
 
 def _d_prime(hit: np.ndarray, false_alarm: np.ndarray) -> np.ndarray:
     with np.errstate(invalid="ignore"):
-        return np.clip(stats.norm.ppf(hit) - stats.norm.ppf(false_alarm), -D_PRIME_CAP,
+        return np.clip(special.ndtri(hit) - special.ndtri(false_alarm), -D_PRIME_CAP,
                        D_PRIME_CAP)
 
 
 def _mean(values: np.ndarray, axis: int) -> np.ndarray:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        return np.nanmean(values, axis=axis)
+    """``nanmean`` (NaN where nothing is finite), without its warnings: it runs in every
+    bootstrap resample."""
+    finite = ~np.isnan(values)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(finite, values, 0.0).sum(axis=axis) / finite.sum(axis=axis)
 
 
 def hit_rates(assembly: xr.DataArray, objects: np.ndarray | None = None) -> HitRates:
@@ -124,24 +127,32 @@ def hit_rates(assembly: xr.DataArray, objects: np.ndarray | None = None) -> HitR
     return HitRates(rates, image_object, ids, np.asarray(objects))
 
 
+def _object_means(values: np.ndarray, image_object: np.ndarray, n_objects: int) -> np.ndarray:
+    """Mean over each object's images (rows) of ``values``, ignoring NaN: ``objects × ...``
+    (NaN where an object has no finite value). One matrix product per call: it runs in every
+    bootstrap resample."""
+    membership = np.zeros((n_objects, len(image_object)))
+    membership[image_object, np.arange(len(image_object))] = 1.0
+    finite = ~np.isnan(values)
+    flat = values.reshape(len(values), -1)
+    sums = membership @ np.where(finite, values, 0.0).reshape(flat.shape)
+    counts = membership @ finite.reshape(flat.shape).astype(np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = sums / counts
+    return means.reshape((n_objects,) + values.shape[1:])
+
+
 def _false_alarms(hr: HitRates) -> np.ndarray:
     """``FA[i, j]`` = mean over images of object j of (1 − HR[·, object of i])."""
-    n_objects = len(hr.objects)
     # miss[b, a] = mean over images of object b of (1 - HR[i, a])
-    miss = np.full((n_objects, n_objects), np.nan)
-    for b in range(n_objects):
-        rows = hr.image_object == b
-        if rows.any():
-            miss[b] = _mean(1.0 - hr.rates[rows], axis=0)
+    miss = _object_means(1.0 - hr.rates, hr.image_object, len(hr.objects))
     return miss[:, hr.image_object].T
 
 
 def _normalize(values: np.ndarray, image_object: np.ndarray) -> np.ndarray:
-    out = np.array(values, dtype=np.float64)
-    for a in np.unique(image_object):
-        rows = image_object == a
-        out[rows] = out[rows] - _mean(values[rows], axis=0)
-    return out
+    values = np.asarray(values, dtype=np.float64)
+    means = _object_means(values, image_object, int(image_object.max()) + 1)
+    return values - means[image_object]
 
 
 def i2n(hr: HitRates) -> np.ndarray:
@@ -163,12 +174,7 @@ def i1n(hr: HitRates) -> np.ndarray:
 
 def o2(hr: HitRates) -> np.ndarray:
     """Object-by-object d' (objects × objects; NaN on the diagonal)."""
-    n_objects = len(hr.objects)
-    object_hits = np.full((n_objects, n_objects), np.nan)
-    for a in range(n_objects):
-        rows = hr.image_object == a
-        if rows.any():
-            object_hits[a] = _mean(hr.rates[rows], axis=0)
+    object_hits = _object_means(hr.rates, hr.image_object, len(hr.objects))
     d = _d_prime(object_hits, 1.0 - object_hits.T)
     np.fill_diagonal(d, np.nan)
     return d
@@ -191,6 +197,12 @@ def _consistency(a: np.ndarray, b: np.ndarray) -> float:
     return float(pearson_columns(a[valid], b[valid]))
 
 
+def _pearson_last(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    x = x - x.mean(axis=-1, keepdims=True)
+    y = y - y.mean(axis=-1, keepdims=True)
+    return (x * y).sum(-1) / np.sqrt((x * x).sum(-1) * (y * y).sum(-1))
+
+
 class BehavioralMetric:
     """Pearson consistency of a behavioural signature between model and humans.
 
@@ -199,20 +211,28 @@ class BehavioralMetric:
     signature
         ``"i2n"``, ``"i1n"`` or ``"o2"``.
     n_bootstrap
-        Bootstrap resamples of images for the error.
+        Resamples of the BCa bootstrap over images (``scipy.stats.bootstrap``): its standard
+        error is the score's error and its 95 % interval ``detail["raw_ci"]``. 0 skips it.
+    n_permutations
+        Permutations of the model–human pairing of signature entries
+        (``scipy.stats.permutation_test``) for ``detail["p_value"]``. 0 skips it.
     seed
-        Bootstrap seed.
+        Seed of both.
     """
 
-    def __init__(self, signature: str = "i2n", n_bootstrap: int = 100, seed: int = 0):
+    def __init__(self, signature: str = "i2n", n_bootstrap: int = 1000,
+                 n_permutations: int = 999, seed: int = 0):
         if signature not in SIGNATURES:
             raise ValueError(f"Unknown behavioural signature {signature!r}; use one of "
                              f"{sorted(SIGNATURES)}.")
         self.signature = signature
-        self.n_bootstrap = n_bootstrap
+        self.n_bootstrap = int(n_bootstrap)
+        self.n_permutations = int(n_permutations)
         self.seed = seed
 
     def __call__(self, source: xr.DataArray, target: xr.DataArray) -> Score:
+        from dynamic_vision.statistics.inference import bootstrap_interval, permutation_p_value
+
         human = hit_rates(target)
         model = hit_rates(source, objects=human.objects)
         position = {sid: k for k, sid in enumerate(model.stimulus_ids)}
@@ -225,13 +245,27 @@ class BehavioralMetric:
         function = SIGNATURES[self.signature]
         model_signature, human_signature = function(model), function(human)
         raw = _consistency(model_signature.ravel(), human_signature.ravel())
-        rng = np.random.default_rng(self.seed)
         n_images = len(human.stimulus_ids)
-        boot = np.array([_consistency(function(model.subset(rows)).ravel(),
-                                      function(human.subset(rows)).ravel())
-                         for rows in (rng.integers(0, n_images, n_images)
-                                      for _ in range(self.n_bootstrap))])
-        error = float(np.nanstd(boot)) if self.n_bootstrap else float("nan")
+        error, low, high, p_value = (float("nan"),) * 4
+        if self.n_bootstrap and n_images >= 3:
+            def resampled(rows: np.ndarray) -> float:
+                rows = np.asarray(rows, dtype=int)
+                return _consistency(function(model.subset(rows)).ravel(),
+                                    function(human.subset(rows)).ravel())
+
+            def statistic(rows: np.ndarray, axis: int = -1) -> np.ndarray:
+                rows = np.asarray(rows)
+                flat = rows.reshape(-1, rows.shape[-1])
+                return np.array([resampled(r) for r in flat]).reshape(rows.shape[:-1])
+
+            interval = bootstrap_interval((np.arange(n_images),), statistic,
+                                          n_resamples=self.n_bootstrap, seed=self.seed)
+            error, low, high = interval.standard_error, interval.low, interval.high
+        valid = np.isfinite(model_signature.ravel()) & np.isfinite(human_signature.ravel())
+        if self.n_permutations and valid.sum() >= 3:
+            _, p_value = permutation_p_value(human_signature.ravel()[valid],
+                                             model_signature.ravel()[valid], _pearson_last,
+                                             n_resamples=self.n_permutations, seed=self.seed)
         if self.signature == "o2":
             dims, coords = ("object", "distractor"), {"object": human.objects,
                                                       "distractor": human.objects}
@@ -244,5 +278,7 @@ class BehavioralMetric:
                                                                human.stimulus_ids)}
         detail = xr.Dataset({"model_signature": (dims, model_signature),
                              "target_signature": (dims, human_signature),
-                             "bootstrap": ("bootstrap", boot)}, coords=coords)
+                             "raw_ci": ("bound", [low, high]),
+                             "p_value": ((), p_value)},
+                            coords={**coords, "bound": ["low", "high"]})
         return Score.from_raw(raw, error, detail=detail, signature=self.signature)

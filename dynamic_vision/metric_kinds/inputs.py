@@ -9,15 +9,45 @@ mathematics.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 import numpy as np
 import xarray as xr
 
 __all__ = ["check_finite", "align_by_stimulus", "time_bin_pairs", "as_matrix",
-           "drop_constant_targets", "time_bin_coords", "TIME_BIN_COORDS"]
+           "drop_constant_targets", "time_bin_coords", "TIME_BIN_COORDS", "MIN_TEST_STIMULI",
+           "check_test_sizes"]
 
 TIME_BIN_COORDS = ("time_bin_start", "time_bin_end")
+
+#: Fewest stimuli a correlation over one test split (or a compared subset) may rest on. With 2
+#: test stimuli every Pearson r is ±1; with 5 its standard error is about 0.5.
+MIN_TEST_STIMULI = 10
+
+
+def check_test_sizes(splits: Sequence[tuple[Any, Any]], minimum: int, owner: str,
+                     what: str = "test split", part: int = 1,
+                     override: str | None = "min_test_stimuli", unit: str = "stimuli") -> None:
+    """Refuse splits whose evaluated part (``part``: 1 = test, 0 = train) is too small.
+
+    Raises
+    ------
+    ScoreGuardError
+        Naming the smallest split, its size, the minimum and the override (the option that
+        lowers the minimum, ``None`` when there is none).
+    """
+    from dynamic_vision.core.errors import ScoreGuardError
+
+    sizes = [len(split[part]) for split in splits]
+    if sizes and min(sizes) < minimum:
+        worst = int(np.argmin(sizes))
+        escape = f", or, knowingly, pass {override}=<n> to the metric" if override else ""
+        raise ScoreGuardError(
+            f"{owner}: {what} {worst} holds {sizes[worst]} {unit} (of {len(splits)} splits, the "
+            f"smallest); a correlation over fewer than {minimum} {unit} is too noisy to score "
+            f"(with 2, every r is ±1). Use more {unit}, or fewer and larger splits (e.g. "
+            f"KFoldSplits with fewer folds, fewer chunks){escape}.")
 
 
 def check_finite(assembly: xr.DataArray, name: str) -> None:

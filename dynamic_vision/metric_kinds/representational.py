@@ -15,8 +15,15 @@ from collections.abc import Callable
 import numpy as np
 import xarray as xr
 
-from dynamic_vision.metric_kinds.inputs import align_by_stimulus, as_matrix, time_bin_coords, \
-    time_bin_pairs
+from dynamic_vision.core.errors import ScoreGuardError
+from dynamic_vision.metric_kinds.inputs import (
+    MIN_TEST_STIMULI,
+    align_by_stimulus,
+    as_matrix,
+    check_test_sizes,
+    time_bin_coords,
+    time_bin_pairs,
+)
 from dynamic_vision.metric_kinds.regression import aggregate_splits
 from dynamic_vision.core.scores import Score
 from dynamic_vision.statistics.splits import ShuffleSplits, Splitter
@@ -34,11 +41,12 @@ class RepresentationalMetric:
     splits
         Splitter whose *training* parts are the subsets; default 10 × 90 %, seed 0.
     minimum_stimuli
-        Fewest stimuli the similarity is defined on.
+        Guard: fewest stimuli a similarity is computed on (each subset); lower it only
+        knowingly.
     """
 
     def __init__(self, similarity: Callable[[np.ndarray, np.ndarray], float],
-                 splits: Splitter | None = None, minimum_stimuli: int = 4):
+                 splits: Splitter | None = None, minimum_stimuli: int = MIN_TEST_STIMULI):
         self.similarity = similarity
         self.splits = splits
         self.minimum_stimuli = minimum_stimuli
@@ -49,10 +57,14 @@ class RepresentationalMetric:
         source, target = source.isel(presentation=order), target.isel(presentation=order)
         n = target.sizes["presentation"]
         if n < self.minimum_stimuli:
-            raise ValueError(f"Too few stimuli: {n} stimuli; this metric needs at least "
-                             f"{self.minimum_stimuli}.")
+            raise ScoreGuardError(f"Too few stimuli: {n} stimuli; this metric needs at least "
+                                  f"{self.minimum_stimuli} (minimum_stimuli).")
         splitter = self.splits or ShuffleSplits(n_splits=10, train_size=0.9, seed=0)
-        subsets = [train for train, _ in splitter.split(target)]
+        splits = splitter.split(target)
+        check_test_sizes(splits, self.minimum_stimuli, "Representational metric",
+                         what="compared subset (training part) of split", part=0,
+                         override="minimum_stimuli")
+        subsets = [train for train, _ in splits]
         values = []
         for _, source_bin, target_bin in time_bin_pairs(source, target):
             X, Y = as_matrix(source_bin), as_matrix(target_bin)

@@ -1,6 +1,7 @@
 """Statistics the metrics and benchmarks stand on: linear models, cross-validation splits,
-correlations, noise ceilings, RSA arithmetic and inference. The names below (ceilings and splits
-for plugin authors) are imported on first use.
+correlations, noise ceilings, RSA arithmetic, inference (scipy's BCa bootstrap and permutation
+tests) and Brain-Score's exact arithmetic (``statistics.brainscore``). The names below (ceilings,
+splits and inference for plugin authors) are imported on first use.
 """
 
 from dynamic_vision.core.exports import lazy_exports
@@ -13,6 +14,8 @@ _NAMES = {
     "KFoldSplits": "dynamic_vision.statistics.splits",
     "ContiguousSplits": "dynamic_vision.statistics.splits",
     "ExplicitSplits": "dynamic_vision.statistics.splits",
+    "bootstrap_interval": "dynamic_vision.statistics.inference",
+    "permutation_p_value": "dynamic_vision.statistics.inference",
 }
 __all__ = sorted(_NAMES)
 __getattr__, __dir__ = lazy_exports(__name__, _NAMES)

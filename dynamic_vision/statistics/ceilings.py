@@ -12,15 +12,23 @@ with a standard error ``std / sqrt(n_splits)`` like the metrics'.
 - :func:`behavioral_ceiling` — behaviour: consistency of a behavioural signature (e.g. I2n)
   between two halves of the trials or subjects.
 
-How a ceiling is applied is a named convention of :mod:`dynamic_vision.core.scores`: the library's
-default is ``"ratio"`` (``raw / ceiling``); Brain-Score-compatible neural benchmarks use
-``"explained_variance"`` (``(raw / ceiling)²``). See ``docs/metrics.md``.
+Each ceiling is the Spearman–Brown reliability ``c`` of the *trial mean* the metric compares
+with, aggregated like the metric's score (per neuroid, then the median over neuroids, or the
+mean with ``aggregation="mean"``; then the mean over halvings). How it is applied is a named
+convention of :mod:`dynamic_vision.core.scores`: the library's default is ``"disattenuated"``
+(``raw / sqrt(c)``), under which the noise-free truth scores 1; Brain-Score's neural benchmarks
+use ``"explained_variance"`` (``raw² / c``). See ``docs/metrics.md`` for the derivation.
+
+Every function accepts explicit ``halves`` (row indices of the two halves, per halving) instead
+of drawing them, so that a ceiling can be recomputed on given halves. Brain-Score's own
+internal-consistency ceiling (halves of the repetition *indices*, shared by all stimuli) is
+:func:`dynamic_vision.statistics.brainscore.ceilings.internal_consistency`.
 """
 
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import xarray as xr
@@ -29,7 +37,10 @@ from dynamic_vision.statistics.correlation import pearson_columns, spearman_brow
 from dynamic_vision.core.scores import Score
 
 __all__ = ["split_half_ceiling", "rsa_ceiling", "behavioral_ceiling", "random_halves",
-           "half_means"]
+           "half_means", "Halves"]
+
+#: Explicit halvings: per halving, the row (presentation) indices of the two halves.
+Halves = Sequence[tuple[Sequence[int], Sequence[int]]]
 
 
 def random_halves(groups: np.ndarray, n_splits: int, seed: int
@@ -99,8 +110,27 @@ def _summarize(per_split: np.ndarray) -> tuple[float, float]:
     return float(np.mean(per_split)), float(np.std(per_split) / np.sqrt(len(per_split)))
 
 
-def split_half_ceiling(assembly: xr.DataArray, n_splits: int = 10, seed: int = 0) -> Score:
-    """Per-neuroid split-half reliability, Spearman–Brown corrected.
+def _given_halves(halves: Halves, n_rows: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Explicit halves as integer arrays, checked against the number of rows."""
+    out = []
+    for number, (a, b) in enumerate(halves):
+        a, b = np.asarray(a, dtype=int), np.asarray(b, dtype=int)
+        if a.size == 0 or b.size == 0:
+            raise ValueError(f"Halving {number} has an empty half.")
+        if np.intersect1d(a, b).size:
+            raise ValueError(f"Halving {number} puts rows in both halves, e.g. "
+                             f"{np.intersect1d(a, b)[:5].tolist()}.")
+        if min(a.min(), b.min()) < 0 or max(a.max(), b.max()) >= n_rows:
+            raise ValueError(f"Halving {number} names rows outside 0..{n_rows - 1}.")
+        out.append((a, b))
+    if not out:
+        raise ValueError("halves must name at least one halving.")
+    return out
+
+
+def split_half_ceiling(assembly: xr.DataArray, n_splits: int = 10, seed: int = 0,
+                       halves: Halves | None = None, aggregation: str = "median") -> Score:
+    """Per-neuroid split-half reliability of the trial mean, Spearman–Brown corrected.
 
     Parameters
     ----------
@@ -108,14 +138,20 @@ def split_half_ceiling(assembly: xr.DataArray, n_splits: int = 10, seed: int = 0
         Repetition-resolved recordings, ``presentation × neuroid [× time_bin]``, with a
         ``stimulus_id`` coordinate repeated for every repetition.
     n_splits
-        Random halvings of the repetitions.
+        Random halvings of the repetitions (within each stimulus).
     seed
         Random seed of the halvings.
+    halves
+        Explicit halvings (row indices of the two halves each) instead of random ones;
+        ``n_splits`` and ``seed`` are then unused.
+    aggregation
+        ``"median"`` (default) or ``"mean"`` over neuroids: the aggregation of the metric
+        whose score this ceiling bounds.
 
     Returns
     -------
     Score
-        ``raw``: mean over halvings of the median over neuroids of the corrected
+        ``raw``: mean over halvings of the median (mean) over neuroids of the corrected
         consistency; ``raw_error``: std over halvings / √n_splits. ``detail["neuroid_ceiling"]``
         (neuroid) and ``detail["halving_ceiling"]`` (halving).
 
@@ -124,9 +160,13 @@ def split_half_ceiling(assembly: xr.DataArray, n_splits: int = 10, seed: int = 0
     With time bins, the correlation runs over stimuli × time bins: one consistency per neuroid
     for the whole response. Neuroids constant across stimuli are excluded with a warning.
     """
+    if aggregation not in ("median", "mean"):
+        raise ValueError(f"aggregation must be 'median' or 'mean', got {aggregation!r}.")
     _check_repetitions(assembly)
     assembly = assembly.transpose("presentation", "neuroid", ...)
-    halves = random_halves(assembly["stimulus_id"].values, n_splits, seed)
+    halves = (random_halves(assembly["stimulus_id"].values, n_splits, seed) if halves is None
+              else _given_halves(halves, assembly.sizes["presentation"]))
+    n_splits = len(halves)
     per_neuroid = np.empty((n_splits, assembly.sizes["neuroid"]))
     for k, (a, b) in enumerate(halves):
         first, second = half_means(assembly, a).values, half_means(assembly, b).values
@@ -141,7 +181,8 @@ def split_half_ceiling(assembly: xr.DataArray, n_splits: int = 10, seed: int = 0
         warnings.warn(f"{int(undefined.sum())} of {len(undefined)} neuroids are constant across "
                       f"stimuli (undefined correlation) and are excluded from the ceiling.",
                       RuntimeWarning, stacklevel=2)
-    per_split = np.nanmedian(per_neuroid[:, ~undefined], axis=1)
+    reduce = np.nanmedian if aggregation == "median" else np.nanmean
+    per_split = reduce(per_neuroid[:, ~undefined], axis=1)
     center, error = _summarize(per_split)
     neuroid_coords = {name: ("neuroid", np.asarray(assembly[name].values))
                       for name in assembly.coords if assembly[name].dims == ("neuroid",)}
@@ -149,7 +190,7 @@ def split_half_ceiling(assembly: xr.DataArray, n_splits: int = 10, seed: int = 0
                          "halving_ceiling": ("halving", per_split)},
                         coords={"halving": np.arange(n_splits), **neuroid_coords})
     return Score.from_raw(center, error, detail=detail, ceiling="split_half",
-                          n_splits=n_splits, seed=seed)
+                          n_splits=n_splits, seed=seed, aggregation=aggregation)
 
 
 def _nanmean_quiet(values: np.ndarray, axis: int) -> np.ndarray:
@@ -159,18 +200,22 @@ def _nanmean_quiet(values: np.ndarray, axis: int) -> np.ndarray:
 
 
 def rsa_ceiling(assembly: xr.DataArray, n_splits: int = 10, seed: int = 0,
-                distance: str = "correlation", comparison: str = "spearman") -> Score:
+                distance: str = "correlation", comparison: str = "spearman",
+                halves: Halves | None = None) -> Score:
     """Split-half consistency of the representational dissimilarity matrix.
 
     The RDM of each half's stimulus averages is computed with ``distance`` and the two are
-    compared with ``comparison`` (as the RSA metric does), then Spearman–Brown corrected.
-    With time bins, one RDM per time bin; the ceiling is the mean over time bins.
+    compared with ``comparison`` (as the RSA metric does), then Spearman–Brown corrected: the
+    reliability of the RDM of the trial mean. With time bins, one RDM per time bin; the
+    ceiling is the mean over time bins. ``halves`` gives explicit halvings (row indices).
     """
     from dynamic_vision.statistics.rsa import compare_rdms, rdm
 
     _check_repetitions(assembly)
     assembly = assembly.transpose("presentation", "neuroid", ...)
-    halves = random_halves(assembly["stimulus_id"].values, n_splits, seed)
+    halves = (random_halves(assembly["stimulus_id"].values, n_splits, seed) if halves is None
+              else _given_halves(halves, assembly.sizes["presentation"]))
+    n_splits = len(halves)
     per_split = np.empty(n_splits)
     for k, (a, b) in enumerate(halves):
         first, second = half_means(assembly, a).values, half_means(assembly, b).values
@@ -187,7 +232,8 @@ def rsa_ceiling(assembly: xr.DataArray, n_splits: int = 10, seed: int = 0,
 
 
 def behavioral_ceiling(trials: xr.DataArray, signature: Callable[[xr.DataArray], np.ndarray],
-                       n_splits: int = 10, seed: int = 0, split_coord: str | None = None) -> Score:
+                       n_splits: int = 10, seed: int = 0, split_coord: str | None = None,
+                       halves: Halves | None = None) -> Score:
     """Split-half consistency of a behavioural signature (e.g. :func:`i2n`'s normalised d').
 
     Parameters
@@ -201,11 +247,22 @@ def behavioral_ceiling(trials: xr.DataArray, signature: Callable[[xr.DataArray],
     split_coord
         Halve by this coordinate's values (e.g. ``"subject"``); by default trials are halved
         within each stimulus.
+    halves
+        Explicit halvings (trial indices of the two halves each) instead of random ones.
+
+    Returns
+    -------
+    Score
+        The mean over halvings of the Spearman–Brown corrected consistency: the reliability of
+        the signature of all trials, which the metric compares the model with.
     """
     if "presentation" not in trials.dims:
         raise ValueError("A behavioural ceiling needs trials along a 'presentation' dimension.")
     rng = np.random.default_rng(seed)
-    if split_coord is not None:
+    if halves is not None:
+        halves = _given_halves(halves, trials.sizes["presentation"])
+        n_splits = len(halves)
+    elif split_coord is not None:
         values = np.asarray(trials[split_coord].values).astype(str)
         units = np.unique(values)
         if len(units) < 2:

@@ -1,134 +1,112 @@
-"""Statistics on scores: bootstrap confidence intervals, permutation tests, FDR control.
+"""Inference on scores, by scipy: BCa bootstrap intervals and permutation tests.
 
-All resampling is seeded (``seed``) so that results are reproducible.
+Nothing here re-implements a test; both functions are seeded wrappers around ``scipy.stats``
+with the library's defaults, and both feed what a score shows:
+
+- :func:`bootstrap_interval` (``scipy.stats.bootstrap``, bias-corrected and accelerated) gives
+  the ``raw_ci`` of the regression metrics (test stimuli resampled within each split) and of the
+  behavioural metrics (images resampled);
+- :func:`permutation_p_value` (``scipy.stats.permutation_test``, pairings) gives the behavioural
+  metrics' ``p_value``: how often a random pairing of images correlates at least as well.
+
+For many p-values at once (time bins, neuroids, benchmarks) use
+``scipy.stats.false_discovery_control`` directly.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable
-from itertools import permutations
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
+from scipy import stats
 
-__all__ = ["bootstrap_ci", "permutation_test", "benjamini_hochberg"]
+__all__ = ["Interval", "bootstrap_interval", "permutation_p_value"]
 
 
-def bootstrap_ci(values: np.ndarray, statistic: Callable[..., np.ndarray] = np.mean,
-                 n_resamples: int = 1000, confidence: float = 0.95, seed: int = 0,
-                 axis: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """Percentile bootstrap confidence interval of ``statistic`` over ``axis``.
+@dataclass(frozen=True)
+class Interval:
+    """A bootstrap confidence interval and the bootstrap standard error."""
+
+    low: float
+    high: float
+    standard_error: float
+    confidence: float
+    method: str
+
+
+def bootstrap_interval(samples: Sequence[np.ndarray], statistic: Callable[..., np.ndarray], *,
+                       n_resamples: int = 1000, confidence: float = 0.95, seed: int = 0,
+                       method: str = "BCa", batch: int | None = 250) -> Interval:
+    """Bootstrap confidence interval of ``statistic`` (``scipy.stats.bootstrap``).
 
     Parameters
     ----------
-    values
-        Samples (e.g. per-neuroid scores) along ``axis``.
+    samples
+        Independent samples, each resampled with replacement on its own (e.g. the test
+        stimuli of each cross-validation split). Their values are passed to ``statistic``;
+        passing ``np.arange(n)`` makes the statistic receive resampled positions.
     statistic
-        Called as ``statistic(resampled, axis=axis)``; vectorised statistics are fastest.
-    n_resamples
-        Bootstrap resamples (drawn with replacement, each of the full sample size).
-    confidence
-        Coverage of the interval.
-    seed
-        Random seed.
+        Vectorised: ``statistic(*resampled, axis=-1)`` returns one value per resample (the
+        resamples run along the leading axes).
+    n_resamples, confidence, seed
+        Bootstrap resamples, coverage of the interval and random seed.
+    method
+        ``"BCa"`` (default: bias-corrected and accelerated, second-order accurate) or
+        ``"percentile"`` / ``"basic"``.
+    batch
+        Resamples evaluated at once (bounds memory).
 
     Returns
     -------
-    (low, high)
-        Percentiles ``(1 - confidence) / 2`` and ``(1 + confidence) / 2`` of the bootstrap
-        distribution (arrays shaped like ``statistic``'s output).
+    Interval
+        NaN bounds when the bootstrap distribution is degenerate (e.g. every resample equal).
     """
-    values = np.moveaxis(np.asarray(values, dtype=np.float64), axis, 0)
-    n = values.shape[0]
-    if n < 2:
-        raise ValueError(f"A bootstrap needs at least 2 samples along axis {axis}, got {n}.")
     if not 0 < confidence < 1:
         raise ValueError(f"confidence must lie in (0, 1), got {confidence}.")
-    rng = np.random.default_rng(seed)
-    indices = rng.integers(0, n, size=(n_resamples, n))
-    distribution = np.stack([statistic(values[rows], axis=0) for rows in indices])
-    alpha = (1.0 - confidence) / 2.0
-    return (np.quantile(distribution, alpha, axis=0),
-            np.quantile(distribution, 1.0 - alpha, axis=0))
+    samples = tuple(np.asarray(sample) for sample in samples)
+    if any(len(sample) < 2 for sample in samples):
+        raise ValueError("A bootstrap needs at least 2 observations in every sample.")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # degenerate distributions: NaN bounds, said above
+        result = stats.bootstrap(samples, statistic, n_resamples=n_resamples,
+                                 confidence_level=confidence, method=method, vectorized=True,
+                                 paired=False, batch=batch, rng=np.random.default_rng(seed))
+    interval = result.confidence_interval
+    return Interval(float(interval.low), float(interval.high), float(result.standard_error),
+                    confidence, method)
 
 
-def permutation_test(x: np.ndarray, y: np.ndarray,
-                     statistic: Callable[[np.ndarray, np.ndarray], float],
-                     n_permutations: int = 10_000, seed: int = 0,
-                     alternative: str = "greater") -> tuple[float, float]:
-    """Permutation p-value for an association between paired samples ``x`` and ``y``.
+def permutation_p_value(x: np.ndarray, y: np.ndarray,
+                        statistic: Callable[[np.ndarray, np.ndarray], np.ndarray], *,
+                        n_resamples: int = 999, seed: int = 0,
+                        alternative: str = "greater") -> tuple[float, float]:
+    """Permutation p-value of an association between paired ``x`` and ``y``.
 
-    The pairing is broken by permuting ``y``. When ``n!`` does not exceed ``n_permutations``
-    every permutation is enumerated and the p-value is exact (the share of permutations at
-    least as extreme, the identity included); otherwise ``n_permutations`` random
-    permutations give ``(1 + #extreme) / (1 + n_permutations)``, which never returns 0.
+    ``scipy.stats.permutation_test`` with ``permutation_type="pairings"``: ``y`` is permuted
+    against the fixed ``x``; every permutation is enumerated when there are no more than
+    ``n_resamples`` of them (exact p-value), otherwise ``n_resamples`` random ones.
 
     Parameters
     ----------
     x, y
-        Paired samples (first axis).
+        Paired observations (first axis).
     statistic
-        ``statistic(x, y) -> float``, e.g. a correlation or a score.
+        Vectorised: ``statistic(x, y_permuted)`` where ``y_permuted`` may carry leading
+        resample axes; e.g. a Pearson correlation along the last axis.
     alternative
-        ``"greater"``, ``"less"`` or ``"two-sided"`` (compares absolute values).
+        ``"greater"``, ``"less"`` or ``"two-sided"``.
 
     Returns
     -------
     (observed, p_value)
     """
-    if alternative not in ("greater", "less", "two-sided"):
-        raise ValueError(f"alternative must be 'greater', 'less' or 'two-sided', got "
-                         f"{alternative!r}.")
     x, y = np.asarray(x), np.asarray(y)
-    n = len(y)
-    if len(x) != n:
-        raise ValueError(f"x and y must be paired: {len(x)} != {n} samples.")
-    observed = float(statistic(x, y))
-    exact = math.factorial(n) <= n_permutations
-    if exact:
-        orders = (np.array(order) for order in permutations(range(n)))
-    else:
-        rng = np.random.default_rng(seed)
-        orders = (rng.permutation(n) for _ in range(n_permutations))
-    null = np.array([statistic(x, y[order]) for order in orders], dtype=np.float64)
-    # relative tolerance so that permutations equal to the observed value count as extreme
-    tolerance = 1e-12 * max(1.0, abs(observed))
-    if alternative == "greater":
-        extreme = null >= observed - tolerance
-    elif alternative == "less":
-        extreme = null <= observed + tolerance
-    else:
-        extreme = np.abs(null) >= abs(observed) - tolerance
-    if exact:
-        return observed, float(extreme.mean())
-    return observed, float((1 + extreme.sum()) / (1 + n_permutations))
-
-
-def benjamini_hochberg(p_values: np.ndarray, q: float | None = None
-                       ) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
-    """Benjamini–Hochberg adjusted p-values (false discovery rate control).
-
-    ``adjusted[i] = min_{j: p_j >= p_i} p_j · m / rank(p_j)``, clipped to 1 — the values of
-    ``scipy.stats.false_discovery_control(p, method="bh")``.
-
-    Parameters
-    ----------
-    p_values
-        Any shape; NaNs are not allowed.
-    q
-        When given, also return the boolean rejections at FDR level ``q``.
-    """
-    p = np.asarray(p_values, dtype=np.float64)
-    if np.any(~np.isfinite(p)) or np.any((p < 0) | (p > 1)):
-        raise ValueError("p-values must be finite numbers in [0, 1].")
-    flat = p.ravel()
-    m = flat.size
-    order = np.argsort(flat)
-    scaled = flat[order] * m / np.arange(1, m + 1)
-    adjusted_sorted = np.minimum.accumulate(scaled[::-1])[::-1]
-    adjusted = np.empty_like(flat)
-    adjusted[order] = np.clip(adjusted_sorted, 0.0, 1.0)
-    adjusted = adjusted.reshape(p.shape)
-    if q is None:
-        return adjusted
-    return adjusted, adjusted <= q
+    if len(x) != len(y):
+        raise ValueError(f"x and y must be paired: {len(x)} != {len(y)} observations.")
+    result = stats.permutation_test(
+        (y,), lambda permuted, axis=-1: statistic(x, np.moveaxis(permuted, axis, -1)),
+        permutation_type="pairings", vectorized=True, n_resamples=n_resamples,
+        alternative=alternative, rng=np.random.default_rng(seed))
+    return float(result.statistic), float(result.pvalue)

@@ -22,7 +22,7 @@ from dynamic_vision.testing.checks import check
 __all__ = ["toy_assemblies", "toy_behavior", "toy_labels"]
 
 
-def toy_assemblies(n_stimuli: int = 60, n_neuroids: int = 12, n_features: int = 40,
+def toy_assemblies(n_stimuli: int = 100, n_neuroids: int = 12, n_features: int = 40,
                    n_time_bins: int | None = None, noise: float = 0.5, seed: int = 0,
                    n_categories: int = 4) -> tuple[xr.DataArray, xr.DataArray]:
     """(source, target): model features and recordings that are a noisy linear map of them.
@@ -170,7 +170,7 @@ def check_metric_perfect_and_shuffled(identifier: str) -> None:
     """Source == target scores ≈ 1; a stimulus-shuffled source scores ≈ 0."""
     if _input_kind(identifier) != "neural":
         return
-    _, target = toy_assemblies(n_stimuli=80, seed=3, noise=0.3)
+    _, target = toy_assemblies(n_stimuli=100, seed=3, noise=0.3)
     perfect = _score(identifier, target, target)
     assert perfect.raw > 0.9, f"source == target scored {perfect.raw:.3f}, expected ≈ 1"
     shuffled = target.copy()

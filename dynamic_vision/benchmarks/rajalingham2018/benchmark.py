@@ -5,8 +5,11 @@ public objectome images and answers on the **test** half; the two halves are dis
 stratified by object. The ``i2n`` metric correlates the model's image-by-distractor normalised
 d' with that of all pooled human trials on the test images; the ceiling is the trials' own
 split-half I2n consistency (halves within each image, Spearman-Brown corrected, 10 halvings,
-cached); the score is their ratio. Brain-Score's public variant instead fits and tests on the same 2,160
-images, which lets a read-out memorise the test images; it is not offered here.
+cached); the score is ``raw / sqrt(ceiling)`` (the ``disattenuated`` convention: the ceiling is
+the reliability of the signature of all trials, which a noise-free model correlates with at
+``sqrt(ceiling)``). Brain-Score's public variant instead fits and tests on the same 2,160
+images, which lets a read-out memorise the test images; it is not offered here (its metric and
+ceiling are, exactly: ``brainscore.i2n``).
 """
 
 from __future__ import annotations

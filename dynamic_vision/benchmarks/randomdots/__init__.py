@@ -7,7 +7,9 @@ from dynamic_vision.core.benchmark import BenchmarkSpec, register_benchmark
 
 register_benchmark(BenchmarkSpec(
     "RandomDots.direction-logistic", kind="task", version=1, region="MT",
-    stimulus_set="RandomDots", ceiling_convention="none", simulated=True, visual_degrees=8.0,
+    stimulus_set="RandomDots", simulated=True, ceiling_convention="none",
+    ceiling_convention_reason="decoding accuracy has no data ceiling; it is reported raw, "
+    "beside chance, and never averaged with ceiled neural scores", visual_degrees=8.0,
     split="half of the clips held out, by direction and coherence",
     extra={"task": "classification", "label": "direction (8 classes)",
            "probe": "logistic regression, 5 stratified folds", "condition": "coherence",

@@ -17,8 +17,8 @@ from dynamic_vision.core.benchmark import BenchmarkSpec
 
 #: Three quarters of the clips are scored; one quarter (64 clips) is public, for layer
 #: selection. A linear map from a few hundred model features to a unit needs the training
-#: clips: with half held out, ridge reaches ~0.75 of simulated V1's ceiling for the generating
-#: model itself, with three quarters ~0.95.
+#: clips: with three quarters held out, motion-energy scores 0.93 on simulated V1 (the truth
+#: scores 1); with half, markedly less.
 HELD_OUT_FRACTION = 0.75
 
 

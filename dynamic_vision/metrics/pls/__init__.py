@@ -1,4 +1,4 @@
-"""PLS regression predictivity, and the Brain-Score-compatible configuration."""
+"""PLS regression predictivity (Brain-Score's exact configuration is ``brainscore.pls``)."""
 
 from dynamic_vision.metric_kinds.spec import MetricSpec, register_metric
 
@@ -9,11 +9,3 @@ register_metric(MetricSpec(
            "aggregation": "median over neuroids, mean over time bins and splits",
            "reference": "scikit-learn PLSRegression(scale=False)"}),
     "dynamic_vision.metrics.pls.metric:build")
-register_metric(MetricSpec(
-    "pls-brainscore", version=1, family="regression", ceiling="split_half_ceiling", ceiling_convention="explained_variance",
-    extra={"mapping": "PLS regression, 25 components, scale=False",
-           "splits": "10 stratified shuffle splits (object_name), 90% train, seed 1",
-           "aggregation": "per-neuroid Pearson r, median over neuroids, mean over splits; "
-                "error std/sqrt(n_splits)",
-           "reference": "Brain-Score neural predictivity (pls_regression + CrossRegressedCorrelation)"}),
-    "dynamic_vision.metrics.pls.metric:build_brainscore")

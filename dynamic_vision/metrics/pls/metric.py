@@ -1,17 +1,19 @@
-"""The ``pls`` and ``pls-brainscore`` metrics."""
+"""The ``pls`` metric (Brain-Score's exact PLS is ``brainscore.pls``, in ``metrics/brainscore``)."""
 
 from __future__ import annotations
 
 from dynamic_vision.statistics.linear_models.pls import PLSRegression
+from dynamic_vision.metric_kinds.inputs import MIN_TEST_STIMULI
 from dynamic_vision.metric_kinds.regression import RegressionMetric
-from dynamic_vision.statistics.splits import ShuffleSplits, Splitter
+from dynamic_vision.statistics.splits import Splitter
 
-__all__ = ["build", "build_brainscore"]
+__all__ = ["build"]
 
 
 def build(n_components: int = 25, scale: bool = False, splits: Splitter | None = None,
           stratify_coord: str | None = "category", dtype: str = "float64",
-          device: str | None = None, progress: bool = False) -> RegressionMetric:
+          device: str | None = None, progress: bool = False, n_bootstrap: int = 1000,
+          min_test_stimuli: int = MIN_TEST_STIMULI) -> RegressionMetric:
     """PLS predictivity metric (see :class:`~dynamic_vision.metric_kinds.regression.RegressionMetric`).
 
     Parameters
@@ -25,35 +27,11 @@ def build(n_components: int = 25, scale: bool = False, splits: Splitter | None =
         target has ``stratify_coord``).
     dtype, device, progress
         Solver precision and device; progress bars.
+    n_bootstrap, min_test_stimuli
+        BCa bootstrap resamples over neuroids (0 skips it); the guard on test split sizes.
     """
     regression = PLSRegression(n_components=n_components, scale=scale, dtype=dtype,
                                device=device)
     return RegressionMetric(regression, splits=splits, stratify_coord=stratify_coord,
-                            progress=progress)
-
-
-def build_brainscore(progress: bool = False, device: str | None = None) -> RegressionMetric:
-    """Brain-Score's neural predictivity: PLS (25 components, ``scale=False``), 10 shuffle
-    splits with 90 % training stimuli stratified by ``object_name`` (when present) and seed 1,
-    per-neuroid Pearson r, median over neuroids, mean over splits, error std / √n.
-
-    Benchmarks using it ceil with the ``"explained_variance"`` convention (``(raw / ceiling)²``).
-    """
-    splits_by_object = "object_name"
-    regression = PLSRegression(n_components=25, scale=False, dtype="float64", device=device)
-    return _BrainScoreRegression(regression, splits_seed=1, stratify_coord=splits_by_object,
-                                 progress=progress)
-
-
-class _BrainScoreRegression(RegressionMetric):
-    """RegressionMetric whose default splits stratify by object_name only when present."""
-
-    def __init__(self, regression, splits_seed: int, stratify_coord: str, progress: bool):
-        super().__init__(regression, splits=None, stratify_coord=stratify_coord,
-                         progress=progress)
-        self.splits_seed = splits_seed
-
-    def _splitter(self, target) -> Splitter:
-        stratify = self.stratify_coord if self.stratify_coord in target.coords else None
-        return ShuffleSplits(n_splits=10, train_size=0.9, seed=self.splits_seed,
-                             stratify_coord=stratify)
+                            progress=progress, n_bootstrap=n_bootstrap,
+                            min_test_stimuli=min_test_stimuli)

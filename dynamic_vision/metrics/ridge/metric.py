@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from dynamic_vision.statistics.linear_models.ridge import DEFAULT_ALPHAS, RidgeCVRegression
+from dynamic_vision.metric_kinds.inputs import MIN_TEST_STIMULI
 from dynamic_vision.metric_kinds.regression import RegressionMetric
 from dynamic_vision.statistics.splits import Splitter
 
@@ -15,7 +16,8 @@ __all__ = ["build"]
 def build(alphas: Sequence[float] = DEFAULT_ALPHAS, cv: str | int = "loo",
           splits: Splitter | None = None, stratify_coord: str | None = "category",
           dtype: str = "float32", device: str | None = None,
-          progress: bool = False) -> RegressionMetric:
+          progress: bool = False, n_bootstrap: int = 1000,
+          min_test_stimuli: int = MIN_TEST_STIMULI) -> RegressionMetric:
     """Ridge predictivity metric.
 
     Parameters
@@ -32,7 +34,12 @@ def build(alphas: Sequence[float] = DEFAULT_ALPHAS, cv: str | int = "loo",
         Precision and torch device of the solver.
     progress
         Progress bars over splits.
+    n_bootstrap
+        Resamples of the BCa bootstrap over neuroids (``detail["raw_ci"]``); 0 skips it.
+    min_test_stimuli
+        Guard: fewest test stimuli per split (lower it only knowingly).
     """
     regression = RidgeCVRegression(alphas=alphas, cv=cv, dtype=dtype, device=device)
     return RegressionMetric(regression, splits=splits, stratify_coord=stratify_coord,
-                            progress=progress)
+                            progress=progress, n_bootstrap=n_bootstrap,
+                            min_test_stimuli=min_test_stimuli)

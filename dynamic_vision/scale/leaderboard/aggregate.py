@@ -7,7 +7,12 @@ Two aggregations are offered, both over the cells that exist (a missing or faile
     The mean over every finished benchmark of a group.
 ``brain-score``
     Brain-Score's hierarchy: benchmarks are averaged within a region, regions within a group
-    (neural, behaviour, task), and the groups into the average.
+    (neural, behaviour), and the groups into the average.
+
+The ``average`` covers **ceiled** scores only. A benchmark without a data ceiling (convention
+``"none"``: task accuracies) is put in the ``task`` group, shown in its own column and never
+averaged with ceiled neural or behavioural scores: an accuracy and a fraction of the
+explainable correlation are not on one scale.
 """
 
 from __future__ import annotations
@@ -18,7 +23,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["AGGREGATIONS", "BenchmarkInfo", "Cell", "Board", "benchmark_info", "build_board"]
+__all__ = ["AGGREGATIONS", "BenchmarkInfo", "Cell", "Board", "benchmark_info", "build_board",
+           "COLUMN_TITLES"]
+
+#: How aggregate columns are titled on the pages.
+COLUMN_TITLES = {"average": "average (ceiled scores)", "task": "task (accuracy, not ceiled)"}
 
 AGGREGATIONS = ("flat", "brain-score")
 GROUP_ORDER = ("neural", "behaviour", "task", "other")
@@ -33,6 +42,7 @@ class BenchmarkInfo:
     identifier: str
     group: str
     region: str
+    ceiled: bool = True
 
 
 def _version_key(text: str) -> tuple[int, Any]:
@@ -42,9 +52,11 @@ def _version_key(text: str) -> tuple[int, Any]:
         return (1, str(text))
 
 
-def benchmark_info(identifier: str) -> BenchmarkInfo:
+def benchmark_info(identifier: str, convention: str | None = None) -> BenchmarkInfo:
     """A benchmark's group and region: registry metadata ``group``/``region`` when declared,
-    else read from the identifier grammar ``<Dataset>.<region>-<metric>``."""
+    else read from the identifier grammar ``<Dataset>.<region>-<metric>``. Whether it is
+    ceiled comes from its declared ceiling convention, else from ``convention`` (what its
+    stored scores say), else from its group."""
     metadata: dict[str, Any] = {}
     try:
         from dynamic_vision.core.registry import benchmark_registry
@@ -61,7 +73,9 @@ def benchmark_info(identifier: str) -> BenchmarkInfo:
         group = "behaviour" if words & _BEHAVIOUR_WORDS or region.lower() in _BEHAVIOUR_WORDS \
             else "task" if words & _TASK_WORDS else "neural" if match else "other"
     group = {"behavior": "behaviour"}.get(str(group), str(group))
-    return BenchmarkInfo(identifier, group, region)
+    convention = metadata.get("ceiling_convention") or convention
+    ceiled = convention != "none" if convention else group != "task"
+    return BenchmarkInfo(identifier, group if ceiled else "task", region, ceiled)
 
 
 @dataclass
@@ -101,7 +115,7 @@ class Board:
         ``aggregation → model → column → Cell``; columns are ``"average"``, each group, and
         ``"<group>: <region>"``.
     columns
-        Aggregate column names in display order.
+        Aggregate column names in display order (``"average"``: of ceiled scores only).
     """
 
     models: list[str]
@@ -137,7 +151,8 @@ def build_board(rows: Iterable[dict[str, Any]]) -> Board:
     cells = _latest(rows)
     models = sorted({m for m, _ in cells})
     benchmarks = sorted({b for _, b in cells})
-    info = {b: benchmark_info(b) for b in benchmarks}
+    stored = {b: r.get("convention") for (_, b), r in cells.items() if r.get("convention")}
+    info = {b: benchmark_info(b, stored.get(b)) for b in benchmarks}
     groups = [g for g in GROUP_ORDER if any(i.group == g for i in info.values())] + sorted(
         {i.group for i in info.values()} - set(GROUP_ORDER))
     regions = {g: sorted({i.region for i in info.values() if i.group == g}) for g in groups}
@@ -167,11 +182,14 @@ def build_board(rows: Iterable[dict[str, Any]]) -> Board:
                 else:
                     mean = _mean(c.value for c in region_cells.values())
                 per[group] = Cell(mean, present, len(members))
-            present = sum(c.present for g, c in per.items() if g in groups)
+            ceiled_groups = [g for g in groups
+                             if any(info[b].ceiled for b in benchmarks if info[b].group == g)]
+            ceiled = [b for b in benchmarks if info[b].ceiled]
+            present = sum(value(b) is not None for b in ceiled)
             if aggregation == "flat":
-                mean = _mean(value(b) for b in benchmarks)
+                mean = _mean(value(b) for b in ceiled)
             else:
-                mean = _mean(per[g].value for g in groups)
-            per["average"] = Cell(mean, present, len(benchmarks))
+                mean = _mean(per[g].value for g in ceiled_groups)
+            per["average"] = Cell(mean, present, len(ceiled))
             board.aggregates[aggregation][model] = per
     return board

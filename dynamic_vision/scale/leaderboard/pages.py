@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 from dynamic_vision.core import storage
-from dynamic_vision.scale.leaderboard.aggregate import Board, Cell
+from dynamic_vision.scale.leaderboard.aggregate import COLUMN_TITLES, Board, Cell
 from dynamic_vision.scale.leaderboard.assets import SCRIPT, STYLE
 
 __all__ = ["slug", "page", "index_page", "model_page", "benchmark_page", "failures_page"]
@@ -80,15 +80,27 @@ def _benchmark_cell(board: Board, model: str, benchmark: str) -> str:
         return f'<td class="{classes} missing" data-sort="" title="{_e(row["status"])}">…</td>'
     error = row.get("error")
     title = f"± {error:.3f}" if error is not None and math.isfinite(error) else ""
+    above = _above_ceiling(row)
+    if above:
+        title += " (above the ceiling by more than its error)"
     return (f'<td class="{classes}" data-sort="{row["value"]!r}" title="{title}"'
-            f'{_shade(row["value"])}>{_number(row["value"])}</td>')
+            f'{_shade(row["value"])}>{_number(row["value"])}{" &uarr;" if above else ""}</td>')
+
+
+def _above_ceiling(row: dict[str, Any]) -> bool:
+    """The flag a Score computes (:attr:`Score.flags`), from the stored numbers."""
+    value, error = row.get("value"), row.get("error")
+    if row.get("convention") in (None, "none") or value is None or not math.isfinite(value):
+        return False
+    margin = error if error is not None and math.isfinite(error) else 0.0
+    return value > 1.0 + margin
 
 
 def index_page(board: Board, title: str) -> str:
     """The leaderboard table."""
     head = ['<th class="sortable" data-column="model">model</th>']
-    head += [f'<th class="sortable aggregate" data-column="{_e(c)}">{_e(c)}</th>'
-             for c in board.columns]
+    head += [f'<th class="sortable aggregate" data-column="{_e(c)}">'
+             f'{_e(COLUMN_TITLES.get(c, c))}</th>' for c in board.columns]
     head += [f'<th class="sortable benchmark-column" data-column="{_e(b)}">'
              f'<a href="benchmarks/{slug(b)}.html">{_e(b)}</a></th>' for b in board.benchmarks]
     body = []
@@ -107,7 +119,11 @@ def index_page(board: Board, title: str) -> str:
         'checked> benchmark columns</label></div>')
     note = ('<p class="note">Aggregates average the benchmarks that finished; the small '
             'number is the coverage (finished / all). Missing and failed cells are never '
-            'counted as 0. Click a column to sort; missing values stay at the bottom.</p>')
+            'counted as 0. The average covers ceiled scores only (neural and behavioural, '
+            'raw / &radic;ceiling unless a benchmark states otherwise); task accuracies have '
+            'no ceiling and are shown in their own column, never averaged with them. A score '
+            'above 1 by more than its error is marked &uarr;. Click a column to sort; missing '
+            'values stay at the bottom.</p>')
     table = (f'<table id="leaderboard"><thead><tr>{"".join(head)}</tr></thead>'
              f'<tbody>{"".join(body)}</tbody></table>')
     return page(title, controls + note + table, script=True)
@@ -122,7 +138,7 @@ def _rows_table(headers: list[str], rows: list[list[str]]) -> str:
 
 def model_page(board: Board, model: str, plots: dict[str, list[tuple[str, str]]]) -> str:
     """One model: its aggregates, each benchmark's numbers, and plots of the detail."""
-    aggregates = [[_e(c), _number(board.aggregates["flat"][model][c].value),
+    aggregates = [[_e(COLUMN_TITLES.get(c, c)), _number(board.aggregates["flat"][model][c].value),
                    _number(board.aggregates["brain-score"][model][c].value),
                    board.aggregates["flat"][model][c].coverage] for c in board.columns]
     rows, figures = [], []
@@ -169,8 +185,11 @@ def benchmark_page(board: Board, benchmark: str, plot: str | None, bibtex: str) 
                          _number(row.get("ceiling"))])
     version = next((r["benchmark_version"] for (_, b), r in board.cells.items()
                     if b == benchmark), "")
+    convention = next((r.get("convention") for (_, b), r in board.cells.items()
+                       if b == benchmark and r.get("convention")), None)
     body = (f'<p class="note">Group {_e(info.group)}, region {_e(info.region)}, version '
-            f'{_e(version)}.</p>'
+            f'{_e(version)}, ceiling convention {_e(convention or "?")}'
+            f'{"" if info.ceiled else " (not ceiled: never averaged with ceiled scores)"}.</p>'
             + (f'<figure><img src="{_e(plot)}" alt="scores on {_e(benchmark)}"></figure>'
                if plot else "")
             + _rows_table(["model", "status", "score", "error", "raw", "ceiling"], rows)

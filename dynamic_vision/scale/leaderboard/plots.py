@@ -68,6 +68,7 @@ def benchmark_plot(values: dict[str, tuple[float | None, float | None]], title: 
     errors = [e if e is not None and math.isfinite(e) else 0.0 for _, _, e in shown]
     ax.barh([m for m, _, _ in shown], [v for _, v, _ in shown], xerr=errors, color="#3b6ea8")
     ax.axvline(0.0, color="0.5", linewidth=0.8)
-    ax.set_xlabel("ceiled score")
+    ax.axvline(1.0, color="0.3", linewidth=0.8, linestyle="--")  # where the noise-free truth scores
+    ax.set_xlabel("ceiled score (truth = 1; tasks: accuracy, not ceiled)")
     ax.set_title(title, fontsize=10)
     return _save(figure, path)
