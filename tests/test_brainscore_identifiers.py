@@ -76,7 +76,7 @@ def test_info_resolves_the_brainscore_name(capsys):
     assert re.search(r"alias: MajajHong2015public\.IT-pls", out), out
     assert main(["info", "MajajHong2015public.IT-pls", "--json"]) == 0
     info = json.loads(capsys.readouterr().out)
-    assert info["identifier"] == "MajajHong2015.IT-pls" and info["metric"] == "pls-brainscore"
+    assert info["identifier"] == "MajajHong2015.IT-pls" and info["metric"] == "brainscore.pls"
 
 
 def test_score_resolves_the_brainscore_name(served):  # noqa: F811

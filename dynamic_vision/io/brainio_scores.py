@@ -161,8 +161,8 @@ def read_brainscore_score(path: str | os.PathLike[str]) -> Score:
     Brain-Score's ``write_netcdf`` with ``raw`` and ``ceiling`` as groups).
 
     A file without this library's attrs gets the ceiling convention that reproduces its value
-    from ``raw`` and ``ceiling`` (``"external"`` when none does, e.g. Brain-Score's
-    ``raw**2 / ceiling``); its finer values land in ``detail["raw"]`` and
+    from ``raw`` and ``ceiling`` (Brain-Score's neural ``raw**2 / ceiling`` is
+    ``explained_variance``; ``"external"`` when none does); its finer values land in ``detail["raw"]`` and
     ``detail["ceiling_raw"]``, and its identifiers in ``provenance``.
     """
     path = Path(path)

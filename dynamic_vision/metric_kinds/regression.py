@@ -1,6 +1,6 @@
 """Cross-validated regression metrics: fit a linear map from model to neurons, correlate.
 
-Procedure (shared by ``ridge``, ``pls``, ``linear`` and ``pls-brainscore``):
+Procedure (shared by ``ridge``, ``pls`` and ``linear``):
 
 1. align source to target by ``stimulus_id`` and sort both by it, so that splits depend on the
    stimulus ids and the seed, not on row order;
