@@ -6,6 +6,11 @@ never imports torch or a plugin's implementation; loading pays.
 
 Built-in plugin folders and third-party entry points are discovered lazily, on the first listing
 or on the first lookup of an unknown identifier (see :mod:`dynamic_vision.core.plugins`).
+
+A *provider* stands for a whole namespace (``timm/<name>``, ``torchvision/<name>``, ...): it is
+registered by prefix, as cheaply as an entry, and makes the entry of an identifier under its
+prefix when that identifier is first asked for. A plain listing never asks providers; a pattern
+that starts with a provider's prefix (``list("timm/*")``) does.
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ from dynamic_vision.core.errors import UnknownIdentifierError, DuplicateIdentifi
 __all__ = [
     "Declaration",
     "Entry",
+    "Provider",
+    "ProviderEntry",
     "Registry",
     "UnknownIdentifierError",
     "DuplicateIdentifierError",
@@ -104,23 +111,79 @@ class Entry:
 
     def resolve(self) -> Callable[..., Any]:
         """Import a lazy target and return the factory."""
-        if callable(self.target):
-            return self.target
-        module_name, _, attribute = self.target.partition(":")
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as error:
-            missing = (error.name or "").split(".")[0]
-            if missing in self.requires:
-                raise MissingDependencyError(
-                    f"'{self.identifier}' needs the optional package '{missing}'. "
-                    f"Install it with: pip install \"{self.requires[missing]}\""
-                ) from error
-            raise
-        obj: Any = module
-        for part in attribute.split(".") if attribute else []:
-            obj = getattr(obj, part)
-        return obj
+        return _resolve_target(self.identifier, self.target, self.requires)
+
+
+def _resolve_target(identifier: str, target: Any, requires: Mapping[str, str]) -> Any:
+    """``target`` itself, or the object a lazy ``"module:attr"`` names (imported now)."""
+    if not isinstance(target, str):
+        return target
+    module_name, _, attribute = target.partition(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as error:
+        raise _missing_dependency(identifier, error, requires) or error
+    obj: Any = module
+    for part in attribute.split(".") if attribute else []:
+        obj = getattr(obj, part)
+    return obj
+
+
+def _missing_dependency(identifier: str, error: ModuleNotFoundError,
+                        requires: Mapping[str, str]) -> MissingDependencyError | None:
+    """The teaching error for an optional package named in ``requires``, else None."""
+    missing = (error.name or "").split(".")[0]
+    if missing not in requires:
+        return None
+    failure = MissingDependencyError(
+        f"'{identifier}' needs the optional package '{missing}'. "
+        f"Install it with: pip install \"{requires[missing]}\"")
+    failure.__cause__ = error
+    return failure
+
+
+@runtime_checkable
+class Provider(Protocol):
+    """Offers identifiers under a prefix on demand (e.g. every ``timm/<name>``).
+
+    A provider stands for a whole namespace that would be too large, or too costly, to
+    register name by name: the entry of an identifier is made when it is first asked for.
+    """
+
+    def names(self) -> list[str]:
+        """Every identifier offered (prefix included); may import the library it wraps."""
+        ...
+
+    def declare(self, identifier: str) -> tuple[Callable[..., Any], Any, Mapping[str, Any]]:
+        """``(factory, declaration, extra facts)`` of ``identifier``; an identifier the
+        provider does not offer raises :class:`UnknownIdentifierError`."""
+        ...
+
+
+@dataclass(frozen=True)
+class ProviderEntry:
+    """A registered provider: identifiers starting with ``prefix`` are asked of ``target``.
+
+    Attributes
+    ----------
+    prefix
+        E.g. ``"timm/"``; identifiers under it are made on demand.
+    target
+        The :class:`Provider`, or a lazy ``"module:attr"`` naming it.
+    origin, requires
+        As for :class:`Entry`.
+    description
+        One line for listings and error messages, e.g. ``"any timm model, frame by frame"``.
+    """
+
+    prefix: str
+    target: Any
+    origin: str
+    requires: Mapping[str, str] = field(default_factory=dict)
+    description: str = ""
+
+    def resolve(self) -> Provider:
+        return _resolve_target(self.prefix + "*", self.target, self.requires)
 
 
 class Registry(Generic[T]):
@@ -135,6 +198,10 @@ class Registry(Generic[T]):
     def __init__(self, kind: str):
         self.kind = kind
         self._entries: dict[str, Entry] = {}
+        self._providers: dict[str, ProviderEntry] = {}
+        # Entries made by providers on demand: served like registered ones, listed only when
+        # a pattern asks for their provider's prefix (so plain listings never depend on them).
+        self._provided: dict[str, Entry] = {}
         self._discover: Callable[[], None] | None = None
 
     # -- registration -------------------------------------------------------------------------
@@ -206,6 +273,64 @@ class Registry(Generic[T]):
     def unregister(self, identifier: str) -> None:
         """Remove an entry (mainly for tests and notebooks)."""
         self._entries.pop(identifier, None)
+        self._provided.pop(identifier, None)
+
+    def register_provider(self, prefix: str, target: Provider | str, *,
+                          requires: Mapping[str, str] | None = None, origin: str | None = None,
+                          description: str = "") -> None:
+        """Let ``target`` make the entries of every identifier that starts with ``prefix``.
+
+        Registration imports nothing. The provider is imported when an identifier under
+        ``prefix`` is first looked up, or when :meth:`list` is given a pattern that starts with
+        ``prefix`` (e.g. ``list("timm/*")``); a plain :meth:`list` never asks providers.
+
+        Parameters
+        ----------
+        prefix
+            The namespace, ending in ``/`` (e.g. ``"timm/"``).
+        target
+            A :class:`Provider` or a lazy ``"module:attr"`` naming one.
+        requires
+            Optional packages the provider needs: ``{import name: pip requirement}``.
+        description
+            What the namespace offers, for messages.
+        """
+        if not prefix.endswith("/") or len(prefix) < 2:
+            raise ValueError(f"A {self.kind} provider prefix must end in '/', got {prefix!r}.")
+        if isinstance(target, str) and ":" not in target:
+            raise ValueError(f"Lazy provider target for '{prefix}' must look like "
+                             f"'package.module:attribute', got {target!r}.")
+        if origin is None:
+            origin = _current_origin.get() or sys._getframe(1).f_globals.get("__name__", "?")
+        entry = ProviderEntry(prefix, target, origin, dict(requires or {}), description)
+        existing = self._providers.get(prefix)
+        if existing is not None:
+            if (existing.origin, existing.target) == (entry.origin, entry.target):
+                return
+            raise DuplicateIdentifierError(
+                f"{self.kind} provider '{prefix}' is registered twice: by {existing.origin} "
+                f"and by {entry.origin}. Rename one of them.")
+        self._providers[prefix] = entry
+
+    def providers(self) -> dict[str, ProviderEntry]:
+        """The registered providers by prefix (after discovery)."""
+        self._ensure_discovered()
+        return dict(self._providers)
+
+    def _provider_for(self, identifier: str) -> ProviderEntry | None:
+        matches = [p for p in self._providers if str(identifier).startswith(p)]
+        return self._providers[max(matches, key=len)] if matches else None
+
+    def _provide(self, provider: ProviderEntry, identifier: str) -> Entry:
+        """Ask ``provider`` for the entry of ``identifier`` (made once, then kept)."""
+        try:
+            factory, declaration, extra = provider.resolve().declare(identifier)
+        except ModuleNotFoundError as error:
+            raise _missing_dependency(identifier, error, provider.requires) or error
+        entry = Entry(identifier, factory, provider.origin, dict(provider.requires),
+                      dict(extra), declaration)
+        self._provided[identifier] = entry
+        return entry
 
     # -- lookup -------------------------------------------------------------------------------
     def _ensure_discovered(self) -> None:
@@ -218,15 +343,23 @@ class Registry(Generic[T]):
         names = sorted(self._entries)
         if pattern is None:
             return names
-        return [name for name in names if fnmatch.fnmatchcase(name, pattern)]
+        found = {name for name in names if fnmatch.fnmatchcase(name, pattern)}
+        for prefix, provider in self._providers.items():
+            if pattern.startswith(prefix):  # the pattern names the namespace: ask its provider
+                found.update(name for name in provider.resolve().names()
+                             if fnmatch.fnmatchcase(name, pattern))
+        return sorted(found)
 
     def entry(self, identifier: str) -> Entry:
         """The :class:`Entry` for ``identifier``; unknown names raise a teaching error."""
-        found = self._entries.get(identifier)
+        found = self._entries.get(identifier) or self._provided.get(identifier)
         if found is None:
             self._ensure_discovered()
             found = self._entries.get(identifier)
         if found is None:
+            provider = self._provider_for(identifier)
+            if provider is not None:
+                return self._provide(provider, identifier)
             raise self._unknown(identifier)
         return found
 
@@ -254,14 +387,27 @@ class Registry(Generic[T]):
             message += " Did you mean " + " or ".join(f"'{s}'" for s in suggestions) + "?"
         message += (f" {len(names)} {self.kind}s are registered; list them with "
                     f"dynamic_vision.list_{self.kind}s() or `dynamic-vision list {self.kind}`.")
+        if self._providers:
+            message += " Libraries offer more by name: " + "; ".join(
+                f"'{prefix}<name>'" + (f" ({p.description})" if p.description else "")
+                for prefix, p in sorted(self._providers.items())) + (
+                f" (list one with `dynamic-vision list {self.kind} '<prefix>*'`).")
         return UnknownIdentifierError(message, kind=self.kind, identifier=identifier,
                                       suggestions=suggestions)
 
     def __contains__(self, identifier: object) -> bool:
-        if identifier in self._entries:
+        if identifier in self._entries or identifier in self._provided:
             return True
         self._ensure_discovered()
-        return identifier in self._entries
+        if identifier in self._entries:
+            return True
+        if isinstance(identifier, str) and self._provider_for(identifier) is not None:
+            try:
+                self.entry(identifier)
+            except (UnknownIdentifierError, MissingDependencyError):
+                return False
+            return True
+        return False
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.list())
