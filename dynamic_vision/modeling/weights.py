@@ -48,6 +48,7 @@ __all__ = [
     "fetch_weights",
     "load_state_dict",
     "load_weights",
+    "host_unreachable",
 ]
 
 OFFLINE_VARIABLE = "DYNAMIC_VISION_OFFLINE"
@@ -279,6 +280,11 @@ def _unreachable(url: str, timeout: float = CONNECT_TIMEOUT_S) -> str | None:
     if "error" in result:
         return f"{host}:{port} cannot be reached ({result['error']})"
     return f"{host}:{port} did not answer within {timeout:.0f} s (no network?)"
+
+
+def host_unreachable(url: str, timeout: float = CONNECT_TIMEOUT_S) -> str | None:
+    """Why ``url``'s host cannot be reached within ``timeout`` seconds, or None if it can."""
+    return _unreachable(url, timeout)
 
 
 def _download(source: WeightsSource, *, progress: bool) -> None:

@@ -36,6 +36,7 @@ __all__ = [
     "timm_architecture",
     "channels_last_taps",
     "token_taps",
+    "attach_tap",
 ]
 
 #: Seed of every ``-random`` initialisation, so the random twin is the same model every time.
@@ -227,7 +228,8 @@ def timm_architecture(name: str, *, fixed_input_size: bool = False,
 
 
 # -- layout taps ---------------------------------------------------------------------------------
-def _attach_tap(block: torch.nn.Module, rearrange: Callable[[Any], torch.Tensor]) -> None:
+def attach_tap(block: torch.nn.Module, rearrange: Callable[[Any], torch.Tensor]) -> None:
+    """Give ``block`` a parameter-free ``volume`` child that sees ``rearrange(output)``."""
     import torch
 
     if isinstance(block, torch.nn.Sequential):  # a Sequential would also run its new child
@@ -246,7 +248,7 @@ def channels_last_taps(blocks: Sequence[str]) -> Callable[[torch.nn.Module], tor
 
     def adapt(module: torch.nn.Module) -> torch.nn.Module:
         for name in blocks:
-            _attach_tap(module.get_submodule(name), lambda out: out.permute(0, 4, 1, 2, 3))
+            attach_tap(module.get_submodule(name), lambda out: out.permute(0, 4, 1, 2, 3))
         return module
 
     return adapt
@@ -262,7 +264,7 @@ def token_taps(blocks: Sequence[str]) -> Callable[[torch.nn.Module], torch.nn.Mo
 
     def adapt(module: torch.nn.Module) -> torch.nn.Module:
         for name in blocks:
-            _attach_tap(module.get_submodule(name), rearrange)
+            attach_tap(module.get_submodule(name), rearrange)
         return module
 
     return adapt

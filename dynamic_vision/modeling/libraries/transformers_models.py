@@ -1,0 +1,444 @@
+"""``transformers/<family>`` and ``transformers/<hub model id>``: Hugging Face video models.
+
+Five families are adapted: VideoMAE, TimeSformer, ViViT, V-JEPA 2 and X-CLIP's vision tower.
+``transformers/videomae`` is the family's default configuration with seeded random weights (pass
+``config={...}`` to change it, e.g. a tiny test network); ``transformers/MCG-NJU/videomae-base``
+is a hub model, whose ``config.json`` says its family and geometry and whose published weights are
+loaded by ``transformers``' own ``from_pretrained`` from the hub cache (see :mod:`.hub`).
+
+What a model is shown comes from its configuration: input size (``image_size`` /
+``crop_size``), clip length (``num_frames`` / ``frames_per_clip``) and tubelet size; mean and
+std from the hub's preprocessor configuration when it is in the cache, else the family's
+published defaults below. No configuration states the frame rate; each family's default is the
+sampling of its published training recipe (a table in docs/model_zoo.md), ``fps=`` overrides it.
+
+Layer rule: the transformer blocks at the quarters of the depth, then the final normalisation,
+each recorded through a tap (``<block>.volume``) that turns tokens into the video layout
+``(batch, channel, time, height, width)``: class tokens are dropped, and a tubelet of ``t``
+frames is one time step covering those ``t`` frames (frame-wise patch models, TimeSformer and
+X-CLIP, give one step per frame).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from dynamic_vision.core.errors import UnknownIdentifierError
+from dynamic_vision.modeling.citations import ARNAB2021, ASSRAN2025, BERTASIUS2021, NI2022, TONG2022
+from dynamic_vision.modeling.libraries.layer_rules import distinct, first_present, quarters
+from dynamic_vision.modeling.libraries.provider import LibraryProvider
+from dynamic_vision.modeling.spec import IMAGENET_MEAN, IMAGENET_STD, RANDOM_SUFFIX, ModelSpec
+from dynamic_vision.modeling.zoo import ZooModel, attach_tap
+
+if TYPE_CHECKING:
+    import torch
+
+__all__ = ["VideoFamily", "FAMILIES", "TransformersProvider", "PROVIDER", "family_spec",
+           "transformers_zoo_model", "normalization", "FamilyModel",
+           "hub_family_model"]
+
+CLIP_MEAN = (0.48145466, 0.4578275, 0.40821073)
+CLIP_STD = (0.26862954, 0.26130258, 0.27577711)
+
+
+@dataclass(frozen=True)
+class VideoFamily:
+    """How one ``transformers`` video family is built, fed and read.
+
+    Attributes
+    ----------
+    model_type
+        ``config.model_type`` of the family's configurations.
+    config_class, model_class
+        Names in ``transformers``; the model class is the backbone (no classification head).
+    layout
+        ``"BTCHW"``: the model takes ``(batch, time, channel, height, width)``; ``"frames"``: it
+        takes the frames of all clips stacked, ``(batch * time, channel, height, width)``.
+    cls_token
+        Token sequences start with a class token.
+    order
+        Token order: ``"thw"`` (time slowest) or ``"hwt"`` (time fastest, TimeSformer).
+    size_key, frames_key
+        Configuration keys of the input size and the clip length.
+    fps
+        Frames per second of the published training recipe (see ``fps_source``).
+    mean, std
+        Normalisation in [0, 1] pixel units of the family's published checkpoints.
+    backbone
+        Sub-module run as the network (``"encoder"`` for V-JEPA 2, whose predictor is only
+        for training); ``""``: the whole model.
+    checkpoints
+        Published hub model ids, listed by ``list_models("transformers/*")``.
+    fixed_geometry
+        Published weights fit the published input size and clip length only.
+    """
+
+    model_type: str
+    config_class: str
+    model_class: str
+    layout: str
+    cls_token: bool
+    order: str
+    size_key: str
+    frames_key: str
+    fps: float
+    fps_source: str
+    mean: tuple[float, float, float]
+    std: tuple[float, float, float]
+    bibtex: str
+    backbone: str = ""
+    checkpoints: tuple[str, ...] = ()
+    fixed_geometry: bool = True
+
+    def tubelet(self, config: Any) -> int:
+        """Frames per time step (tubelet depth; 1 for frame-wise patches)."""
+        size = getattr(config, "tubelet_size", None)
+        if size is None:
+            return 1
+        return int(size[0]) if isinstance(size, (list, tuple)) else int(size)
+
+    def patch(self, config: Any) -> int:
+        size = getattr(config, "tubelet_size", None)
+        if isinstance(size, (list, tuple)):
+            return int(size[1])
+        return int(config.patch_size)
+
+
+FAMILIES: dict[str, VideoFamily] = {family.model_type: family for family in (
+    VideoFamily(
+        "videomae", "VideoMAEConfig", "VideoMAEModel", "BTCHW", False, "thw", "image_size",
+        "num_frames", 7.5, "16 frames at a temporal stride of 4 of 30 fps Kinetics video",
+        IMAGENET_MEAN, IMAGENET_STD,
+        TONG2022,
+        checkpoints=("MCG-NJU/videomae-base", "MCG-NJU/videomae-base-finetuned-kinetics",
+                     "MCG-NJU/videomae-large-finetuned-kinetics")),
+    VideoFamily(
+        "timesformer", "TimesformerConfig", "TimesformerModel", "BTCHW", True, "hwt",
+        "image_size", "num_frames", 30.0 / 32, "8 frames at a sampling rate of 32 of 30 fps "
+        "Kinetics video (the 8x32 recipe)", (0.45, 0.45, 0.45), (0.225, 0.225, 0.225),
+        BERTASIUS2021,
+        checkpoints=("facebook/timesformer-base-finetuned-k400",)),
+    VideoFamily(
+        "vivit", "VivitConfig", "VivitModel", "BTCHW", True, "thw", "image_size", "num_frames",
+        15.0, "32 frames at a stride of 2 of 30 fps Kinetics video (16x2 tubelets)",
+        # VivitImageProcessor: pixel / 127.5 - 1, then (x - 0.5) / 0.5, in [0, 1] units
+        (0.75, 0.75, 0.75), (0.25, 0.25, 0.25),
+        ARNAB2021,
+        checkpoints=("google/vivit-b-16x2-kinetics400",)),
+    VideoFamily(
+        "vjepa2", "VJEPA2Config", "VJEPA2Model", "BTCHW", False, "thw", "crop_size",
+        "frames_per_clip", 4.0, "pretraining clips sampled at 4 fps", IMAGENET_MEAN,
+        IMAGENET_STD,
+        ASSRAN2025,
+        backbone="encoder", fixed_geometry=False,  # rotary position embeddings fit any size
+        checkpoints=("facebook/vjepa2-vitl-fpc64-256", "facebook/vjepa2-vith-fpc64-256",
+                     "facebook/vjepa2-vitg-fpc64-256")),
+    VideoFamily(
+        "xclip", "XCLIPVisionConfig", "XCLIPVisionModel", "frames", True, "thw", "image_size",
+        "num_frames", 0.8, "8 frames sampled sparsely over 10 s Kinetics clips", CLIP_MEAN,
+        CLIP_STD,
+        NI2022,
+        checkpoints=("microsoft/xclip-base-patch32", "microsoft/xclip-base-patch16")),
+)}
+#: ``config.model_type`` values of whole hub models that hold a family's backbone.
+_ALIASES = {"xclip_vision_model": "xclip"}
+
+
+def normalization(preprocessor: Mapping[str, Any], family: VideoFamily
+                  ) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """Mean and std in [0, 1] pixel units equivalent to a ``transformers`` preprocessor
+    configuration (``rescale_factor``, ``offset``, ``do_normalize``, ``image_mean``/``std``)."""
+    if not preprocessor:
+        return family.mean, family.std
+    scale = 255.0 * float(preprocessor.get("rescale_factor", 1 / 255))
+    shift = 1.0 if preprocessor.get("offset") else 0.0
+    normalize = preprocessor.get("do_normalize", True)
+    mean = preprocessor.get("image_mean", family.mean) if normalize else (0.0, 0.0, 0.0)
+    std = preprocessor.get("image_std", family.std) if normalize else (1.0, 1.0, 1.0)
+    return (tuple((m + shift) / scale for m in mean), tuple(s / scale for s in std))
+
+
+# -- building ------------------------------------------------------------------------------------
+def _config(family: VideoFamily, values: Mapping[str, Any]) -> Any:
+    import transformers
+
+    config_class = getattr(transformers, family.config_class)
+    return config_class(**{k: v for k, v in values.items() if k != "model_type"})
+
+
+def _geometry(family: VideoFamily, config: Any, spec: ModelSpec) -> Any:
+    """``config`` with the spec's input size and clip length."""
+    config = config.__class__.from_dict(config.to_dict())
+    setattr(config, family.size_key, spec.input_size)
+    setattr(config, family.frames_key, spec.clip_length)
+    return config
+
+
+def _blocks(module: torch.nn.Module, config: Any) -> list[str]:
+    """The transformer blocks: the module list as long as the configured depth."""
+    import torch
+
+    depth = int(config.num_hidden_layers)
+    for name, sub in module.named_modules():
+        if isinstance(sub, torch.nn.ModuleList) and len(sub) == depth:
+            return [f"{name}.{i}" for i in range(depth)]
+    raise ValueError(f"No list of {depth} blocks in {type(module).__name__}.")
+
+
+_FINAL = ("layernorm", "post_layernorm", "vision_model.post_layernorm")
+
+
+def family_layers(family: VideoFamily, config: Any) -> tuple[str, ...]:
+    """The recorded layers (taps) of a family model with configuration ``config``."""
+    import torch
+
+    with torch.device("meta"):
+        module = _backbone(family, _instantiate(family, config))
+    blocks = quarters(_blocks(module, config))
+    return tuple(name + ".volume" for name in distinct([*blocks, first_present(module, _FINAL)]))
+
+
+def _instantiate(family: VideoFamily, config: Any) -> torch.nn.Module:
+    import transformers
+
+    return getattr(transformers, family.model_class)(config)
+
+
+def _backbone(family: VideoFamily, model: torch.nn.Module) -> torch.nn.Module:
+    return model.get_submodule(family.backbone) if family.backbone else model
+
+
+class _Geometry:
+    """The input geometry of the current forward pass, shared by the layout hook and taps."""
+
+    batch = frames = height = width = 0
+
+
+def _adapt(family: VideoFamily, config: Any, layers: tuple[str, ...]
+           ) -> Callable[[torch.nn.Module], torch.nn.Module]:
+    """Input layout hook plus token → volume taps on ``layers``."""
+    tubelet, patch = family.tubelet(config), family.patch(config)
+
+    def adapt(module: torch.nn.Module) -> torch.nn.Module:
+        geometry = _Geometry()
+
+        def to_family_layout(_module: Any, args: tuple[Any, ...]) -> tuple[Any, ...]:
+            clips = args[0]  # (B, 3, T, H, W), the engine's layout
+            geometry.batch, _, geometry.frames, geometry.height, geometry.width = clips.shape
+            frames = clips.transpose(1, 2)
+            if family.layout == "frames":
+                frames = frames.reshape(-1, *frames.shape[2:])
+            return (frames.contiguous(), *args[1:])
+
+        def volume(output: Any) -> torch.Tensor:
+            tokens = output[0] if isinstance(output, (tuple, list)) else output
+            b, t = geometry.batch, geometry.frames // tubelet
+            h, w = geometry.height // patch, geometry.width // patch
+            if family.layout == "frames":
+                if tokens.ndim == 2:  # a pooled class token per frame
+                    return tokens.reshape(b, geometry.frames, -1, 1, 1).transpose(1, 2)
+                tokens = tokens[:, 1:] if family.cls_token else tokens
+                return tokens.reshape(b, geometry.frames, h, w, -1).permute(0, 4, 1, 2, 3)
+            tokens = tokens[:, 1:] if family.cls_token else tokens
+            if family.order == "hwt":
+                return tokens.reshape(b, h, w, t, -1).permute(0, 4, 3, 1, 2)
+            return tokens.reshape(b, t, h, w, -1).permute(0, 4, 1, 2, 3)
+
+        module.register_forward_pre_hook(to_family_layout)
+        for layer in layers:
+            attach_tap(module.get_submodule(layer.removesuffix(".volume")), volume)
+        return module
+
+    return adapt
+
+
+def family_spec(identifier: str, family: VideoFamily, config: Any, *,
+                weights: str | None = None, preprocessor: Mapping[str, Any] | None = None,
+                fps: float | None = None, bibtex: str | None = None,
+                description: str = "") -> ModelSpec:
+    """The :class:`ModelSpec` of a family model with configuration ``config``."""
+    mean, std = normalization(preprocessor or {}, family)
+    tubelet = family.tubelet(config)
+    return ModelSpec(
+        identifier=identifier, kind="video", layers=family_layers(family, config),
+        input_size=int(getattr(config, family.size_key)),
+        fps=fps or family.fps, clip_length=int(getattr(config, family.frames_key)),
+        mean=mean, std=std, weights=weights, bibtex=bibtex or family.bibtex,
+        description=description or (
+            f"transformers {family.model_class} ({family.fps_source}; "
+            f"{tubelet} frame(s) per time step)"))
+
+
+def transformers_zoo_model(spec: ModelSpec, family: VideoFamily, config: Any,
+                           repo_id: str | None = None) -> FamilyModel:
+    """The buildable model of a family configuration; ``repo_id`` names its published
+    weights (a hub model id)."""
+
+    def random(built: ModelSpec) -> torch.nn.Module:
+        return _backbone(family, _instantiate(family, _geometry(family, config, built)))
+
+    def published(built: ModelSpec) -> torch.nn.Module:
+        return _from_hub(family, config, built, repo_id, spec.identifier)
+
+    zoo = ZooModel(spec, random, adapt=_adapt(family, config, spec.layers),
+                   fixed_geometry=family.fixed_geometry,
+                   published=published if repo_id else None)
+    return FamilyModel(zoo, family, config)
+
+
+#: Configuration entries that fix the architecture: a declaration and the hub must agree on them.
+_ARCHITECTURE_KEYS = ("hidden_size", "num_hidden_layers", "num_attention_heads", "patch_size",
+                      "tubelet_size", "use_mean_pooling", "attention_type")
+
+
+def _from_hub(family: VideoFamily, declared: Any, built: ModelSpec, repo_id: str,
+              identifier: str) -> torch.nn.Module:
+    """The backbone with the published weights of ``repo_id``, loaded by ``from_pretrained``
+    from the hub cache; a weight the checkpoint lacks is an error, never a random init."""
+    import transformers
+
+    from dynamic_vision.modeling.libraries.hub import hub_snapshot
+
+    snapshot = hub_snapshot(repo_id, model=identifier)
+    config_class = getattr(transformers, family.config_class)
+    published = config_class.from_pretrained(str(snapshot))
+    differ = {key: (getattr(declared, key, None), getattr(published, key, None))
+              for key in _ARCHITECTURE_KEYS
+              if _plain(getattr(declared, key, None)) != _plain(getattr(published, key, None))}
+    if differ:
+        raise RuntimeError(f"The declaration of '{identifier}' and the configuration of "
+                           f"'{repo_id}' ({snapshot}) disagree on {differ} "
+                           f"(declared, published); fix the declaration.")
+    model_class = getattr(transformers, family.model_class)
+    try:
+        model, info = model_class.from_pretrained(
+            str(snapshot), config=_geometry(family, published, built), local_files_only=True,
+            output_loading_info=True)
+    except (OSError, RuntimeError, ValueError) as error:
+        raise RuntimeError(f"The weights in {snapshot} do not fit model '{identifier}': "
+                           f"{error}") from error
+    missing = [key for key in info.get("missing_keys", ())
+               if not family.backbone or key.startswith(family.backbone + ".")]
+    if missing:
+        raise RuntimeError(f"The checkpoint in {snapshot} lacks {len(missing)} weight(s) of "
+                           f"model '{identifier}' (e.g. {missing[:3]}); refusing to leave them "
+                           f"randomly initialised.")
+    return _backbone(family, model)
+
+
+def _plain(value: Any) -> Any:
+    return list(value) if isinstance(value, (list, tuple)) else value
+
+
+def hub_family_model(spec: ModelSpec, model_type: str, repo_id: str,
+                     config: Mapping[str, Any]) -> FamilyModel:
+    """A curated hub model: its declared ``spec``, the architecture ``config`` it declares
+    (so that its random twin builds offline) and the hub repository of its weights."""
+    family = FAMILIES[model_type]
+    return transformers_zoo_model(spec, family, _config(family, config), repo_id=repo_id)
+
+
+@dataclass(frozen=True)
+class FamilyModel:
+    """A :class:`ZooModel` of a ``transformers`` family that also builds variants of its
+    configuration (``config={...}``: random weights only, e.g. a tiny test network)."""
+
+    zoo: ZooModel
+    family: VideoFamily
+    config: Any
+
+    @property
+    def spec(self) -> ModelSpec:
+        return self.zoo.spec
+
+    def build_module(self, pretrained: bool | None = None, *,
+                     config: Mapping[str, Any] | None = None,
+                     **options: Any) -> tuple[ModelSpec, torch.nn.Module]:
+        """The spec and torch module (see :meth:`ZooModel.build_module`)."""
+        return self._variant(pretrained, config).build_module(
+            False if config else pretrained, **options)
+
+    def build(self, pretrained: bool | None = None, *, config: Mapping[str, Any] | None = None,
+              **options: Any) -> Any:
+        """The model as a ModelCommitment (see :meth:`ZooModel.build`)."""
+        return self._variant(pretrained, config).build(False if config else pretrained,
+                                                      **options)
+
+    def build_random(self, pretrained: bool | None = None, *,
+                     config: Mapping[str, Any] | None = None, **options: Any) -> Any:
+        """The seeded random twin; ``pretrained=True`` is refused."""
+        return self._variant(False, config).build_random(pretrained, **options)
+
+    def _variant(self, pretrained: bool | None, config: Mapping[str, Any] | None) -> ZooModel:
+        if not config:
+            return self.zoo
+        name = self.spec.identifier
+        if pretrained:
+            raise ValueError(f"Configuration overrides change the architecture of '{name}', "
+                             f"so its published weights no longer fit: pass pretrained=False "
+                             f"(or use '{name}{RANDOM_SUFFIX}').")
+        merged = _config(self.family, {**self.config.to_dict(), **dict(config)})
+        digest = hashlib.sha256(json.dumps(dict(config), sort_keys=True, default=str).encode())
+        spec = family_spec(f"{name}-config{digest.hexdigest()[:8]}", self.family, merged,
+                           fps=self.spec.fps, bibtex=self.spec.bibtex,
+                           description=self.spec.description)
+        spec = dataclasses.replace(spec, mean=self.spec.mean, std=self.spec.std)
+        return transformers_zoo_model(spec, self.family, merged).zoo
+
+
+# -- the provider --------------------------------------------------------------------------------
+class TransformersProvider(LibraryProvider):
+    """``transformers/<family>`` (default configuration) and ``transformers/<org>/<name>``."""
+
+    prefix = "transformers/"
+    library = "transformers"
+    check_options = {"input_size": 32, "clip_length": 4}
+
+    def model_names(self) -> list[str]:
+        names = list(FAMILIES)
+        for family in FAMILIES.values():
+            names.extend(family.checkpoints)
+        return sorted(names)
+
+    def zoo_model(self, name: str) -> FamilyModel:
+        import transformers  # noqa: F401  (missing: the registry names the extra to install)
+
+        identifier = self.prefix + name
+        if "/" not in name:
+            family = FAMILIES.get(name)
+            if family is None:
+                raise self.unknown(identifier, self.model_names(),
+                                   hint=f"Families: {', '.join(FAMILIES)}; hub models are named "
+                                        f"'transformers/<organisation>/<name>'.")
+            config = _config(family, {})
+            spec = family_spec(identifier, family, config,
+                               description=f"transformers {family.model_class}, default "
+                                           f"configuration, seeded random weights")
+            return transformers_zoo_model(spec, family, config)
+        from dynamic_vision.modeling.libraries.hub import hub_config, preprocessor_config
+
+        values = hub_config(name, model=identifier)
+        model_type = _ALIASES.get(values.get("model_type"), values.get("model_type"))
+        family = FAMILIES.get(model_type)
+        if family is None:
+            raise UnknownIdentifierError(
+                f"'{identifier}' is a '{values.get('model_type')}' model; the transformers "
+                f"adapter knows the video families {sorted(FAMILIES)}. Wrap other models in a "
+                f"plugin folder (`dynamic-vision new model`).", kind="model",
+                identifier=identifier, suggestions=[])
+        if "vision_config" in values and family.model_type == "xclip":
+            values = values["vision_config"]
+        config = _config(family, values)
+        spec = family_spec(identifier, family, config, weights=f"transformers:{name}",
+                           preprocessor=preprocessor_config(name),
+                           description=f"Hugging Face hub model {name} "
+                                       f"({family.model_class}; {family.fps_source})")
+        return transformers_zoo_model(spec, family, config, repo_id=name)
+
+
+PROVIDER = TransformersProvider()
