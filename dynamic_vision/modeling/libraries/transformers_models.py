@@ -384,7 +384,8 @@ class FamilyModel:
                              f"(or use '{name}{RANDOM_SUFFIX}').")
         merged = _config(self.family, {**self.config.to_dict(), **dict(config)})
         digest = hashlib.sha256(json.dumps(dict(config), sort_keys=True, default=str).encode())
-        spec = family_spec(f"{name}-config{digest.hexdigest()[:8]}", self.family, merged,
+        twin = RANDOM_SUFFIX if self.spec.weights is not None else ""
+        spec = family_spec(f"{name}{twin}-config{digest.hexdigest()[:8]}", self.family, merged,
                            fps=self.spec.fps, bibtex=self.spec.bibtex,
                            description=self.spec.description)
         spec = dataclasses.replace(spec, mean=self.spec.mean, std=self.spec.std)
