@@ -49,6 +49,7 @@ __all__ = [
     "load_state_dict",
     "load_weights",
     "host_unreachable",
+    "hub_cache_dir",
 ]
 
 OFFLINE_VARIABLE = "DYNAMIC_VISION_OFFLINE"
@@ -92,6 +93,14 @@ class WeightsSource:
 def offline(variables: tuple[str, ...] = (OFFLINE_VARIABLE,)) -> bool:
     """True when any of ``variables`` is set to a true value (1, true, yes, on)."""
     return any(os.environ.get(v, "").strip().lower() in _TRUE for v in variables)
+
+
+def hub_cache_dir() -> Path:
+    """The Hugging Face hub cache: ``$HF_HUB_CACHE`` as set now, else huggingface_hub's
+    default (``$HF_HOME/hub``)."""
+    import huggingface_hub
+
+    return Path(os.environ.get("HF_HUB_CACHE") or huggingface_hub.constants.HF_HUB_CACHE)
 
 
 def checkpoint_dir() -> Path:
@@ -177,8 +186,10 @@ def _hub_source(name: str, repo_id: str, filename: str, provider: str) -> Weight
     import huggingface_hub
 
     revision = "main"
-    cached = huggingface_hub.try_to_load_from_cache(repo_id, filename, revision=revision)
-    folder = Path(huggingface_hub.constants.HF_HUB_CACHE) / ("models--" + repo_id.replace("/", "--"))
+    cache = hub_cache_dir()
+    cached = huggingface_hub.try_to_load_from_cache(repo_id, filename, cache_dir=cache,
+                                                    revision=revision)
+    folder = cache / ("models--" + repo_id.replace("/", "--"))
     path = Path(cached) if isinstance(cached, str) else folder / "snapshots" / "<revision>" / filename
     endpoint = os.environ.get("HF_ENDPOINT", "").rstrip("/") or huggingface_hub.constants.ENDPOINT
     url = f"{endpoint}/{repo_id}/resolve/{revision}/{filename}"
@@ -315,7 +326,8 @@ def _download_from_hub(source: WeightsSource) -> Path:
     repo_path, _, rest = parsed.path.lstrip("/").partition("/resolve/")
     revision, _, filename = rest.partition("/")
     return Path(huggingface_hub.hf_hub_download(
-        repo_path, filename, revision=revision, endpoint=f"{parsed.scheme}://{parsed.netloc}"))
+        repo_path, filename, revision=revision, cache_dir=hub_cache_dir(),
+        endpoint=f"{parsed.scheme}://{parsed.netloc}"))
 
 
 def _verify(path: Path, expected: str | None, source: WeightsSource) -> None:

@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from dynamic_vision.core.errors import WeightsNotFoundError
-from dynamic_vision.modeling.weights import OFFLINE_VARIABLE, host_unreachable, offline
+from dynamic_vision.modeling.weights import (OFFLINE_VARIABLE, host_unreachable, hub_cache_dir,
+                                             offline)
 
 __all__ = ["hub_cache_dir", "repo_folder", "hub_config", "hub_snapshot", "preprocessor_config",
            "WEIGHT_FILES"]
@@ -26,13 +27,6 @@ __all__ = ["hub_cache_dir", "repo_folder", "hub_config", "hub_snapshot", "prepro
 WEIGHT_FILES = ("model.safetensors", "model.safetensors.index.json", "pytorch_model.bin",
                 "pytorch_model.bin.index.json")
 _OFFLINE = (OFFLINE_VARIABLE, "HF_HUB_OFFLINE")
-
-
-def hub_cache_dir() -> Path:
-    """The hub cache: ``$HF_HUB_CACHE`` when set now, else huggingface_hub's default."""
-    import huggingface_hub
-
-    return Path(os.environ.get("HF_HUB_CACHE") or huggingface_hub.constants.HF_HUB_CACHE)
 
 
 def repo_folder(repo_id: str) -> Path:
@@ -69,8 +63,8 @@ def _endpoint() -> str:
 def _missing(repo_id: str, model: str | None, what: str, reason: str) -> WeightsNotFoundError:
     who = f"model '{model}'" if model else f"'{repo_id}'"
     tried = _snapshots(repo_id)
-    lines = [f"The {what} of {who} (Hugging Face hub repository '{repo_id}') are not "
-             f"available: {reason}.",
+    lines = [f"Not available: the {what} of {who} (Hugging Face hub repository "
+             f"'{repo_id}'): {reason}.",
              f"  looked in: {repo_folder(repo_id) / 'snapshots'}"
              + (f" ({len(tried)} snapshot(s) without them)" if tried else " (not there)"),
              f"  download URL: {_endpoint()}/{repo_id}",

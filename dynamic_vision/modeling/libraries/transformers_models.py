@@ -76,6 +76,9 @@ class VideoFamily:
         Published hub model ids, listed by ``list_models("transformers/*")``.
     fixed_geometry
         Published weights fit the published input size and clip length only.
+    whole_class, whole_attribute
+        Checkpoints of the whole model (``config.model_type == model_type``) are loaded with
+        ``whole_class`` and the backbone is its ``whole_attribute`` (X-CLIP's vision tower).
     """
 
     model_type: str
@@ -94,6 +97,8 @@ class VideoFamily:
     backbone: str = ""
     checkpoints: tuple[str, ...] = ()
     fixed_geometry: bool = True
+    whole_class: str = ""
+    whole_attribute: str = ""
 
     def tubelet(self, config: Any) -> int:
         """Frames per time step (tubelet depth; 1 for frame-wise patches)."""
@@ -143,7 +148,8 @@ FAMILIES: dict[str, VideoFamily] = {family.model_type: family for family in (
         "num_frames", 0.8, "8 frames sampled sparsely over 10 s Kinetics clips", CLIP_MEAN,
         CLIP_STD,
         NI2022,
-        checkpoints=("microsoft/xclip-base-patch32", "microsoft/xclip-base-patch16")),
+        checkpoints=("microsoft/xclip-base-patch32", "microsoft/xclip-base-patch16"),
+        whole_class="XCLIPModel", whole_attribute="vision_model"),
 )}
 #: ``config.model_type`` values of whole hub models that hold a family's backbone.
 _ALIASES = {"xclip_vision_model": "xclip"}
@@ -314,21 +320,27 @@ def _from_hub(family: VideoFamily, declared: Any, built: ModelSpec, repo_id: str
         raise RuntimeError(f"The declaration of '{identifier}' and the configuration of "
                            f"'{repo_id}' ({snapshot}) disagree on {differ} "
                            f"(declared, published); fix the declaration.")
-    model_class = getattr(transformers, family.model_class)
+    whole = bool(family.whole_class) and json.loads(
+        (snapshot / "config.json").read_text()).get("model_type") == family.model_type
     try:
-        model, info = model_class.from_pretrained(
-            str(snapshot), config=_geometry(family, published, built), local_files_only=True,
-            output_loading_info=True)
+        if whole:  # the backbone inside a whole checkpoint, at its published geometry
+            model, info = getattr(transformers, family.whole_class).from_pretrained(
+                str(snapshot), local_files_only=True, output_loading_info=True)
+        else:
+            model, info = getattr(transformers, family.model_class).from_pretrained(
+                str(snapshot), config=_geometry(family, published, built),
+                local_files_only=True, output_loading_info=True)
     except (OSError, RuntimeError, ValueError) as error:
         raise RuntimeError(f"The weights in {snapshot} do not fit model '{identifier}': "
                            f"{error}") from error
+    kept = family.whole_attribute if whole else family.backbone
     missing = [key for key in info.get("missing_keys", ())
-               if not family.backbone or key.startswith(family.backbone + ".")]
+               if not kept or key.startswith(kept + ".")]
     if missing:
         raise RuntimeError(f"The checkpoint in {snapshot} lacks {len(missing)} weight(s) of "
                            f"model '{identifier}' (e.g. {missing[:3]}); refusing to leave them "
                            f"randomly initialised.")
-    return _backbone(family, model)
+    return getattr(model, family.whole_attribute) if whole else _backbone(family, model)
 
 
 def _plain(value: Any) -> Any:

@@ -27,4 +27,4 @@ SPEC = ModelSpec(
     bibtex=RADFORD2021,
 )
 
-register_model(SPEC, "dynamic_vision.models.clip_vit_b16.model", check_options={"input_size": 32})
+register_model(SPEC, "dynamic_vision.models.clip_vit_b16.model", check_options={"input_size": 32, "fps": 8})

@@ -27,4 +27,4 @@ SPEC = ModelSpec(
     bibtex=OQUAB2024,
 )
 
-register_model(SPEC, "dynamic_vision.models.dinov2_vits14.model", check_options={"input_size": 28})
+register_model(SPEC, "dynamic_vision.models.dinov2_vits14.model", check_options={"input_size": 28, "fps": 8})

@@ -28,9 +28,10 @@ SPEC = ModelSpec(
     bibtex=BERTASIUS2021,
 )
 
-#: Test size: the same depth with narrow blocks (random weights only).
+#: Test size: the same depth with narrow blocks (random weights only), sampled fast enough that
+#: the 1-second probe clips span several steps.
 CHECK_OPTIONS = {"config": dict(hidden_size=32, intermediate_size=64, num_attention_heads=2),
-                 "input_size": 32, "clip_length": 4}
+                 "input_size": 32, "clip_length": 4, "fps": 8}
 
 register_model(SPEC, "dynamic_vision.models.timesformer_base_k400.model", check_options=CHECK_OPTIONS,
                requires={"transformers": "dynamic-vision[transformers]"})

@@ -28,10 +28,11 @@ SPEC = ModelSpec(
     bibtex=NI2022,
 )
 
-#: Test size: the same depth with narrow blocks (random weights only).
+#: Test size: the same depth with narrow blocks (random weights only), sampled fast enough that
+#: the 1-second probe clips span several steps.
 CHECK_OPTIONS = {"config": dict(hidden_size=32, intermediate_size=64, num_attention_heads=2, mit_hidden_size=32,
                  mit_intermediate_size=64, mit_num_attention_heads=2, patch_size=16),
-                 "input_size": 32, "clip_length": 4}
+                 "input_size": 32, "clip_length": 4, "fps": 8}
 
 register_model(SPEC, "dynamic_vision.models.xclip_base_patch32.model", check_options=CHECK_OPTIONS,
                requires={"transformers": "dynamic-vision[transformers]"})
