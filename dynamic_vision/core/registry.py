@@ -19,12 +19,12 @@ import contextlib
 import contextvars
 import difflib
 import fnmatch
-import importlib
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
 from dynamic_vision.core.errors import UnknownIdentifierError, DuplicateIdentifierError, MissingDependencyError
+from dynamic_vision.core.targets import Provider, ProviderEntry, missing_dependency, resolve_target
 
 __all__ = [
     "Declaration",
@@ -111,79 +111,7 @@ class Entry:
 
     def resolve(self) -> Callable[..., Any]:
         """Import a lazy target and return the factory."""
-        return _resolve_target(self.identifier, self.target, self.requires)
-
-
-def _resolve_target(identifier: str, target: Any, requires: Mapping[str, str]) -> Any:
-    """``target`` itself, or the object a lazy ``"module:attr"`` names (imported now)."""
-    if not isinstance(target, str):
-        return target
-    module_name, _, attribute = target.partition(":")
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as error:
-        raise _missing_dependency(identifier, error, requires) or error
-    obj: Any = module
-    for part in attribute.split(".") if attribute else []:
-        obj = getattr(obj, part)
-    return obj
-
-
-def _missing_dependency(identifier: str, error: ModuleNotFoundError,
-                        requires: Mapping[str, str]) -> MissingDependencyError | None:
-    """The teaching error for an optional package named in ``requires``, else None."""
-    missing = (error.name or "").split(".")[0]
-    if missing not in requires:
-        return None
-    failure = MissingDependencyError(
-        f"'{identifier}' needs the optional package '{missing}'. "
-        f"Install it with: pip install \"{requires[missing]}\"")
-    failure.__cause__ = error
-    return failure
-
-
-@runtime_checkable
-class Provider(Protocol):
-    """Offers identifiers under a prefix on demand (e.g. every ``timm/<name>``).
-
-    A provider stands for a whole namespace that would be too large, or too costly, to
-    register name by name: the entry of an identifier is made when it is first asked for.
-    """
-
-    def names(self) -> list[str]:
-        """Every identifier offered (prefix included); may import the library it wraps."""
-        ...
-
-    def declare(self, identifier: str) -> tuple[Callable[..., Any], Any, Mapping[str, Any]]:
-        """``(factory, declaration, extra facts)`` of ``identifier``; an identifier the
-        provider does not offer raises :class:`UnknownIdentifierError`."""
-        ...
-
-
-@dataclass(frozen=True)
-class ProviderEntry:
-    """A registered provider: identifiers starting with ``prefix`` are asked of ``target``.
-
-    Attributes
-    ----------
-    prefix
-        E.g. ``"timm/"``; identifiers under it are made on demand.
-    target
-        The :class:`Provider`, or a lazy ``"module:attr"`` naming it.
-    origin, requires
-        As for :class:`Entry`.
-    description
-        One line for listings and error messages, e.g. ``"any timm model, frame by frame"``.
-    """
-
-    prefix: str
-    target: Any
-    origin: str
-    requires: Mapping[str, str] = field(default_factory=dict)
-    description: str = ""
-
-    def resolve(self) -> Provider:
-        return _resolve_target(self.prefix + "*", self.target, self.requires)
+        return resolve_target(self.identifier, self.target, self.requires)
 
 
 class Registry(Generic[T]):
@@ -326,7 +254,7 @@ class Registry(Generic[T]):
         try:
             factory, declaration, extra = provider.resolve().declare(identifier)
         except ModuleNotFoundError as error:
-            raise _missing_dependency(identifier, error, provider.requires) or error
+            raise missing_dependency(identifier, error, provider.requires) or error
         entry = Entry(identifier, factory, provider.origin, dict(provider.requires),
                       dict(extra), declaration)
         self._provided[identifier] = entry
