@@ -29,8 +29,10 @@ PRETRAINED = [name for name in dv.list_models()
 
 
 def _zoo(identifier: str) -> ZooModel:
+    """The model's ZooModel (a transformers family model wraps one)."""
     module = dv.model_registry.entry(identifier).target.partition(":")[0]
-    return importlib.import_module(module).ZOO
+    zoo = importlib.import_module(module).ZOO
+    return getattr(zoo, "zoo", zoo)
 
 
 def test_zoo_is_complete():
@@ -51,7 +53,8 @@ def test_listing_and_info_import_no_torch():
 @pytest.mark.parametrize("identifier", PRETRAINED)
 def test_published_weights_are_named_and_cited(identifier):
     spec = _zoo(identifier).spec
-    assert spec.bibtex.startswith("@") and spec.weights.split(":")[0] in ("torchvision", "timm")
+    assert spec.bibtex.startswith("@")
+    assert spec.weights.split(":")[0] in ("torchvision", "timm", "https", "transformers")
 
 
 # Parameter counts published with torchvision's weights; timm publishes none in its config.
@@ -95,8 +98,14 @@ def test_pretrained_identifier_fails_fast_offline(identifier, offline):
         dv.load_model(identifier)
     assert time.perf_counter() - start < 5
     message = str(info.value)
-    source = weights.weights_source(_zoo(identifier).spec.weights)
     assert f"'{identifier}'" in message and f"'{identifier}-random'" in message
+    scheme, _, name = _zoo(identifier).spec.weights.partition(":")
+    if scheme == "transformers":  # a hub snapshot, looked for in the hub cache
+        from dynamic_vision.modeling.libraries.hub import repo_folder
+
+        assert str(repo_folder(name) / "snapshots") in message and name in message
+        return
+    source = weights.weights_source(_zoo(identifier).spec.weights)
     assert source.url in message and str(source.path.parent) in message
 
 

@@ -103,3 +103,50 @@ def test_listing_every_registry_does_not_import_torch():
     result = subprocess.run([sys.executable, "-W", "error::RuntimeWarning", "-c", code],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+class _Toys:
+    """A provider of ``toy/<n>`` for n in 0..2 (plain callables, no library)."""
+
+    def __init__(self):
+        self.asked = []
+
+    def names(self):
+        return [f"toy/{n}" for n in range(3)]
+
+    def declare(self, identifier):
+        self.asked.append(identifier)
+        if identifier not in self.names():
+            raise UnknownIdentifierError(f"no {identifier}", kind="model",
+                                         identifier=identifier, suggestions=[])
+        return (lambda **kw: (identifier, kw)), None, {"check_options": {"size": 1}}
+
+
+def test_providers_make_entries_on_demand_and_list_only_when_named():
+    registry = Registry("model")
+    registry.register("plain", lambda: "plain", origin="tests")
+    toys = _Toys()
+    registry.register_provider("toy/", toys, origin="tests", description="toys")
+    assert registry.list() == ["plain"] and registry.list("*") == ["plain"]
+    assert registry.list("toy/*") == ["toy/0", "toy/1", "toy/2"]
+    assert registry.load("toy/1", a=2) == ("toy/1", {"a": 2})
+    registry.load("toy/1")
+    assert toys.asked == ["toy/1"], "an entry is made once, then kept"
+    assert registry.info("toy/1")["check_options"] == {"size": 1}
+    assert "toy/2" in registry and "toy/9" not in registry
+    assert registry.list() == ["plain"], "made entries do not change plain listings"
+    with pytest.raises(UnknownIdentifierError, match="'toy/<name>' \\(toys\\)"):
+        registry.load("nothing")
+    with pytest.raises(DuplicateIdentifierError):
+        registry.register_provider("toy/", "other.module:P", origin="elsewhere")
+    with pytest.raises(ValueError, match="must end in '/'"):
+        registry.register_provider("toy", toys)
+
+
+def test_a_provider_with_a_missing_package_names_the_extra():
+    registry = Registry("model")
+    registry.register_provider("lib/", "surely_not_installed_pkg.models:PROVIDER", origin="tests",
+                               requires={"surely_not_installed_pkg": "dynamic-vision[lib]"})
+    with pytest.raises(MissingDependencyError, match=r'pip install "dynamic-vision\[lib\]"'):
+        registry.load("lib/anything")
+    assert registry.list() == []

@@ -11,6 +11,11 @@ An identifier may have *aliases* (other names of the same entry, e.g. Brain-Scor
 equivalent benchmark): lookups and ``info`` resolve them, listings show only the identifiers. A
 *resolver* registers identifiers that cannot be enumerated in advance (e.g. a model given as
 ``path/to/folder:name``) the first time one is asked for.
+
+A *provider* stands for a whole namespace (``timm/<name>``, ``torchvision/<name>``, ...): it is
+registered by prefix, as cheaply as an entry, and makes the entry of an identifier under its
+prefix when that identifier is first asked for. A plain listing never asks providers; a pattern
+that starts with a provider's prefix (``list("timm/*")``) does.
 """
 
 from __future__ import annotations
@@ -28,13 +33,15 @@ from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
 from dynamic_vision.core.errors import (
     DuplicateIdentifierError,
     MissingDependencyError,
-    PluginLoadError,
     UnknownIdentifierError,
 )
+from dynamic_vision.core.targets import Provider, ProviderEntry, missing_dependency, resolve_target
 
 __all__ = [
     "Declaration",
     "Entry",
+    "Provider",
+    "ProviderEntry",
     "Registry",
     "UnknownIdentifierError",
     "DuplicateIdentifierError",
@@ -116,32 +123,7 @@ class Entry:
 
     def resolve(self) -> Callable[..., Any]:
         """Import a lazy target and return the factory."""
-        if callable(self.target):
-            return self.target
-        module_name, _, attribute = self.target.partition(":")
-        where = (f"'{self.identifier}' (registered by {self.origin}) points at "
-                 f"'{self.target}'")
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as error:
-            missing = (error.name or "").split(".")[0]
-            if missing in self.requires:
-                raise MissingDependencyError(
-                    f"'{self.identifier}' needs the optional package '{missing}'. "
-                    f"Install it with: pip install \"{self.requires[missing]}\""
-                ) from error
-            if error.name and module_name.startswith(error.name):  # the target itself is missing
-                raise PluginLoadError(f"{where}, but module '{error.name}' does not exist; fix "
-                                      f"the registration's target.") from error
-            raise
-        obj: Any = module
-        for part in attribute.split(".") if attribute else []:
-            try:
-                obj = getattr(obj, part)
-            except AttributeError as error:
-                raise PluginLoadError(f"{where}, but '{module_name}' has no '{attribute}'; fix "
-                                      f"the registration's target.") from error
-        return obj
+        return resolve_target(self.identifier, self.target, self.requires, self.origin)
 
 
 def check_identifier(identifier: Any, kind: str) -> None:
@@ -184,6 +166,10 @@ class Registry(Generic[T]):
         self._entries: dict[str, Entry] = {}
         self._aliases: dict[str, str] = {}
         self._resolvers: list[Callable[[str], bool] | str] = []
+        self._providers: dict[str, ProviderEntry] = {}
+        # Entries made by providers on demand: served like registered ones, listed only when
+        # a pattern asks for their provider's prefix (so plain listings never depend on them).
+        self._provided: dict[str, Entry] = {}
         self._discover: Callable[[], None] | None = None
 
     # -- registration -------------------------------------------------------------------------
@@ -254,6 +240,64 @@ class Registry(Generic[T]):
         """Remove an entry or an alias (mainly for tests and notebooks)."""
         if self._aliases.pop(identifier, None) is None:
             self._entries.pop(identifier, None)
+            self._provided.pop(identifier, None)
+
+    def register_provider(self, prefix: str, target: Provider | str, *,
+                          requires: Mapping[str, str] | None = None, origin: str | None = None,
+                          description: str = "") -> None:
+        """Let ``target`` make the entries of every identifier that starts with ``prefix``.
+
+        Registration imports nothing. The provider is imported when an identifier under
+        ``prefix`` is first looked up, or when :meth:`list` is given a pattern that starts with
+        ``prefix`` (e.g. ``list("timm/*")``); a plain :meth:`list` never asks providers.
+
+        Parameters
+        ----------
+        prefix
+            The namespace, ending in ``/`` (e.g. ``"timm/"``).
+        target
+            A :class:`Provider` or a lazy ``"module:attr"`` naming one.
+        requires
+            Optional packages the provider needs: ``{import name: pip requirement}``.
+        description
+            What the namespace offers, for messages.
+        """
+        if not prefix.endswith("/") or len(prefix) < 2:
+            raise ValueError(f"A {self.kind} provider prefix must end in '/', got {prefix!r}.")
+        if isinstance(target, str) and ":" not in target:
+            raise ValueError(f"Lazy provider target for '{prefix}' must look like "
+                             f"'package.module:attribute', got {target!r}.")
+        if origin is None:
+            origin = _current_origin.get() or sys._getframe(1).f_globals.get("__name__", "?")
+        entry = ProviderEntry(prefix, target, origin, dict(requires or {}), description)
+        existing = self._providers.get(prefix)
+        if existing is not None:
+            if (existing.origin, existing.target) == (entry.origin, entry.target):
+                return
+            raise DuplicateIdentifierError(
+                f"{self.kind} provider '{prefix}' is registered twice: by {existing.origin} "
+                f"and by {entry.origin}. Rename one of them.")
+        self._providers[prefix] = entry
+
+    def providers(self) -> dict[str, ProviderEntry]:
+        """The registered providers by prefix (after discovery)."""
+        self._ensure_discovered()
+        return dict(self._providers)
+
+    def _provider_for(self, identifier: str) -> ProviderEntry | None:
+        matches = [p for p in self._providers if str(identifier).startswith(p)]
+        return self._providers[max(matches, key=len)] if matches else None
+
+    def _provide(self, provider: ProviderEntry, identifier: str) -> Entry:
+        """Ask ``provider`` for the entry of ``identifier`` (made once, then kept)."""
+        try:
+            factory, declaration, extra = provider.resolve().declare(identifier)
+        except ModuleNotFoundError as error:
+            raise missing_dependency(identifier, error, provider.requires) or error
+        entry = Entry(identifier, factory, provider.origin, dict(provider.requires),
+                      dict(extra), declaration)
+        self._provided[identifier] = entry
+        return entry
 
     def alias(self, alias: str, identifier: str) -> None:
         """Make ``alias`` another name of ``identifier`` (which may be registered later).
@@ -291,7 +335,7 @@ class Registry(Generic[T]):
             self._resolvers.append(resolver)
 
     def _lookup(self, identifier: str) -> Entry | None:
-        found = self._entries.get(identifier)
+        found = self._entries.get(identifier) or self._provided.get(identifier)
         if found is None and identifier in self._aliases:
             found = self._entries.get(self._aliases[identifier])
         return found
@@ -317,7 +361,12 @@ class Registry(Generic[T]):
         names = sorted(self._entries)
         if pattern is None:
             return names
-        return [name for name in names if fnmatch.fnmatchcase(name, pattern)]
+        found = {name for name in names if fnmatch.fnmatchcase(name, pattern)}
+        for prefix, provider in self._providers.items():
+            if pattern.startswith(prefix):  # the pattern names the namespace: ask its provider
+                found.update(name for name in provider.resolve().names()
+                             if fnmatch.fnmatchcase(name, pattern))
+        return sorted(found)
 
     def entry(self, identifier: str) -> Entry:
         """The :class:`Entry` for ``identifier`` or one of its aliases (its ``identifier`` is
@@ -327,6 +376,9 @@ class Registry(Generic[T]):
             self._ensure_discovered()
             found = self._lookup(identifier) or self._resolve(identifier)
         if found is None:
+            provider = self._provider_for(identifier)
+            if provider is not None:
+                return self._provide(provider, identifier)
             raise self._unknown(identifier)
         return found
 
@@ -360,6 +412,11 @@ class Registry(Generic[T]):
             message += " Did you mean " + " or ".join(f"'{s}'" for s in suggestions) + "?"
         message += (f" {len(names)} {self.kind}s are registered; list them with "
                     f"dynamic_vision.list_{self.kind}s() or `dynamic-vision list {self.kind}`.")
+        if self._providers:
+            message += " Libraries offer more by name: " + "; ".join(
+                f"'{prefix}<name>'" + (f" ({p.description})" if p.description else "")
+                for prefix, p in sorted(self._providers.items())) + (
+                f" (list one with `dynamic-vision list {self.kind} '<prefix>*'`).")
         return UnknownIdentifierError(message, kind=self.kind, identifier=identifier,
                                       suggestions=suggestions)
 
@@ -369,7 +426,15 @@ class Registry(Generic[T]):
         if self._lookup(identifier) is not None:
             return True
         self._ensure_discovered()
-        return (self._lookup(identifier) or self._resolve(identifier)) is not None
+        if (self._lookup(identifier) or self._resolve(identifier)) is not None:
+            return True
+        if self._provider_for(identifier) is not None:
+            try:
+                self.entry(identifier)
+            except (UnknownIdentifierError, MissingDependencyError):
+                return False
+            return True
+        return False
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.list())

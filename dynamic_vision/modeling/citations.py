@@ -89,3 +89,72 @@ ADELSON1985 = """@article{adelson1985spatiotemporal,
   journal={Journal of the Optical Society of America A},
   volume={2}, number={2}, pages={284--299}, year={1985}
 }"""
+
+FEICHTENHOFER2020 = """@inproceedings{feichtenhofer2020x3d,
+  title={X3D: Expanding Architectures for Efficient Video Recognition},
+  author={Feichtenhofer, Christoph},
+  booktitle={Proceedings of the IEEE/CVF Conference on Computer Vision and Pattern Recognition},
+  pages={203--213},
+  year={2020}
+}"""
+
+FEICHTENHOFER2019 = """@inproceedings{feichtenhofer2019slowfast,
+  title={SlowFast Networks for Video Recognition},
+  author={Feichtenhofer, Christoph and Fan, Haoqi and Malik, Jitendra and He, Kaiming},
+  booktitle={Proceedings of the IEEE/CVF International Conference on Computer Vision},
+  pages={6202--6211},
+  year={2019}
+}"""
+
+TONG2022 = """@inproceedings{tong2022videomae,
+  title={VideoMAE: Masked Autoencoders are Data-Efficient Learners for Self-Supervised Video Pre-Training},
+  author={Tong, Zhan and Song, Yibing and Wang, Jue and Wang, Limin},
+  booktitle={Advances in Neural Information Processing Systems},
+  year={2022}
+}"""
+
+BERTASIUS2021 = """@inproceedings{bertasius2021space,
+  title={Is Space-Time Attention All You Need for Video Understanding?},
+  author={Bertasius, Gedas and Wang, Heng and Torresani, Lorenzo},
+  booktitle={Proceedings of the International Conference on Machine Learning},
+  pages={813--824},
+  year={2021}
+}"""
+
+ARNAB2021 = """@inproceedings{arnab2021vivit,
+  title={ViViT: A Video Vision Transformer},
+  author={Arnab, Anurag and Dehghani, Mostafa and Heigold, Georg and Sun, Chen and Lu{\\v{c}}i{\\'c}, Mario and Schmid, Cordelia},
+  booktitle={Proceedings of the IEEE/CVF International Conference on Computer Vision},
+  pages={6836--6846},
+  year={2021}
+}"""
+
+ASSRAN2025 = """@article{assran2025vjepa2,
+  title={V-JEPA 2: Self-Supervised Video Models Enable Understanding, Prediction and Planning},
+  author={Assran, Mido and Bardes, Adrien and Fan, David and Garrido, Quentin and Howes, Russell and others},
+  journal={arXiv preprint arXiv:2506.09985},
+  year={2025}
+}"""
+
+NI2022 = """@inproceedings{ni2022xclip,
+  title={Expanding Language-Image Pretrained Models for General Video Recognition},
+  author={Ni, Bolin and Peng, Houwen and Chen, Minghao and Zhang, Songyang and Meng, Gaofeng and Fu, Jianlong and Xiang, Shiming and Ling, Haibin},
+  booktitle={Proceedings of the European Conference on Computer Vision},
+  pages={1--18},
+  year={2022}
+}"""
+
+OQUAB2024 = """@article{oquab2024dinov2,
+  title={DINOv2: Learning Robust Visual Features without Supervision},
+  author={Oquab, Maxime and Darcet, Timoth{\\'e}e and Moutakanni, Th{\\'e}o and Vo, Huy and Szafraniec, Marc and others},
+  journal={Transactions on Machine Learning Research},
+  year={2024}
+}"""
+
+RADFORD2021 = """@inproceedings{radford2021learning,
+  title={Learning Transferable Visual Models From Natural Language Supervision},
+  author={Radford, Alec and Kim, Jong Wook and Hallacy, Chris and Ramesh, Aditya and Goh, Gabriel and Agarwal, Sandhini and others},
+  booktitle={Proceedings of the International Conference on Machine Learning},
+  pages={8748--8763},
+  year={2021}
+}"""

@@ -30,10 +30,23 @@ from dynamic_vision.core.brain_model import BrainModelBase
 from dynamic_vision.core.temporal import align_activations
 from dynamic_vision.modeling.spec import ModelSpec
 
-__all__ = ["ModelCommitment", "time_averaged"]
+__all__ = ["ModelCommitment", "time_averaged", "autocast_dtype"]
 
 #: ``selector(model, region) -> layer`` chooses a layer for a region without a committed one.
 LayerSelector = Callable[["ModelCommitment", str], str]
+
+
+def autocast_dtype(device: Any = None) -> str | None:
+    """``"bfloat16"`` on a CUDA device (``device``, else the default one) with bfloat16 support,
+    else ``None`` (float32): what ``dtype="auto"`` means."""
+    import torch
+
+    from dynamic_vision.modeling.activations.engine import resolve_device
+
+    device = resolve_device(device)
+    if device.type == "cuda" and torch.cuda.is_bf16_supported():
+        return "bfloat16"
+    return None
 
 
 def time_averaged(activations: xr.DataArray) -> np.ndarray:
@@ -53,6 +66,8 @@ class ModelCommitment(BrainModelBase):
     device, batch_size, dtype, reduction, n_components, seed, window, num_workers, cache,
     progress
         Passed to :func:`~dynamic_vision.modeling.activations.extract_activations`.
+        ``dtype="auto"`` autocasts to bfloat16 on a CUDA device that supports it and keeps
+        float32 elsewhere (see docs/models.md for the measured tolerance).
     region_layer_map
         Committed layers per region; overrides and extends ``spec.region_layer_map``.
     layer_selector
@@ -134,7 +149,10 @@ class ModelCommitment(BrainModelBase):
         """Per-layer ``(presentation, neuroid, time_step)`` activations (cached on disk)."""
         from dynamic_vision.modeling.activations import extract_activations
 
-        return extract_activations(self.module, self.spec, stimuli, layers, **self.extraction)
+        options = dict(self.extraction)
+        if options["dtype"] == "auto":
+            options["dtype"] = autocast_dtype(options["device"])
+        return extract_activations(self.module, self.spec, stimuli, layers, **options)
 
     def record(self, stimuli: Any, region: str, time_bins: list[tuple[float, float]],
                layers: list[str]) -> xr.DataArray:

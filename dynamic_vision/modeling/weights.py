@@ -7,6 +7,8 @@ A model declares its weights by name, with a scheme that says who publishes them
   whose ``-<hex>.`` part is a prefix of the file's sha256 and is checked.
 - ``"timm:deit_small_patch16_224.fb_in1k"`` — a timm pretrained tag, stored in the Hugging Face
   hub cache (``$HF_HUB_CACHE``).
+- ``"hf:<organisation>/<repository>/<file>"`` — any file of a Hugging Face hub model
+  repository, stored in the hub cache (timm models published outside the ``timm`` organisation).
 - ``"https://host/path/name-<sha256 prefix>.pth"`` — any URL; stored like torchvision's files.
 
 Weights that cannot be found raise :class:`WeightsNotFoundError`, which says where they were
@@ -46,6 +48,8 @@ __all__ = [
     "fetch_weights",
     "load_state_dict",
     "load_weights",
+    "host_unreachable",
+    "hub_cache_dir",
 ]
 
 OFFLINE_VARIABLE = "DYNAMIC_VISION_OFFLINE"
@@ -70,7 +74,7 @@ class WeightsSource:
     sha256
         The file's sha256 hex digest, or a prefix of it; ``None`` when the publisher gives none.
     provider
-        ``"torchvision"``, ``"timm"`` or ``"url"``.
+        ``"torchvision"``, ``"timm"``, ``"hf"`` or ``"url"``.
     """
 
     name: str
@@ -82,13 +86,21 @@ class WeightsSource:
     @property
     def offline_variables(self) -> tuple[str, ...]:
         """Environment variables that forbid downloading these weights."""
-        return (OFFLINE_VARIABLE, "HF_HUB_OFFLINE") if self.provider == "timm" \
+        return (OFFLINE_VARIABLE, "HF_HUB_OFFLINE") if self.provider in ("timm", "hf") \
             else (OFFLINE_VARIABLE,)
 
 
 def offline(variables: tuple[str, ...] = (OFFLINE_VARIABLE,)) -> bool:
     """True when any of ``variables`` is set to a true value (1, true, yes, on)."""
     return any(os.environ.get(v, "").strip().lower() in _TRUE for v in variables)
+
+
+def hub_cache_dir() -> Path:
+    """The Hugging Face hub cache: ``$HF_HUB_CACHE`` as set now, else huggingface_hub's
+    default (``$HF_HOME/hub``)."""
+    import huggingface_hub
+
+    return Path(os.environ.get("HF_HUB_CACHE") or huggingface_hub.constants.HF_HUB_CACHE)
 
 
 def checkpoint_dir() -> Path:
@@ -120,8 +132,15 @@ def weights_source(name: str) -> WeightsSource:
         return _torchvision_source(name, rest)
     if scheme == "timm":
         return _timm_source(name, rest)
+    if scheme == "hf":
+        parts = rest.split("/", 2)
+        if len(parts) != 3 or not all(parts):
+            raise ValueError(f"Hub weights are named 'hf:<organisation>/<repository>/<file>', "
+                             f"got {name!r}.")
+        return _hub_source(name, f"{parts[0]}/{parts[1]}", parts[2], "hf")
     raise ValueError(f"Unknown weights name {name!r}: use 'torchvision:<Enum>.<member>', "
-                     f"'timm:<architecture>.<tag>' or an https:// URL.")
+                     f"'timm:<architecture>.<tag>', 'hf:<organisation>/<repository>/<file>' "
+                     f"or an https:// URL.")
 
 
 def _url_source(name: str, url: str) -> WeightsSource:
@@ -156,18 +175,25 @@ def _enum_owner(enum_name: str) -> Any:
 def _timm_source(name: str, tag: str) -> WeightsSource:
     """timm keeps its pretrained weights on the Hugging Face hub as ``timm/<architecture>.<tag>``
     with a ``model.safetensors`` file; resolving them needs no timm import."""
-    import huggingface_hub
-
     if "." not in tag or "/" in tag:
         raise ValueError(f"timm weights are named 'timm:<architecture>.<pretrained tag>', e.g. "
                          f"'timm:deit_small_patch16_224.fb_in1k'; got {name!r}.")
-    repo_id, filename, revision = f"timm/{tag}", "model.safetensors", "main"
-    cached = huggingface_hub.try_to_load_from_cache(repo_id, filename, revision=revision)
-    folder = Path(huggingface_hub.constants.HF_HUB_CACHE) / ("models--" + repo_id.replace("/", "--"))
+    return _hub_source(name, f"timm/{tag}", "model.safetensors", "timm")
+
+
+def _hub_source(name: str, repo_id: str, filename: str, provider: str) -> WeightsSource:
+    """A file of a Hugging Face hub model repository, in the hub cache."""
+    import huggingface_hub
+
+    revision = "main"
+    cache = hub_cache_dir()
+    cached = huggingface_hub.try_to_load_from_cache(repo_id, filename, cache_dir=cache,
+                                                    revision=revision)
+    folder = cache / ("models--" + repo_id.replace("/", "--"))
     path = Path(cached) if isinstance(cached, str) else folder / "snapshots" / "<revision>" / filename
     endpoint = os.environ.get("HF_ENDPOINT", "").rstrip("/") or huggingface_hub.constants.ENDPOINT
     url = f"{endpoint}/{repo_id}/resolve/{revision}/{filename}"
-    return WeightsSource(name, url, path, None, "timm")
+    return WeightsSource(name, url, path, None, provider)
 
 
 # -- fetching ------------------------------------------------------------------------------------
@@ -205,7 +231,7 @@ def fetch_weights(name: str | WeightsSource, *, model: str | None = None,
     if host_problem:
         raise WeightsNotFoundError(_not_found_message(source, model, host_problem))
     try:
-        if source.provider == "timm":
+        if source.provider in ("timm", "hf"):
             return _download_from_hub(source)
         _download(source, progress=progress)
     except WeightsVerificationError:
@@ -221,7 +247,7 @@ def _not_found_message(source: WeightsSource, model: str | None, reason: str) ->
     lines = [f"{who} ({source.name}) are not available: {reason}.",
              f"  looked for: {source.path}",
              f"  download URL: {source.url}"]
-    if source.provider == "timm":
+    if source.provider in ("timm", "hf"):
         repo = urllib.parse.urlparse(source.url).path.lstrip("/").split("/resolve/")[0]
         lines.append(f"To provide them: run `huggingface-cli download {repo}` on a machine "
                      f"with network and copy its Hugging Face cache (or point HF_HUB_CACHE at "
@@ -267,6 +293,11 @@ def _unreachable(url: str, timeout: float = CONNECT_TIMEOUT_S) -> str | None:
     return f"{host}:{port} did not answer within {timeout:.0f} s (no network?)"
 
 
+def host_unreachable(url: str, timeout: float = CONNECT_TIMEOUT_S) -> str | None:
+    """Why ``url``'s host cannot be reached within ``timeout`` seconds, or None if it can."""
+    return _unreachable(url, timeout)
+
+
 def _download(source: WeightsSource, *, progress: bool) -> None:
     """Download ``source.url`` beside its final path, verify it, then move it into place.
 
@@ -295,7 +326,8 @@ def _download_from_hub(source: WeightsSource) -> Path:
     repo_path, _, rest = parsed.path.lstrip("/").partition("/resolve/")
     revision, _, filename = rest.partition("/")
     return Path(huggingface_hub.hf_hub_download(
-        repo_path, filename, revision=revision, endpoint=f"{parsed.scheme}://{parsed.netloc}"))
+        repo_path, filename, revision=revision, cache_dir=hub_cache_dir(),
+        endpoint=f"{parsed.scheme}://{parsed.netloc}"))
 
 
 def _verify(path: Path, expected: str | None, source: WeightsSource) -> None:

@@ -36,6 +36,7 @@ __all__ = [
     "timm_architecture",
     "channels_last_taps",
     "token_taps",
+    "attach_tap",
 ]
 
 #: Seed of every ``-random`` initialisation, so the random twin is the same model every time.
@@ -61,21 +62,28 @@ class ZooModel:
     fixed_geometry
         True when the published weights only fit the declared ``input_size`` and
         ``clip_length`` (positional embeddings), so test-sized variants must be random.
+    published
+        Builds the module *with* its published weights for a spec, through the library's own
+        loading code (timm, transformers); ``None``: the architecture with the state dict of
+        :func:`~dynamic_vision.modeling.weights.fetch_weights` (torchvision, URLs).
     """
 
     spec: ModelSpec
     architecture: ArchitectureFactory
     adapt: Callable[[torch.nn.Module], torch.nn.Module] | None = None
     fixed_geometry: bool = False
+    published: ArchitectureFactory | None = None
 
     def build_module(self, pretrained: bool | None = None, *, input_size: int | None = None,
-                     clip_length: int | None = None) -> tuple[ModelSpec, torch.nn.Module]:
+                     clip_length: int | None = None, fps: float | None = None,
+                     layers: Sequence[str] | None = None) -> tuple[ModelSpec, torch.nn.Module]:
         """The spec and the torch module (eval mode), with published or seeded random weights.
 
         ``pretrained=None`` means published weights when the spec declares some, else the
         seeded initialisation (a model defined by its initialisation, without ``-random``).
-        ``input_size`` / ``clip_length`` change the input geometry (tests use small ones); the
-        spec's identifier then says so, so caches never mix the variants.
+        ``input_size`` / ``clip_length`` / ``fps`` change how stimuli are shown (tests use small
+        sizes); the spec's identifier then says so, so caches never mix the variants.
+        ``layers`` replaces the declared layer set (dotted module names; checked at once).
         """
         import torch
 
@@ -96,10 +104,19 @@ class ZooModel:
                 f"The published weights of '{name}' fit input_size={self.spec.input_size} and "
                 f"clip_length={self.spec.clip_length} only; use '{name}{RANDOM_SUFFIX}' (or "
                 f"pretrained=False) for other sizes, got {changes}.")
-        suffix = "".join(f"-{key}{value}" for key, value in changes.items())
+        if fps is not None and float(fps) != self.spec.fps:
+            changes["fps"] = float(fps)
+        suffix = "".join(f"-{key}{value:g}" if key == "fps" else f"-{key}{value}"
+                         for key, value in changes.items())
         identifier = name + (RANDOM_SUFFIX if published and not pretrained else "") + suffix
+        if layers is not None:
+            changes["layers"] = (layers,) if isinstance(layers, str) else tuple(layers)
+            changes["region_layer_map"] = {}  # the declared commitments name declared layers
         spec = dataclasses.replace(self.spec, identifier=identifier,
                                    weights=self.spec.weights if pretrained else None, **changes)
+        if pretrained and self.published is not None:
+            module = self.published(spec)
+            return spec, self._finish(spec, module)
         state = None
         if pretrained:  # before building anything, so that missing weights fail at once
             from dynamic_vision.modeling.weights import fetch_weights, load_state_dict
@@ -114,20 +131,29 @@ class ZooModel:
             except RuntimeError as error:
                 raise RuntimeError(f"The weights {self.spec.weights} do not fit model "
                                    f"'{name}': {error}") from error
+        return spec, self._finish(spec, module)
+
+    def _finish(self, spec: ModelSpec, module: torch.nn.Module) -> torch.nn.Module:
+        """Attach taps, check that every layer of ``spec`` exists, switch to eval mode."""
+        from dynamic_vision.modeling.activations.hooks import resolve_layers
+
         if self.adapt is not None:
             module = self.adapt(module)
-        return spec, module.eval()
+        resolve_layers(module, spec.layers, spec.identifier)
+        return module.eval()
 
     def build(self, pretrained: bool | None = None, *, input_size: int | None = None,
-              clip_length: int | None = None, **commitment_options: Any) -> Any:
+              clip_length: int | None = None, fps: float | None = None,
+              layers: Sequence[str] | None = None, **commitment_options: Any) -> Any:
         """The model as a :class:`~dynamic_vision.modeling.commitment.ModelCommitment`.
 
-        ``commitment_options`` go to ``ModelCommitment`` (device, batch size, reduction...).
+        ``commitment_options`` go to ``ModelCommitment`` (device, batch size, dtype,
+        reduction...).
         """
         from dynamic_vision.modeling.commitment import ModelCommitment
 
         spec, module = self.build_module(pretrained, input_size=input_size,
-                                         clip_length=clip_length)
+                                         clip_length=clip_length, fps=fps, layers=layers)
         return ModelCommitment(spec, module, **commitment_options)
 
     def build_random(self, pretrained: bool | None = None, **options: Any) -> Any:
@@ -202,7 +228,8 @@ def timm_architecture(name: str, *, fixed_input_size: bool = False,
 
 
 # -- layout taps ---------------------------------------------------------------------------------
-def _attach_tap(block: torch.nn.Module, rearrange: Callable[[Any], torch.Tensor]) -> None:
+def attach_tap(block: torch.nn.Module, rearrange: Callable[[Any], torch.Tensor]) -> None:
+    """Give ``block`` a parameter-free ``volume`` child that sees ``rearrange(output)``."""
     import torch
 
     if isinstance(block, torch.nn.Sequential):  # a Sequential would also run its new child
@@ -221,7 +248,7 @@ def channels_last_taps(blocks: Sequence[str]) -> Callable[[torch.nn.Module], tor
 
     def adapt(module: torch.nn.Module) -> torch.nn.Module:
         for name in blocks:
-            _attach_tap(module.get_submodule(name), lambda out: out.permute(0, 4, 1, 2, 3))
+            attach_tap(module.get_submodule(name), lambda out: out.permute(0, 4, 1, 2, 3))
         return module
 
     return adapt
@@ -237,7 +264,7 @@ def token_taps(blocks: Sequence[str]) -> Callable[[torch.nn.Module], torch.nn.Mo
 
     def adapt(module: torch.nn.Module) -> torch.nn.Module:
         for name in blocks:
-            _attach_tap(module.get_submodule(name), rearrange)
+            attach_tap(module.get_submodule(name), rearrange)
         return module
 
     return adapt

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from dynamic_vision.core.brain_model import BrainModel
+from dynamic_vision.core.errors import MissingDependencyError
 from dynamic_vision.core.registry import model_registry
 from dynamic_vision.core.storage import NO_CACHE_VARIABLE
 from dynamic_vision.testing.checks import check
@@ -61,8 +62,19 @@ def load_for_checks(identifier: str) -> Any:
     return _load(identifier)
 
 
-@functools.lru_cache(maxsize=4)
 def _load(identifier: str) -> Any:
+    try:
+        return _load_cached(identifier)
+    except MissingDependencyError as error:  # an optional library that is not installed
+        try:
+            import pytest
+        except ImportError:  # pragma: no cover (run_checks outside pytest)
+            raise error from None
+        pytest.skip(str(error))
+
+
+@functools.lru_cache(maxsize=4)
+def _load_cached(identifier: str) -> Any:
     options = dict(model_registry.entry(identifier).metadata.get("check_options", {}))
     return model_registry.load(identifier, pretrained=False, **options)
 

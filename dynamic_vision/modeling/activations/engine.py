@@ -91,7 +91,8 @@ def _run_chunk(module: torch.nn.Module, spec: ModelSpec, layers: Sequence[str], 
         calls[layer] += 1
         steps = as_steps(output, spec, window, time_axis_of(layer, output, time_axis))
         batch, n_steps, width = steps.shape
-        reduced = consume(layer, steps.reshape(batch * n_steps, width).float())
+        with torch.autocast(output.device.type, enabled=False):  # reduce in float32
+            reduced = consume(layer, steps.reshape(batch * n_steps, width).float())
         if reduced is not None:
             collected[layer].append(reduced.reshape(batch, n_steps, -1).to("cpu").numpy())
 

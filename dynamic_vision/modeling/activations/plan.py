@@ -60,8 +60,10 @@ class ChunkPlan:
 
     def inputs(self, start: int, stop: int, device: torch.device) -> torch.Tensor:
         """Normalised model input for units ``start:stop``: (B,3,S,S) or (B,3,L,S,S)."""
-        batch = preprocess_frames(self.flat[self.unit_frames[start:stop]], self.spec.mean,
-                                  self.spec.std, device)
+        frames = self.flat[self.unit_frames[start:stop]]
+        if device.type == "cuda":  # page-locked, so the host-to-device copy runs asynchronously
+            frames = frames.pin_memory()
+        batch = preprocess_frames(frames, self.spec.mean, self.spec.std, device)
         if self.spec.kind == "image":
             return batch[:, 0]
         return batch.transpose(1, 2)  # (B, L, 3, S, S) → (B, 3, L, S, S), torchvision's layout
