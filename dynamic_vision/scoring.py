@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from dynamic_vision.core import storage
-from dynamic_vision.core.errors import NotABrainModelError
+from dynamic_vision.core.errors import DynamicVisionError, ModelOptionError, NotABrainModelError
 from dynamic_vision.core.registry import benchmark_registry, model_registry
 from dynamic_vision.core.scores import Score
 
@@ -54,6 +54,20 @@ def _check_brain_model(model: Any, identifier: str) -> None:
             f"must implement the BrainModel protocol (dynamic_vision.core.brain_model); subclass "
             f"BrainModelBase, or wrap a torch module with "
             f"dynamic_vision.modeling.ModelCommitment.")
+
+
+def _load_model(identifier: str, options: Mapping[str, Any] | None) -> Any:
+    """The registered model built with ``options``; a bad option names the model and itself."""
+    try:
+        return model_registry.load(identifier, **dict(options or {}))
+    except (TypeError, ValueError) as error:
+        if not options or isinstance(error, DynamicVisionError):
+            raise
+        raise ModelOptionError(
+            f"Model '{identifier}' cannot be built with the options {dict(options)}: {error}. "
+            f"Check the options' names and values (--model-option MODEL:KEY=VALUE, or "
+            f"model_options=); `dynamic-vision info {identifier}` shows what the model "
+            f"declares.") from error
 
 
 def _cached_score(path: Any) -> Score | None:
@@ -133,8 +147,7 @@ def score(model: Any, benchmark: Any, *, cache: bool = True,
 
     if model_options and not isinstance(model, str):
         raise TypeError("model_options apply to registered model identifiers, not to objects.")
-    model_obj = (model_registry.load(model, **dict(model_options or {}))
-                 if isinstance(model, str) else model)
+    model_obj = _load_model(model, model_options) if isinstance(model, str) else model
     _check_brain_model(model_obj, model_id)
     result = benchmark_obj(model_obj)
     if not isinstance(result, Score):

@@ -55,6 +55,11 @@ def _unknown_global_option(argv: Sequence[str]) -> str | None:
     return None
 
 
+def one_line(error: BaseException) -> str:
+    """The error as the one line the command line shows for it."""
+    return " ".join(_message(error).split())
+
+
 def _message(error: BaseException) -> str:
     message = getattr(error, "message", None) or str(error)
     if isinstance(error, KeyError) and not hasattr(error, "message") and error.args:
@@ -91,14 +96,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:  # every error is one line; --debug shows where it came from
         if args.debug:
             raise
+        from dynamic_vision.cli.colors import paint
+
         hint = "" if isinstance(error, _EXPECTED_ERRORS) else " (rerun with --debug for details)"
-        print(f"error: {_message(error)}{hint}", file=sys.stderr)
+        print(f"{paint('error', 'red')}: {one_line(error)}{hint}", file=sys.stderr)
         return 1
 
 
 def _one_line_warning(message: Warning | str, category: type[Warning], filename: str,
                       lineno: int, line: str | None = None) -> str:
-    return f"warning: {message}\n"
+    from dynamic_vision.cli.colors import paint
+
+    return f"{paint('warning', 'yellow')}: {' '.join(str(message).split())}\n"
 
 
 def _silence_stdout() -> None:

@@ -17,7 +17,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "score", help="score models on benchmarks",
         description="Score every model on every benchmark and print a table.")
     parser.add_argument("--model", "--models", dest="models", required=True,
-                        help="comma-separated model identifiers")
+                        help="comma-separated model identifiers (wildcards allowed)")
     parser.add_argument("--benchmark", "--benchmarks", dest="benchmarks", required=True,
                         help="comma-separated benchmark identifiers (wildcards allowed)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
@@ -35,9 +35,10 @@ def parse_model_options(entries: list[str], models: list[str]) -> dict[str, dict
     """``["resnet18-random:input_size=64", ...]`` → ``{"resnet18-random": {"input_size": 64}}``."""
     options: dict[str, dict[str, object]] = {}
     for entry in entries:
-        model, colon, assignment = entry.partition(":")
-        key, equals, text = assignment.partition("=")
-        if not (colon and equals and key.strip()):
+        # The key follows the last ':' before '=', so MODEL may hold ':' (path:name references).
+        head, equals, text = entry.partition("=")
+        model, colon, key = head.rpartition(":")
+        if not (colon and equals and key.strip() and model):
             raise ValueError(f"--model-option '{entry}' must look like MODEL:KEY=VALUE, e.g. "
                              f"'resnet18-random:input_size=64'.")
         if model not in models:
@@ -55,22 +56,29 @@ def _split(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
 
 
-def expand_benchmarks(patterns: list[str]) -> list[str]:
-    """Expand wildcards against the benchmark registry; plain names pass through unchanged."""
-    from dynamic_vision.core.registry import benchmark_registry
+def expand(patterns: list[str], kind: str) -> list[str]:
+    """Expand wildcards against the ``kind`` registry; plain names are checked and kept."""
+    from dynamic_vision.core.registry import REGISTRIES
 
+    registry = REGISTRIES[kind]
     out: list[str] = []
     for pattern in patterns:
         if any(ch in pattern for ch in "*?["):
-            matches = benchmark_registry.list(pattern)
+            matches = registry.list(pattern)
             if not matches:
-                raise LookupError(f"No benchmark matches '{pattern}'; see `dynamic-vision list "
-                                  f"benchmark`.")
-            out.extend(matches)
+                raise LookupError(f"No {kind} matches '{pattern}'; see `dynamic-vision list "
+                                  f"{kind}`.")
+            out.extend(m for m in matches if m not in out)
         else:
-            benchmark_registry.entry(pattern)  # fail early, with suggestions
-            out.append(pattern)
+            registry.entry(pattern)  # fail early, with suggestions
+            if pattern not in out:
+                out.append(pattern)
     return out
+
+
+def expand_benchmarks(patterns: list[str]) -> list[str]:
+    """Expand wildcards against the benchmark registry; plain names pass through unchanged."""
+    return expand(patterns, "benchmark")
 
 
 def format_table(results: dict[str, dict[str, dict]]) -> str:
@@ -96,46 +104,68 @@ def format_table(results: dict[str, dict[str, dict]]) -> str:
 
 
 def run_score(args: argparse.Namespace) -> int:
-    from dynamic_vision.core.registry import model_registry
+    from dynamic_vision.cli import one_line
+    from dynamic_vision.cli.colors import paint
     from dynamic_vision.scoring import score
 
-    models = _split(args.models)
-    for model in models:
-        model_registry.entry(model)  # fail early, with suggestions
+    models = expand(_split(args.models), "model")
     benchmarks = expand_benchmarks(_split(args.benchmarks))
     options = parse_model_options(args.model_options, models)
     results: dict[str, dict[str, dict]] = {}
     scores = {}
+    failures: dict[tuple[str, str], str] = {}
     total, done = len(models) * len(benchmarks), 0
     for model in models:
         results[model] = {}
         for benchmark in benchmarks:
             start = time.perf_counter()
-            result = score(model, benchmark, cache=not args.no_cache,
-                           model_options=options.get(model))
             done += 1
+            try:
+                result = score(model, benchmark, cache=not args.no_cache,
+                               model_options=options.get(model))
+            except Exception as error:  # one failing cell must not lose the others
+                if getattr(args, "debug", False):
+                    raise
+                failures[(model, benchmark)] = one_line(error)
+                results[model][benchmark] = {"value": None,
+                                             "failure": failures[(model, benchmark)]}
+                print(f"[{done}/{total}] {model} on {benchmark}: "
+                      f"{paint('failed', 'red')}: {failures[(model, benchmark)]}",
+                      file=sys.stderr, flush=True)
+                continue
             print(f"[{done}/{total}] {model} on {benchmark}: {result.value:.3f} "
                   f"({time.perf_counter() - start:.1f} s)", file=sys.stderr, flush=True)
             scores[(model, benchmark)] = result
             results[model][benchmark] = result.to_dict(detail=False)
     if args.output is not None:
-        write_outputs(args.output, scores)
+        write_outputs(args.output, scores, failures)
     if args.json:
         print(json.dumps(results, indent=1))
     else:
         print(format_table(results))
         if args.output is not None:
             print(f"\nResults written to {args.output}")
+    if failures:
+        print(paint(f"{len(failures)} of {total} scores failed; the others are above"
+                    + (f" and in {args.output}" if args.output is not None else "")
+                    + ". Rerun with --debug to see where a failure came from.", "red"),
+              file=sys.stderr)
+        return 1
     return 0
 
 
-def write_outputs(folder: Path, scores: dict) -> None:
-    """Write one JSON file per score plus a summary, and the standard plots."""
+def write_outputs(folder: Path, scores: dict, failures: dict | None = None) -> None:
+    """Write one JSON file per score plus a summary (failed cells included, with their
+    reason), and the standard plots."""
     folder.mkdir(parents=True, exist_ok=True)
     summary = []
     for (model, benchmark), result in scores.items():
-        storage.atomic_write_json(folder / f"{model}__{benchmark}.json", result.to_dict())
+        name = f"{storage.safe_name(model)}__{storage.safe_name(benchmark)}.json"
+        storage.atomic_write_json(folder / name, result.to_dict())
         summary.append({"model": model, "benchmark": benchmark, **result.to_dict(detail=False)})
+    for (model, benchmark), reason in (failures or {}).items():
+        summary.append({"model": model, "benchmark": benchmark, "value": None,
+                        "failure": reason})
     storage.atomic_write_json(folder / "results.json", summary)
     from dynamic_vision.core.plotting import save_standard_plots
 

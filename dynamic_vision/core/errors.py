@@ -24,6 +24,7 @@ __all__ = [
     "MissingDependencyError",
     "PluginLoadError",
     "NotABrainModelError",
+    "ModelOptionError",
     "DataAccessError",
     "RestrictedPickleError",
     "JobTimeout",
@@ -91,6 +92,10 @@ class PluginLoadError(DynamicVisionError, ImportError):
 
 class NotABrainModelError(DynamicVisionError, TypeError):
     """An object given as a model lacks what a benchmark asks of a BrainModel."""
+
+
+class ModelOptionError(DynamicVisionError, ValueError):
+    """A registered model cannot be built with the options it was given."""
 
 
 class DataAccessError(DynamicVisionError, FileNotFoundError):
