@@ -31,12 +31,26 @@ class Fixed:
         return Score.from_raw(0.25).ceiled(0.5, "ratio")
 
 
+class Idle:
+    """A brain model the constant benchmark never needs to show stimuli to."""
+
+    identifier = "healing-model"
+
+    def visual_degrees(self):
+        return 8.0
+
+    def start_recording(self, region, time_bins, recording_type=None):
+        raise AssertionError("the constant benchmark records nothing")
+
+    start_task = look_at = start_recording
+
+
 @pytest.fixture
 def registered(tmp_path, monkeypatch):
     monkeypatch.setenv("DYNAMIC_VISION_HOME", str(tmp_path))
     benchmark = Fixed()
     benchmark_registry.register(benchmark.identifier, lambda: benchmark, version=1)
-    model_registry.register("healing-model", lambda **_: object(), version=1)
+    model_registry.register("healing-model", lambda **_: Idle(), version=1)
     yield benchmark
     benchmark_registry.unregister(benchmark.identifier)
     model_registry.unregister("healing-model")

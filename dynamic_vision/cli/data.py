@@ -220,9 +220,9 @@ def run_verify(args: argparse.Namespace) -> int:
     if user_tree(args.identifier) is not None:
         return _report_tree(args.identifier, getattr(args, "path", None))
     if getattr(args, "path", None):
-        print(f"'{args.identifier}' is downloaded by the library; --path applies only to "
-              f"bring-your-own-files data.", file=sys.stderr)
-        return 2
+        raise ValueError(f"'{args.identifier}' is downloaded (or generated) by the library; "
+                         f"--path applies only to bring-your-own-files data. Run `dynamic-vision "
+                         f"data verify {args.identifier}` without it.")
 
     statuses = verify(args.identifier)
     for status in statuses:

@@ -310,7 +310,7 @@ def _join_metadata(table: pd.DataFrame, metadata: pd.DataFrame, name: str) -> pd
     lacking = sorted(set(table["stimulus_id"]) - set(metadata["stimulus_id"]))
     if lacking:
         raise StimulusError(f"Metadata for '{name}' has no row for {len(lacking)} stimuli, e.g. "
-                            f"{lacking[:5]}.", stimulus_id=lacking[0])
+                            f"{lacking[:5]}; give every stimulus a row.", stimulus_id=lacking[0])
     return table.merge(metadata, on="stimulus_id", how="left", validate="one_to_one")
 
 
