@@ -128,13 +128,13 @@ class LayerStore:
         except FileNotFoundError:
             return None
         except (OSError, ValueError) as error:
-            self._discard(chunk, f"its record is unreadable ({error})")
+            self._discard(chunk, f"unreadable: {error}", ".json")
             return None
         problem = _record_problem(record)
         if problem == "format":
             return None  # written by another engine version: not ours to judge
         if problem:
-            self._discard(chunk, problem)
+            self._discard(chunk, problem, ".json")
             return None
         return record
 
@@ -164,8 +164,8 @@ class LayerStore:
                 if key in self._index:
                     break
 
-    def _discard(self, chunk: str, reason: str) -> None:
-        path = self.directory / f"{chunk}.npy"
+    def _discard(self, chunk: str, reason: str, suffix: str = ".npy") -> None:
+        path = self.directory / f"{chunk}{suffix}"
         logger.warning("Activation store: %s is damaged (%s); removing it, its stimuli will be "
                        "computed again.", path, reason)
         for suffix in (".json", ".npy"):
