@@ -34,9 +34,11 @@ import logging
 import os
 import re
 import socket
+import threading
 import time
 import uuid
 import zlib
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,6 +56,10 @@ logger = logging.getLogger(__name__)
 FORMAT = 1
 #: Orphan arrays and temporary files older than this (seconds) belong to dead writers.
 ORPHAN_AGE_S = 600.0
+#: Layer stores kept per process, so that records are parsed and chunks validated once.
+_OPEN_LAYERS: OrderedDict[tuple[str, str], LayerStore] = OrderedDict()
+_OPEN_LAYERS_MAX = 256
+_OPEN_LAYERS_LOCK = threading.Lock()
 
 
 class DamagedChunkError(OSError):
@@ -92,10 +98,29 @@ class LayerStore:
         self._index: dict[str, StoredEntry] = {}
         self._verified: dict[str, tuple[int, int, int]] = {}  # chunk -> (inode, size, mtime)
         self._listed: tuple[int, int] | None = None  # the folder's (inode, mtime) when listed
+        self._record_stat: dict[str, tuple[int, int, int]] = {}  # chunk -> its record's stat
+        self._lock = threading.RLock()  # threads of one process share this object
+
+    @classmethod
+    def open(cls, directory: str | os.PathLike[str], layer: str) -> LayerStore:
+        """The process's store of ``directory`` (created on first use, then shared)."""
+        key = (str(Path(directory).resolve()), layer)
+        with _OPEN_LAYERS_LOCK:
+            found = _OPEN_LAYERS.get(key)
+            if found is None:
+                found = _OPEN_LAYERS[key] = cls(directory, layer)
+                while len(_OPEN_LAYERS) > _OPEN_LAYERS_MAX:
+                    _OPEN_LAYERS.popitem(last=False)
+            _OPEN_LAYERS.move_to_end(key)
+            return found
 
     # -- index --------------------------------------------------------------------------------
     def refresh(self) -> dict[str, StoredEntry]:
         """Read the records written since the last call; returns key → entry."""
+        with self._lock:
+            return self._refresh()
+
+    def _refresh(self) -> dict[str, StoredEntry]:
         try:
             stat = os.stat(self.directory)
         except FileNotFoundError:
@@ -109,21 +134,27 @@ class LayerStore:
         self._listed = stamp
         records = {name[:-5] for name in names if name.endswith(".json") and name[0] != "."}
         for chunk in sorted(records - set(self._records)):
-            record = self._load_record(chunk)
-            if record is None:
-                continue
-            self._records[chunk] = record
-            for key, row, n_rows in record["entries"]:
-                self._index.setdefault(key, StoredEntry(chunk, int(row), int(n_rows),
-                                                        float(record["step_ms"])))
+            self._add(chunk)
         for chunk in set(self._records) - records:  # removed by another process
             self._forget(chunk)
         self._sweep(names, records)
         return self._index
 
+    def _add(self, chunk: str) -> bool:
+        """Parse a chunk's record and index its stimuli; False when it cannot serve."""
+        record = self._load_record(chunk)
+        if record is None:
+            return False
+        self._records[chunk] = record
+        for key, row, n_rows in record["entries"]:
+            self._index.setdefault(key, StoredEntry(chunk, int(row), int(n_rows),
+                                                    float(record["step_ms"])))
+        return True
+
     def _load_record(self, chunk: str) -> dict[str, Any] | None:
         path = self.directory / f"{chunk}.json"
         try:
+            stat = os.stat(path)
             record = json.loads(path.read_text())
         except FileNotFoundError:
             return None
@@ -136,6 +167,7 @@ class LayerStore:
         if problem:
             self._discard(chunk, problem, ".json")
             return None
+        self._record_stat[chunk] = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
         return record
 
     def _sweep(self, names: Iterable[str], records: set[str]) -> None:
@@ -153,6 +185,7 @@ class LayerStore:
     def _forget(self, chunk: str) -> None:
         self._records.pop(chunk, None)
         self._verified.pop(chunk, None)
+        self._record_stat.pop(chunk, None)
         for key in [k for k, entry in self._index.items() if entry.chunk == chunk]:
             del self._index[key]
             for other, record in self._records.items():  # another copy may serve the key
@@ -177,9 +210,13 @@ class LayerStore:
         """The keys among ``keys`` with no valid chunk (chunks holding the others are
         validated now, and damaged ones removed)."""
         keys = list(dict.fromkeys(keys))
+        with self._lock:
+            return self._missing(keys)
+
+    def _missing(self, keys: list[str]) -> list[str]:
         damaged = True
         while damaged:  # a removed chunk may leave its keys to another copy: check that too
-            index = self.refresh()
+            index = self._refresh()
             damaged = False
             for chunk in sorted({index[k].chunk for k in keys if k in index}):
                 try:
@@ -192,6 +229,17 @@ class LayerStore:
     def _mapped(self, chunk: str) -> np.ndarray:
         """The chunk's array, memory-mapped and validated (once per file per process)."""
         path = self.directory / f"{chunk}.npy"
+        record_path = self.directory / f"{chunk}.json"
+        try:
+            stat = os.stat(record_path)
+            same = self._record_stat.get(chunk) == (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+        except FileNotFoundError:
+            same = False
+        if not same:  # the record changed (or vanished) since it was parsed: read it again
+            self._forget(chunk)
+            if not self._add(chunk):
+                raise DamagedChunkError(f"Activation chunk record {record_path} is gone or "
+                                        f"damaged; its stimuli will be computed again.")
         record = self._records[chunk]
         try:
             values = np.load(path, mmap_mode="r", allow_pickle=False)
@@ -223,7 +271,11 @@ class LayerStore:
         Raises :class:`KeyError` for a key not stored and :class:`DamagedChunkError` (naming the
         file, which is removed) for a chunk that fails validation.
         """
-        index = self.refresh()
+        with self._lock:
+            return self._read(keys)
+
+    def _read(self, keys: Sequence[str]) -> tuple[list[np.ndarray], float]:
+        index = self._refresh()
         out: list[np.ndarray] = []
         step_ms: set[float] = set()
         mapped: dict[str, np.ndarray] = {}
@@ -266,8 +318,9 @@ class LayerStore:
 
     def chunks(self) -> list[dict[str, Any]]:
         """The parsed records of every chunk (e.g. to see which process wrote what)."""
-        self.refresh()
-        return [self._records[name] for name in sorted(self._records)]
+        with self._lock:
+            self._refresh()
+            return [self._records[name] for name in sorted(self._records)]
 
 
 def _record_problem(record: Any) -> str | None:
@@ -312,7 +365,7 @@ class ActivationStore:
         """The store of ``layer`` (``key`` distinguishes per-layer settings such as a
         ``time_axis`` override)."""
         if key not in self._layers:
-            self._layers[key] = LayerStore(self.directory / f"{_safe(layer)}-{key}", layer)
+            self._layers[key] = LayerStore.open(self.directory / f"{_safe(layer)}-{key}", layer)
         return self._layers[key]
 
     def lease_path(self, stimulus_key: str) -> Path:
