@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import resource
 import subprocess
@@ -165,7 +166,8 @@ def _windows(n_frames: int, clip_length: int, window: str) -> list[np.ndarray]:
     if window == "block":
         starts = range(0, n_frames, clip_length)
         return [np.minimum(np.arange(s, s + clip_length), n_frames - 1) for s in starts]
-    stride = clip_length // 2  # a window ends every half clip, at frames 0, stride, ...
+    # A window ends every half clip or half second (whichever is shorter), at frames 0, S, ...
+    stride = max(1, min(clip_length // 2, math.floor(FPS / 2 + 0.5)))
     return [np.maximum(np.arange(end - clip_length + 1, end + 1), 0)
             for end in range(0, n_frames, stride)]
 

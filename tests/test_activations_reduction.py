@@ -115,7 +115,10 @@ def test_window_rule_maps_outputs_to_milliseconds():
 
     video = ModelSpec("v", "video", ("a",), 32, 15.0, clip_length=16)
     causal = WindowRule.for_spec(video)
-    assert (causal.mode, causal.stride) == ("causal", 8) and default_stride(16) == 8
+    assert (causal.mode, causal.stride) == ("causal", 8) and default_stride(16, 15.0) == 8
+    # Half a second bounds long clips: 32 frames at 15 fps, 16 frames at 7.5 fps.
+    assert default_stride(32, 15.0) == 8 and default_stride(16, 7.5) == 4
+    assert default_stride(4, 15.0) == 2 and default_stride(1, 15.0) == 1
     assert causal.step_ms(steps_per_unit=1) == pytest.approx(8000 / 15)
     assert causal.stored_steps(15, static=False, steps_per_unit=1) == 2  # ends at frames 0, 8
     assert causal.broadcasts(static=True) and causal.presented_steps(1000.0) == 2

@@ -362,8 +362,9 @@ def extract_activations(module: torch.nn.Module, spec: ModelSpec, stimuli: Any,
         shown after it starts) or ``"block"`` (consecutive windows, each step sees its whole
         window: non-causal); see :mod:`dynamic_vision.modeling.activations.windows`.
     window_stride
-        Frames between causal windows; default ``clip_length // 2`` (about twice the forward
-        passes of block windows); 1 gives a step per frame at ``clip_length`` times the cost.
+        Frames between causal windows; default half a clip or half a second, whichever is
+        shorter (about twice the forward passes of block windows for a one-second clip); 1
+        gives a step per frame at ``clip_length`` times the cost of block windows.
     num_workers
         DataLoader workers decoding video while the model computes (0: decode in-process).
         Default: 2 on CUDA, 0 on CPU (where workers compete with the forward pass's threads

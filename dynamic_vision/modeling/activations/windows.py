@@ -17,7 +17,9 @@ shown after the bin ends.
   tubelet size, it is the step that contains frame ``e``), and it is placed at
   ``[1000 e / fps, 1000 (e + stride) / fps)``: it appears when frame ``e`` appears and holds
   until the next sample. ``stride = 1`` gives one step per frame at ``clip_length`` times the
-  cost of block windows; the default ``stride = clip_length // 2`` costs about twice as much.
+  cost of block windows; the default (:func:`default_stride`: half a clip or half a second,
+  whichever is shorter) costs about twice as much as block windows for models whose clip
+  lasts about a second, and ``clip_length / stride`` times as much in general.
 - **Video models, block windows** (``"block"``, non-causal, kept by name): consecutive,
   non-overlapping windows of ``clip_length`` frames; the last window is completed by repeating
   the last frame. A layer whose output has ``T'`` time steps per window gives steps that each
@@ -44,9 +46,16 @@ WINDOW_MODES = ("causal", "block")
 DEFAULT_WINDOW = "causal"
 
 
-def default_stride(clip_length: int) -> int:
-    """Frames between causal samples when none is given: half a clip (at least one)."""
-    return max(1, int(clip_length) // 2)
+def default_stride(clip_length: int, fps: float) -> int:
+    """Frames between causal samples when none is given: half a clip or half a second,
+    whichever is shorter (at least one frame).
+
+    Half a clip bounds the cost to about twice that of block windows; half a second keeps
+    models with long clips (32 frames, or 16 at 7.5 fps) from being sampled only at the first
+    frame of a one-second stimulus.
+    """
+    half_second = math.floor(float(fps) / 2.0 + 0.5)
+    return max(1, min(int(clip_length) // 2, half_second))
 
 
 def block_windows(n_frames: int, clip_length: int) -> np.ndarray:
@@ -96,7 +105,8 @@ class WindowRule:
     clip_length
         Frames per window (video models).
     stride
-        Frames between causal samples (video models, causal mode).
+        Frames between causal samples (video models, causal mode; default
+        :func:`default_stride`).
     fps
         The model's frame rate.
     """
@@ -117,7 +127,7 @@ class WindowRule:
             raise ValueError(f"window must be one of {WINDOW_MODES}, got {window!r} "
                              f"(model '{spec.identifier}').")
         if stride is None:
-            stride = default_stride(spec.clip_length)
+            stride = default_stride(spec.clip_length, spec.fps)
         elif int(stride) != stride or int(stride) < 1:
             raise ValueError(f"window_stride must be a positive number of frames, got "
                              f"{stride!r} (model '{spec.identifier}').")
