@@ -133,7 +133,7 @@ def test_still_image_is_one_forward_pass_broadcast_over_time(media, resnet):
 
 def test_video_model_block_windows_equal_direct_clip_forward(media, r3d):
     acts = extract_activations(r3d, VIDEO_SPEC, media, reduction=None, cache=False,
-                               batch_size=3, progress=False)
+                               batch_size=3, progress=False, window="block")
     extractor = create_feature_extractor(r3d, {name: name for name in VIDEO_SPEC.layers})
     row = 1  # clip_b: 10 frames at 15 fps → windows [0..3], [4..7], [8, 9, 9, 9]
     frames = decoded(media, "clip_b", VIDEO_SPEC)
@@ -155,20 +155,34 @@ def test_video_model_block_windows_equal_direct_clip_forward(media, r3d):
 
 
 def test_image_shown_to_video_model_is_a_static_clip(media, r3d):
-    acts = extract_activations(r3d, VIDEO_SPEC, media.subset(["still"]), ["layer3"],
-                               reduction=None, cache=False, progress=False)
     frame = video.read_frames(media.get_path("still"), size=32, resize="center_crop")
     clip = normalised(np.repeat(frame, 4, axis=0), VIDEO_SPEC).transpose(0, 1)[None]
     with torch.no_grad():
         expected = create_feature_extractor(r3d, {"layer3": "out"})(clip)["out"][0]
-    got = acts["layer3"].values[0]
+    block = extract_activations(r3d, VIDEO_SPEC, media.subset(["still"]), ["layer3"],
+                                reduction=None, cache=False, progress=False, window="block")
+    got = block["layer3"].values[0]
     np.testing.assert_allclose(got.T, expected.movedim(1, 0).reshape(expected.shape[1], -1),
                                atol=1e-5)
+    # Causal windows: the static clip's last step, held while the image is shown (150 ms at
+    # 15 fps = 3 frames = 2 steps of the default stride of 2 frames).
+    counter = ForwardCounter(r3d)
+    try:
+        causal = extract_activations(r3d, VIDEO_SPEC, media.subset(["still"]), ["layer3"],
+                                     reduction=None, cache=False, progress=False)["layer3"]
+    finally:
+        counter.close()
+    assert counter.batches == [1]
+    assert int(causal["n_steps"][0]) == 2 and causal.attrs["step_ms"] == pytest.approx(2000 / 15)
+    for step in range(2):
+        np.testing.assert_allclose(causal.values[0, :, step], expected[:, -1].reshape(-1),
+                                   atol=1e-5)
 
 
 def test_causal_windows_see_no_future(media, r3d):
     acts = extract_activations(r3d, VIDEO_SPEC, media.subset(["clip_a"]), ["layer1"],
-                               reduction=None, cache=False, window="causal", progress=False)
+                               reduction=None, cache=False, window="causal", window_stride=1,
+                               progress=False)
     frames = decoded(media, "clip_a", VIDEO_SPEC)  # 6 frames
     assert int(acts["layer1"]["n_steps"][0]) == 6
     extractor = create_feature_extractor(r3d, {"layer1": "out"})
@@ -178,6 +192,33 @@ def test_causal_windows_see_no_future(media, r3d):
             out = extractor(normalised(window, VIDEO_SPEC).transpose(0, 1)[None])["out"]
         np.testing.assert_allclose(acts["layer1"].values[0, :, t],
                                    out[0, :, -1].reshape(-1).numpy(), atol=1e-5)
+
+
+def test_default_is_causal_with_a_stride_of_half_a_clip(media, r3d):
+    """Windows end every clip_length // 2 = 2 frames; each step is the last output step of the
+    window ending at its start, so changing a frame changes no earlier step."""
+    counter = ForwardCounter(r3d)
+    try:
+        acts = extract_activations(r3d, VIDEO_SPEC, media.subset(["clip_b"]),
+                                   ["layer3", "avgpool"], reduction=None, cache=False,
+                                   batch_size=64, progress=False)
+    finally:
+        counter.close()
+    frames = decoded(media, "clip_b", VIDEO_SPEC)  # 10 frames: windows end at 0, 2, 4, 6, 8
+    assert counter.batches == [5]  # 2.5 times the 2 block windows (3 with the padded one)
+    extractor = create_feature_extractor(r3d, {"layer3": "layer3", "avgpool": "avgpool"})
+    ends = [0, 2, 4, 6, 8]
+    windows = np.stack([frames[np.maximum(np.arange(e - 3, e + 1), 0)] for e in ends])
+    clips = torch.stack([normalised(w, VIDEO_SPEC).transpose(0, 1) for w in windows])
+    with torch.no_grad():
+        expected = extractor(clips)
+    for layer, value in expected.items():
+        got = acts[layer]
+        assert got.attrs["window"] == "causal" and got.attrs["window_stride"] == 2
+        assert int(got["n_steps"][0]) == 5
+        np.testing.assert_allclose(got["step_start_ms"].values, np.array(ends) * 1000 / 15)
+        last = value[:, :, -1] if value.ndim == 5 else value
+        np.testing.assert_allclose(got.values[0].T, last.reshape(5, -1).numpy(), atol=1e-5)
 
 
 def test_workers_decode_the_same_frames(media, resnet):
@@ -225,43 +266,51 @@ def test_cache_hit_is_fast_and_identical(media, r3d):
         np.testing.assert_array_equal(first[layer].values, second[layer].values)
     assert cold / warm >= 20, f"cache hit only {cold / warm:.1f}x faster ({cold:.3f}s vs {warm:.3f}s)"
     directory = storage.home("activations", "r3d_18-test", first["layer1"].attrs["cache_key"])
-    assert sorted(p.name for p in directory.iterdir()) == [
-        "chunk-00000.npz", "chunk-00001.npz", "manifest.json"]
+    layer_folders = sorted(p.name.split("-")[0] for p in directory.iterdir() if p.is_dir()
+                           and p.name != "leases")
+    assert layer_folders == sorted(VIDEO_SPEC.layers)
+    for folder in directory.iterdir():
+        if folder.is_dir() and folder.name != "leases":  # 3 stimuli in chunks of 2 and 1
+            assert len(list(folder.glob("*.npy"))) == len(list(folder.glob("*.json"))) == 2
+    assert (directory / "manifest.json").is_file()
+    assert not list((directory / "leases").glob("*.lock"))  # every lease was given back
 
 
 def test_interrupted_extraction_resumes_with_identical_values(media, resnet, monkeypatch):
     spec = ModelSpec("resnet18-resume", "image", ("layer3",), SIZE, 15.0)
+    # Six rows, three distinct files: each file is computed once.
     order = ["clip_a", "clip_b", "clip_b", "clip_a", "still", "still"]
     six = StimulusSet.from_files({f"{sid}_{k}": media.get_path(sid) for k, sid in enumerate(order)},
                                  identifier="resume-test", image_duration_ms=150.0)
     kwargs = dict(n_components=48, chunk_size=2, progress=False)
     reference = extract_activations(resnet, spec, six, cache=False, **kwargs)["layer3"]
+    np.testing.assert_array_equal(reference.values[0], reference.values[3])
 
-    original = store_module.ActivationStore.write_chunk
+    original = store_module.LayerStore.write
     written = []
 
-    def crash_after_two(self, index, layers):
-        if len(written) == 2:
+    def crash_after_one(self, entries, step_ms):
+        if len(written) == 1:
             raise KeyboardInterrupt("simulated interruption")
-        original(self, index, layers)
-        written.append(index)
+        written.append(original(self, entries, step_ms))
+        return written[-1]
 
-    monkeypatch.setattr(store_module.ActivationStore, "write_chunk", crash_after_two)
+    monkeypatch.setattr(store_module.LayerStore, "write", crash_after_one)
     with pytest.raises(KeyboardInterrupt):
         extract_activations(resnet, spec, six, **kwargs)
-    monkeypatch.setattr(store_module.ActivationStore, "write_chunk", original)
+    monkeypatch.setattr(store_module.LayerStore, "write", original)
     key = reference.attrs["cache_key"]
     directory = storage.home("activations", "resnet18-resume", key)
-    assert sorted(p.name for p in directory.iterdir()) == [
-        "chunk-00000.npz", "chunk-00001.npz", "manifest.json"]  # no partial third chunk
+    assert len(list(directory.rglob("*.json"))) == 2  # the manifest and one chunk record
+    assert not list((directory / "leases").glob("*.lock"))
 
     counter = ForwardCounter(resnet)
     try:
         resumed = extract_activations(resnet, spec, six, **kwargs)["layer3"]
     finally:
         counter.close()
-    # Only the last chunk (two stills: one forward pass each, batched together) is computed.
-    assert counter.batches == [2]
+    # Only the still (one forward pass) is computed; clip_a and clip_b come from the store.
+    assert counter.batches == [1]
     np.testing.assert_array_equal(resumed.values, reference.values)
     assert list(resumed["stimulus_id"].values) == list(six["stimulus_id"])
 

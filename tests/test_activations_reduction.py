@@ -102,12 +102,34 @@ def test_windows():
     assert static_image_steps(float("nan"), 15.0) == 1
 
 
-def test_chunks_close_at_a_stimulus_count_or_a_frame_budget():
-    from dynamic_vision.modeling.activations.dataset import StimulusRecord
-    from dynamic_vision.modeling.activations.engine import chunk_bounds
+def test_causal_windows_with_a_stride():
+    # Windows end at frames 0, 2, 4 (every second frame); frames before the clip are frame 0.
+    np.testing.assert_array_equal(causal_windows(5, 3, stride=2),
+                                  [[0, 0, 0], [0, 1, 2], [2, 3, 4]])
+    np.testing.assert_array_equal(causal_windows(1, 2, stride=4), [[0, 0]])
 
-    short = [StimulusRecord(f"s{i}", "x.mkv", False, 1000.0) for i in range(5)]  # 15 frames
-    assert chunk_bounds(short, 15.0, chunk_size=2) == [(0, 2), (2, 4), (4, 5)]
-    assert chunk_bounds(short, 15.0, chunk_size=10, max_frames=40) == [(0, 3), (3, 5)]
-    stills = [StimulusRecord(f"i{i}", "x.png", True, 100.0) for i in range(3)]
-    assert chunk_bounds(stills, 15.0, chunk_size=10, max_frames=2) == [(0, 2), (2, 3)]
+
+def test_window_rule_maps_outputs_to_milliseconds():
+    from dynamic_vision.modeling.activations.windows import WindowRule, default_stride
+    from dynamic_vision.modeling.spec import ModelSpec
+
+    video = ModelSpec("v", "video", ("a",), 32, 15.0, clip_length=16)
+    causal = WindowRule.for_spec(video)
+    assert (causal.mode, causal.stride) == ("causal", 8) and default_stride(16, 15.0) == 8
+    # Half a second bounds long clips: 32 frames at 15 fps, 16 frames at 7.5 fps.
+    assert default_stride(32, 15.0) == 8 and default_stride(16, 7.5) == 4
+    assert default_stride(4, 15.0) == 2 and default_stride(1, 15.0) == 1
+    assert causal.step_ms(steps_per_unit=1) == pytest.approx(8000 / 15)
+    assert causal.stored_steps(15, static=False, steps_per_unit=1) == 2  # ends at frames 0, 8
+    assert causal.broadcasts(static=True) and causal.presented_steps(1000.0) == 2
+    block = WindowRule.for_spec(video, "block")
+    assert block.step_ms(steps_per_unit=2) == pytest.approx(8000 / 15)  # T' = 2 per window
+    assert block.stored_steps(15, static=False, steps_per_unit=16) == 15
+    assert block.settings() != causal.settings()
+    assert WindowRule.for_spec(video, "causal", 1).settings()["stride"] == 1
+    image = WindowRule.for_spec(ModelSpec("i", "image", ("a",), 32, 15.0), "block")
+    assert image.settings() == {"mode": "frame"} and image.step_ms(1) == pytest.approx(1000 / 15)
+    with pytest.raises(ValueError, match="window must be one of"):
+        WindowRule.for_spec(video, "sliding")
+    with pytest.raises(ValueError, match="window_stride must be a positive"):
+        WindowRule.for_spec(video, "causal", 0)

@@ -4,12 +4,22 @@ Convention
 ----------
 A model time step ``i`` covers the half-open interval ``[step_start[i], step_end[i])`` in
 milliseconds from stimulus onset (for a frame-wise model at ``fps`` frames per second, frame
-``i`` covers ``[1000 i / fps, 1000 (i + 1) / fps)``; a video model's output step covers the
-frames that fed it). The value of a time bin ``[bin_start, bin_end)`` is the average of the
-steps weighted by how many milliseconds each step overlaps the bin. A bin that overlaps no step
-takes the value of the nearest step (the model's state persists after the last frame and is
-that of the first frame before it); this is how a recording window that outlasts a short
-stimulus is filled.
+``i`` covers ``[1000 i / fps, 1000 (i + 1) / fps)``). The value of a time bin
+``[bin_start, bin_end)`` is the average of the steps weighted by how many milliseconds each step
+overlaps the bin.
+
+**Model responses are causal** (``latency_ms`` given, as :func:`align_activations` and the
+models do): a step may depend only on frames whose onset is at or before its start (the
+extraction engine places steps so; see :mod:`dynamic_vision.modeling.activations.windows`),
+every step is shifted later by the model's latency, and before its first step the model is
+silent (zero): a silent step fills ``[min(0, first bin start), first step start)``. A bin
+therefore never depends on a frame shown after it ends, nor, with a latency, after
+``bin_end - latency_ms``. A bin after the last step holds the last step (the model's state
+persists after the last frame); this is how a recording window that outlasts a short stimulus
+is filled.
+
+**Data** (``latency_ms=None``, e.g. re-binning recordings): a bin that overlaps no step takes
+the value of the nearest step, on either side.
 """
 
 from __future__ import annotations
@@ -25,7 +35,7 @@ from dynamic_vision.core.brain_model import TimeBins, normalize_time_bins
 if TYPE_CHECKING:
     import xarray as xr
 
-__all__ = ["overlap_weights", "align_time", "align_activations", "frame_intervals"]
+__all__ = ["overlap_weights", "align_time", "causal_steps", "align_activations", "frame_intervals"]
 
 
 def frame_intervals(n_steps: int, fps: float) -> tuple[np.ndarray, np.ndarray]:
@@ -66,15 +76,50 @@ def overlap_weights(step_start: Sequence[float], step_end: Sequence[float],
     return weights
 
 
+def causal_steps(values: np.ndarray, step_start: Sequence[float], step_end: Sequence[float],
+                 time_bins: TimeBins, latency_ms: float = 0.0
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Model steps ``(..., n_steps)`` shifted by ``latency_ms``, with a leading silent (zero)
+    step wherever a bin starts before the first step (see the module docstring)."""
+    latency = float(latency_ms)
+    if not np.isfinite(latency) or latency < 0:
+        raise ValueError(f"latency_ms must be a finite, non-negative number, got {latency_ms!r}.")
+    starts = np.asarray(step_start, dtype=np.float64) + latency
+    ends = np.asarray(step_end, dtype=np.float64) + latency
+    values = np.asarray(values)
+    if starts.size == 0:
+        raise ValueError("step_start and step_end must be equal-length, non-empty 1-d sequences.")
+    onset = min(0.0, min(float(start) for start, _ in normalize_time_bins(time_bins)))
+    if starts[0] > onset:
+        silent = np.zeros(values.shape[:-1] + (1,), dtype=np.result_type(values, np.float32))
+        values = np.concatenate([silent, values.astype(silent.dtype, copy=False)], axis=-1)
+        starts, ends = np.r_[onset, starts], np.r_[starts[0], ends]
+    return values, starts, ends
+
+
 def align_time(values: np.ndarray, step_start: Sequence[float], step_end: Sequence[float],
-               time_bins: TimeBins, axis: int = -1) -> np.ndarray:
-    """Average ``values`` over model time steps (along ``axis``) into ``time_bins``.
+               time_bins: TimeBins, axis: int = -1, *,
+               latency_ms: float | None = None) -> np.ndarray:
+    """Average ``values`` over time steps (along ``axis``) into ``time_bins``.
 
     Returns a floating array with ``axis`` replaced by one entry per time bin. A bin is NaN
     only where a NaN step carries weight in it.
+
+    Parameters
+    ----------
+    latency_ms
+        ``None`` for data (bins outside the steps take the nearest step). A number for model
+        responses: steps are delayed by it and the model is silent before its first step
+        (:func:`causal_steps`), so no bin sees a frame shown after it ends.
     """
-    weights = overlap_weights(step_start, step_end, time_bins)
     moved = np.moveaxis(np.asarray(values), axis, -1)
+    if latency_ms is not None:
+        if moved.shape[-1] != len(step_start):
+            raise ValueError(f"values have {moved.shape[-1]} time steps along axis {axis}, "
+                             f"but {len(step_start)} step intervals were given.")
+        moved, step_start, step_end = causal_steps(moved, step_start, step_end, time_bins,
+                                                   latency_ms)
+    weights = overlap_weights(step_start, step_end, time_bins)
     if moved.shape[-1] != weights.shape[1]:
         raise ValueError(f"values have {moved.shape[-1]} time steps along axis {axis}, "
                          f"but {weights.shape[1]} step intervals were given.")
@@ -90,12 +135,14 @@ def align_time(values: np.ndarray, step_start: Sequence[float], step_end: Sequen
     return np.moveaxis(out, -1, axis)
 
 
-def align_activations(activations: xr.DataArray, time_bins: TimeBins) -> xr.DataArray:
+def align_activations(activations: xr.DataArray, time_bins: TimeBins,
+                      latency_ms: float = 0.0) -> xr.DataArray:
     """Average one layer's ``(presentation, neuroid, time_step)`` steps into ``time_bins``.
 
-    The steps' intervals are the coords ``step_start_ms`` / ``step_end_ms``. Each stimulus
-    uses only its own valid steps (coord ``n_steps``), so a short clip's missing steps never
-    dilute a bin: bins after its end take its last step.
+    The steps' intervals are the coords ``step_start_ms`` / ``step_end_ms``, delayed by
+    ``latency_ms``; the model is silent before its first step (causal alignment, see the
+    module docstring). Each stimulus uses only its own valid steps (coord ``n_steps``), so a
+    short clip's missing steps never dilute a bin: bins after its end take its last step.
     """
     import xarray as xr
 
@@ -109,7 +156,7 @@ def align_activations(activations: xr.DataArray, time_bins: TimeBins) -> xr.Data
     for count in np.unique(n_steps):
         rows = n_steps == count
         out[rows] = align_time(values[rows][:, :, :count], starts[:count], ends[:count], bins,
-                               axis=-1)
+                               axis=-1, latency_ms=latency_ms)
     return xr.DataArray(
         out, dims=("presentation", "neuroid", "time_bin"),
         coords={**{name: coord.variable for name, coord in activations.coords.items()

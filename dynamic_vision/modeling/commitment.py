@@ -6,10 +6,10 @@
 - ``start_recording(region, time_bins)`` picks the layer committed to ``region`` (from the
   spec's ``region_layer_map``, an explicit :meth:`ModelCommitment.commit`, or layer selection,
   see :mod:`dynamic_vision.modeling.layer_selection`); ``layers=[...]`` records several layers at once.
-- ``look_at(stimuli)`` extracts (or reads from the cache) the reduced activations of those
-  layers, aligns their time steps to the requested time bins with
-  :func:`dynamic_vision.core.temporal.align_activations`, and returns
-  ``(presentation, neuroid, time_bin)``.
+- ``look_at(stimuli)`` extracts (or reads from the activation store) the reduced activations
+  of those layers, aligns their time steps to the requested time bins with
+  :func:`dynamic_vision.core.temporal.align_activations` (causally: delayed by ``latency_ms``,
+  silent before the first step), and returns ``(presentation, neuroid, time_bin)``.
 - ``start_task("label" | "probabilities", fitting_stimuli)`` fits a logistic-regression readout
   on the time-averaged activations of the readout layer for the fitting stimuli.
 
@@ -63,11 +63,17 @@ class ModelCommitment(BrainModelBase):
         The model's :class:`~dynamic_vision.modeling.spec.ModelSpec`.
     module
         The torch network whose layers ``spec.layers`` name.
-    device, batch_size, dtype, reduction, n_components, seed, window, num_workers, cache,
-    progress
-        Passed to :func:`~dynamic_vision.modeling.activations.extract_activations`.
-        ``dtype="auto"`` autocasts to bfloat16 on a CUDA device that supports it and keeps
-        float32 elsewhere (see docs/models.md for the measured tolerance).
+    device, batch_size, dtype, reduction, n_components, seed, window, window_stride,
+    num_workers, cache, progress
+        Passed to :func:`~dynamic_vision.modeling.activations.extract_activations`. ``window``
+        is ``"causal"`` by default (no time bin sees a frame shown after it ends);
+        ``"block"`` is the earlier, non-causal rule. ``dtype="auto"`` autocasts to bfloat16
+        on a CUDA device that supports it and keeps float32 elsewhere (see docs/models.md for
+        the measured tolerance).
+    latency_ms
+        The model's response latency: every time step is delayed by this many milliseconds
+        before it is averaged into time bins, and the model is silent (zero) before its first
+        step. A declared number, never fitted on the data a score is computed on.
     region_layer_map
         Committed layers per region; overrides and extends ``spec.region_layer_map``.
     layer_selector
@@ -81,16 +87,25 @@ class ModelCommitment(BrainModelBase):
     def __init__(self, spec: ModelSpec, module: Any, *, device: Any = None,
                  batch_size: int | None = None, dtype: Any = None,
                  reduction: Any = "random_projection", n_components: int = 1000, seed: int = 0,
-                 window: str = "block", num_workers: int | None = None, cache: bool = True,
-                 progress: bool = True, region_layer_map: Mapping[str, str] | None = None,
+                 window: str = "causal", window_stride: int | None = None,
+                 num_workers: int | None = None, cache: bool = True, progress: bool = True,
+                 latency_ms: float = 0.0, region_layer_map: Mapping[str, str] | None = None,
                  layer_selector: LayerSelector | None = None, readout_layer: str | None = None):
         super().__init__()
+        from dynamic_vision.modeling.activations.windows import WindowRule
+
+        WindowRule.for_spec(spec, window, window_stride)  # refuse a bad rule now, not later
+        latency_ms = float(latency_ms)
+        if not (np.isfinite(latency_ms) and latency_ms >= 0):
+            raise ValueError(f"latency_ms of model '{spec.identifier}' must be a finite, "
+                             f"non-negative number of milliseconds, got {latency_ms!r}.")
         self.spec = spec
         self.module = module
+        self.latency_ms = latency_ms
         self.extraction = {"device": device, "batch_size": batch_size, "dtype": dtype,
                            "reduction": reduction, "n_components": n_components, "seed": seed,
-                           "window": window, "num_workers": num_workers, "cache": cache,
-                           "progress": progress}
+                           "window": window, "window_stride": window_stride,
+                           "num_workers": num_workers, "cache": cache, "progress": progress}
         self.region_layer_map: dict[str, str] = dict(spec.region_layer_map)
         for region, layer in (region_layer_map or {}).items():
             self.commit(region, layer)
@@ -158,8 +173,10 @@ class ModelCommitment(BrainModelBase):
                layers: list[str]) -> xr.DataArray:
         """Every layer's activations, aligned to ``time_bins`` and stacked along neuroids."""
         per_layer = self.activations(stimuli, layers)
-        aligned = [align_activations(per_layer[layer], time_bins) for layer in layers]
+        aligned = [align_activations(per_layer[layer], time_bins, self.latency_ms)
+                   for layer in layers]
         result = xr.concat(aligned, dim="neuroid") if len(aligned) > 1 else aligned[0]
         result = result.assign_coords(region=("neuroid", [region] * result.sizes["neuroid"]))
-        result.attrs = {"model": self.identifier, "region": region, "layers": ",".join(layers)}
+        result.attrs = {"model": self.identifier, "region": region, "layers": ",".join(layers),
+                        "latency_ms": self.latency_ms}
         return result

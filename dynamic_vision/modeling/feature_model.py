@@ -53,11 +53,20 @@ class FeatureModel(BrainModelBase):
         Visual angle spanned by the input, returned by :meth:`visual_degrees`.
     progress
         Show a progress bar while looking at more than a few clips.
+    latency_ms
+        Extra delay (ms) added to every feature step before it is averaged into time bins;
+        the model is silent before its first step (causal alignment, see
+        :mod:`dynamic_vision.core.temporal`). Features must themselves be causal: a step may
+        depend only on frames whose onset is at or before its start.
     """
 
     def __init__(self, identifier: str, layer: str, fps: float, size: int, degrees: float, *,
-                 resize: str = "resize", progress: bool = True):
+                 resize: str = "resize", progress: bool = True, latency_ms: float = 0.0):
         super().__init__()
+        if not (math.isfinite(float(latency_ms)) and float(latency_ms) >= 0):
+            raise ValueError(f"latency_ms of model '{identifier}' must be a finite, "
+                             f"non-negative number of milliseconds, got {latency_ms!r}.")
+        self.latency_ms = float(latency_ms)
         self.identifier = identifier
         self.layer = layer
         self.fps = float(fps)
@@ -107,7 +116,8 @@ class FeatureModel(BrainModelBase):
         table = self.neuroid_table()
         values = np.empty((len(ids), len(table), len(bins)), dtype=np.float32)
         for row, (features, starts, ends) in enumerate(self._each_clip(stimuli)):
-            values[row] = align_time(features, starts, ends, bins, axis=0).T
+            values[row] = align_time(features, starts, ends, bins, axis=0,
+                                     latency_ms=self.latency_ms).T
         coords: dict[str, Any] = {
             "stimulus_id": ("presentation", ids),
             "neuroid_id": ("neuroid", table["neuroid_id"].astype(str).to_numpy()),

@@ -158,7 +158,8 @@ def select_layer(model: Any, region: str, stimuli: Any, target: xr.DataArray, *,
         list(map(str, model.spec.identity_items())), weights_identity(model.spec, model.module),
         region, candidates, scorer_name, bins, list(map(str, stimuli["stimulus_id"])),
         _recordings_hash(target), {k: str(v) for k, v in model.extraction.items()
-                                   if k not in ("progress", "num_workers", "cache", "device")})
+                                   if k not in ("progress", "num_workers", "cache", "device")},
+        getattr(model, "latency_ms", 0.0))
     safe = storage.safe_name(model.identifier)
     path = storage.home("layer_selection", safe, f"{region}-{key}.json")
     use_cache = cache and storage.cache_enabled()

@@ -6,11 +6,13 @@
 ('presentation', 'neuroid', 'time_step')
 
 Rooms: :mod:`.hooks` (forward hooks on dotted layer names), :mod:`.dataset` (decoding in
-DataLoader workers), :mod:`.windows` (frames and clips → model time steps), :mod:`.plan` (the
-batched model inputs of a chunk of stimuli), :mod:`.reduction` (width reduction while
-streaming), :mod:`.store` (chunked on-disk store), :mod:`.cache_key` (what identifies an
-extraction), :mod:`.engine` (the loop that ties them together). Importing this package does not import torch; the names below are
-loaded on first use.
+DataLoader workers), :mod:`.windows` (the causal and block window rules: frames and clips →
+model time steps in ms), :mod:`.plan` (the batched model inputs of a chunk of stimuli),
+:mod:`.reduction` (width reduction while streaming), :mod:`.store` (the per-stimulus,
+content-addressed, memory-mapped store), :mod:`.lease` (work in progress held by one process),
+:mod:`.cache_key` (what identifies an extraction, a layer and a stimulus), :mod:`.engine` (the
+loop that ties them together). Importing this package does not import torch; the names below
+are loaded on first use.
 """
 
 from dynamic_vision.core.exports import lazy_exports

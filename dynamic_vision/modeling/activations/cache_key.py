@@ -1,10 +1,18 @@
-"""Cache keys of extractions: what makes two extractions give the same numbers.
+"""Keys of the activation store: what makes two extractions give the same numbers.
 
-The key covers the model identity and weights (the declared weights name, or a fingerprint of
-the parameters when there is none), layers, preprocessing, window mode, reduction settings,
-autocast dtype, ``time_axis`` overrides, the stimuli (ids, file contents and presentation times,
-in order; not metadata columns, so benchmarks that annotate the same stimuli differently share
-one extraction) and the library and engine versions.
+Activations are addressed at three levels:
+
+- the **extraction** (:func:`extraction_key`): model identifier, kind and preprocessing, the
+  weights (declared name, or a fingerprint of the parameters), the window rule (mode, clip
+  length, causal stride), the reduction settings, the autocast dtype and the engine version;
+- the **layer** (:func:`layer_key`): its name and any ``time_axis`` override;
+- the **stimulus** (:func:`stimulus_key`): the sha256 of its file and whether it is a still
+  image — not its id, its position, its metadata or its presentation time (a still's one
+  forward pass is broadcast over its presentation time when read), so other stimulus sets,
+  subsets and reorderings holding the same files share the same entries.
+
+A reduction fitted on the stimuli (PCA) makes every stimulus's values depend on the fitting set,
+so its extraction key also holds the identity of the whole stimulus set.
 """
 
 from __future__ import annotations
@@ -12,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import math
 import weakref
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import torch
@@ -20,12 +28,14 @@ import torch
 from dynamic_vision.core import storage
 from dynamic_vision.modeling.activations.dataset import StimulusRecord
 from dynamic_vision.modeling.activations.reduction import Reduction
+from dynamic_vision.modeling.activations.windows import WindowRule
 from dynamic_vision.modeling.spec import ModelSpec
 
-__all__ = ["ENGINE_VERSION", "weights_identity", "stimuli_identity", "cache_key"]
+__all__ = ["ENGINE_VERSION", "weights_identity", "stimulus_key", "stimuli_identity",
+           "extraction_key", "layer_key"]
 
-#: Bumped when the engine's output for the same inputs changes (part of cache keys).
-ENGINE_VERSION = 1
+#: Bumped when the engine's output for the same inputs changes (part of every key).
+ENGINE_VERSION = 2
 
 # Fingerprints of modules without declared weights, valid while no parameter changes in place.
 _FINGERPRINTS: weakref.WeakKeyDictionary[torch.nn.Module, tuple[tuple[Any, ...], str]] = \
@@ -56,31 +66,38 @@ def weights_identity(spec: ModelSpec, module: torch.nn.Module) -> str:
     return identity
 
 
-def stimuli_identity(records: Sequence[StimulusRecord]) -> str:
-    """Content hash of what the model sees: ids, file contents and presentation times, in order.
+def stimulus_key(record: StimulusRecord) -> str:
+    """The content key of one stimulus: its file's sha256 and whether it is a still image.
 
-    Unlike ``StimulusSet.content_hash()`` it ignores metadata columns (labels, conditions), so
-    benchmarks that annotate the same stimuli differently share one extraction.
+    A missing file raises :class:`~dynamic_vision.core.errors.MediaError` naming the stimulus.
     """
     from dynamic_vision.io.stimuli import file_sha256  # memoised per process
+    from dynamic_vision.io.video import MediaError
 
-    return storage.stable_hash([(r.stimulus_id, file_sha256(r.path), r.is_image,
+    try:
+        digest = file_sha256(record.path)
+    except OSError as error:
+        raise MediaError(f"the file cannot be opened ({error.strerror or error})",
+                         path=record.path, stimulus_id=record.stimulus_id) from error
+    return ("i" if record.is_image else "v") + digest[:40]
+
+
+def stimuli_identity(records: Sequence[StimulusRecord]) -> str:
+    """Identity of a whole stimulus set in order: ids, contents and presentation times (the
+    fitting set of a fitted reduction)."""
+    return storage.stable_hash([(r.stimulus_id, stimulus_key(r),
                                  None if math.isnan(r.duration_ms) else r.duration_ms)
                                 for r in records], length=32)
 
 
-def _library_version() -> str:
-    from dynamic_vision._version import __version__
-
-    return __version__
-
-
-def cache_key(spec: ModelSpec, weights: str, layers: Sequence[str], reducer: Reduction,
-              window: str, dtype: torch.dtype | None, stimuli_hash: str,
-              time_axis: Mapping[str, int | None] | None) -> str:
-    """The content key of one extraction (see the module docstring for what it covers)."""
+def extraction_key(spec: ModelSpec, weights: str, rule: WindowRule, reducer: Reduction,
+                   dtype: torch.dtype | None, fit_identity: str | None = None) -> str:
+    """The key of everything but the layer and the stimulus (see the module docstring)."""
     return storage.stable_hash(
-        spec.identifier, spec.kind, spec.preprocessing(), weights, list(layers),
-        reducer.settings(), window if spec.kind == "video" else "frame", str(dtype),
-        stimuli_hash,
-        dict(time_axis or {}), _library_version(), ENGINE_VERSION, length=24)
+        spec.identifier, spec.kind, spec.preprocessing(), weights, rule.settings(),
+        reducer.settings(), str(dtype), fit_identity, ENGINE_VERSION, length=24)
+
+
+def layer_key(layer: str, time_axis: int | None | str = "default") -> str:
+    """The key of one layer and its ``time_axis`` override (``"default"``: none)."""
+    return storage.stable_hash(layer, time_axis, length=10)

@@ -1,14 +1,15 @@
-"""The extraction loop: decode → batch → forward with hooks → reduce → store, chunk by chunk.
+"""The extraction loop: look up → lease → decode → batch → forward with hooks → reduce → store.
 
-:func:`extract_activations` is the one entry point. Stimuli are decoded in DataLoader workers
-(:mod:`.dataset`), cut into model inputs (:mod:`.windows`), batched across stimuli and frames,
-run through the model under :func:`torch.inference_mode` (optionally autocast to bf16/fp16), and
-every recorded layer's output is reduced as soon as the layer has run (:mod:`.reduction`). Reduced
-activations of each chunk of stimuli go to disk (:mod:`.store`), so memory holds one chunk of
-reduced values and one batch of full-width activations at a time, whatever the number of stimuli.
-
-Extractions are cached on disk under a content key (:mod:`.cache_key`); units of each chunk are
-planned by :mod:`.plan`.
+:func:`extract_activations` is the one entry point. Each stimulus's activations of each layer
+are looked up in the content-addressed store (:mod:`.store`, keys from :mod:`.cache_key`); only
+what is missing is computed, and only by one process at a time (:mod:`.lease`). Missing stimuli
+are decoded once in DataLoader workers (:mod:`.dataset`), cut into model inputs by the window
+rule (:mod:`.windows`, :mod:`.plan`), batched across stimuli, run through the model under
+:func:`torch.inference_mode` (optionally autocast to bf16/fp16), and every recorded layer's
+output is reduced as soon as the layer has run (:mod:`.reduction`). Each chunk of stimuli is
+written to the store as soon as it is computed, so memory holds one chunk of frames and one
+batch of full-width activations at a time, whatever the number of stimuli; the result is read
+back from the memory-mapped store.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import contextlib
 import logging
 import os
 import tempfile
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -25,25 +27,34 @@ import torch
 import xarray as xr
 
 from dynamic_vision.core import storage
-from dynamic_vision.modeling.activations import windows
-from dynamic_vision.modeling.activations.cache_key import cache_key, stimuli_identity, weights_identity
+from dynamic_vision.modeling.activations.cache_key import (
+    extraction_key,
+    layer_key,
+    stimuli_identity,
+    stimulus_key,
+    weights_identity,
+)
 from dynamic_vision.modeling.activations.dataset import StimulusFrames, StimulusRecord, records_from
 from dynamic_vision.modeling.activations.hooks import LayerRecorder, resolve_layers
+from dynamic_vision.modeling.activations.lease import Lease, holder_of, try_lease
 from dynamic_vision.modeling.activations.plan import ChunkPlan, as_steps, time_axis_of
 from dynamic_vision.modeling.activations.reduction import PCAReduction, Reduction, make_reducer
-from dynamic_vision.modeling.activations.store import ActivationStore, LayerChunk
+from dynamic_vision.modeling.activations.store import ActivationStore, DamagedChunkError, LayerStore
+from dynamic_vision.modeling.activations.windows import WindowRule
 from dynamic_vision.modeling.spec import ModelSpec
 
-__all__ = ["extract_activations", "resolve_device", "weights_identity", "cache_key",
-           "chunk_bounds", "DEFAULT_CHUNK_SIZE", "MAX_CHUNK_FRAMES"]
+__all__ = ["extract_activations", "resolve_device", "weights_identity", "DEFAULT_CHUNK_SIZE",
+           "MAX_CHUNK_FRAMES"]
 
 logger = logging.getLogger(__name__)
 
-#: Stimuli per on-disk chunk: the unit of resumption and of RAM held before writing.
+#: Stimuli per chunk: the unit of writing, of resumption and of RAM held before writing.
 DEFAULT_CHUNK_SIZE = 32
 #: A chunk also closes once its stimuli hold this many frames at the model's rate, so that long
 #: videos do not pile up decoded frames in memory (about 300 MB of uint8 frames at 224 px).
 MAX_CHUNK_FRAMES = 2048
+#: Seconds between looks at stimuli another process is computing.
+LEASE_POLL_S = 0.2
 _AUTOCAST_DTYPES = {"bfloat16": torch.bfloat16, "bf16": torch.bfloat16,
                     "float16": torch.float16, "fp16": torch.float16, "half": torch.float16}
 
@@ -79,17 +90,18 @@ def _default_batch_size(spec: ModelSpec, device: torch.device) -> int:
     return min(default, int(ceiling)) if ceiling.isdigit() and int(ceiling) > 0 else default
 
 
+# -- forward passes -------------------------------------------------------------------------------
 def _run_chunk(module: torch.nn.Module, spec: ModelSpec, layers: Sequence[str], plan: ChunkPlan,
                consume: Callable[[str, torch.Tensor], torch.Tensor | None], *,
-               device: torch.device, batch_size: int, dtype: torch.dtype | None, window: str,
-               time_axis: Mapping[str, int | None]) -> dict[str, np.ndarray]:
+               device: torch.device, batch_size: int, dtype: torch.dtype | None,
+               rule: WindowRule, time_axis: Mapping[str, int | None]) -> dict[str, np.ndarray]:
     """Forward every unit of ``plan``; returns per layer ``(n_units, steps, k)`` outputs."""
     collected: dict[str, list[np.ndarray]] = {layer: [] for layer in layers}
     calls = dict.fromkeys(layers, 0)
 
     def on_output(layer: str, output: torch.Tensor) -> None:
         calls[layer] += 1
-        steps = as_steps(output, spec, window, time_axis_of(layer, output, time_axis))
+        steps = as_steps(output, spec, rule, time_axis_of(layer, output, time_axis))
         batch, n_steps, width = steps.shape
         with torch.autocast(output.device.type, enabled=False):  # reduce in float32
             reduced = consume(layer, steps.reshape(batch * n_steps, width).float())
@@ -118,11 +130,11 @@ def _check_fired_once(spec: ModelSpec, calls: Mapping[str, int], n_batches: int)
 
 
 def _loader(records: Sequence[StimulusRecord], spec: ModelSpec, num_workers: int,
-            device: torch.device) -> Iterator[tuple[int, torch.Tensor]]:
+            device: torch.device, sampler: Any = None) -> Iterator[tuple[int, Any]]:
     dataset = StimulusFrames(records, spec.fps, spec.input_size)
     extra = {"prefetch_factor": 4, "persistent_workers": False} if num_workers > 0 else {}
     return iter(torch.utils.data.DataLoader(
-        dataset, batch_size=None, shuffle=False, num_workers=num_workers,
+        dataset, batch_size=None, shuffle=False, sampler=sampler, num_workers=num_workers,
         pin_memory=device.type == "cuda", **extra))
 
 
@@ -132,37 +144,181 @@ def _fit_pca(module: torch.nn.Module, spec: ModelSpec, layers: Sequence[str],
     for index, frames in _loader(records, spec, 0, run["device"]):
         if isinstance(frames, BaseException):
             raise frames
-        plan = ChunkPlan(spec, run["window"], [(records[index], frames)])
-
-        def collect(layer: str, features: torch.Tensor) -> None:
-            reducer.collect(layer, features)
-
-        _run_chunk(module, spec, layers, plan, collect, **run)
+        plan = ChunkPlan(spec, run["rule"], [(records[index], frames)])
+        _run_chunk(module, spec, layers, plan, reducer.collect, **run)
         if not reducer.needs_rows():
             break
     reducer.finish_fit()
 
 
-def _to_dataarrays(assembled: Mapping[str, LayerChunk], stimulus_ids: Sequence[str],
-                   spec: ModelSpec, key: str, reducer: Reduction) -> dict[str, xr.DataArray]:
+# -- leasing what is missing ----------------------------------------------------------------------
+class _LeasingSampler:
+    """Yields positions of stimuli this process may compute: leased, and still missing.
+
+    A stimulus another live process holds is deferred; one that was stored meanwhile is
+    skipped. The DataLoader pulls positions ahead of decoding, so leases are taken just before
+    the work and released by :meth:`release` once its chunk is written.
+    """
+
+    def __init__(self, candidates: Sequence[int], keys: Sequence[str],
+                 need: dict[str, list[str]], store: ActivationStore,
+                 layer_stores: Mapping[str, LayerStore]):
+        self.candidates, self.keys, self.need = list(candidates), keys, need
+        self.store, self.layer_stores = store, layer_stores
+        self.leases: dict[str, Lease] = {}
+        self.deferred: list[int] = []
+        self.served_elsewhere = 0
+
+    def __iter__(self) -> Iterator[int]:
+        for position in self.candidates:
+            key = self.keys[position]
+            lease = try_lease(self.store.lease_path(key))
+            if lease is None:
+                self.deferred.append(position)
+                continue
+            still = [layer for layer in self.need[key] if self.layer_stores[layer].missing([key])]
+            if not still:
+                lease.release()
+                self.served_elsewhere += 1
+                continue
+            self.need[key] = still
+            self.leases[key] = lease
+            yield position
+
+    def release(self, keys: Sequence[str] | None = None) -> None:
+        for key in list(self.leases) if keys is None else keys:
+            lease = self.leases.pop(key, None)
+            if lease is not None:
+                lease.release()
+
+
+def _fill_store(module: torch.nn.Module, spec: ModelSpec, records: Sequence[StimulusRecord],
+                keys: Sequence[str], store: ActivationStore,
+                layer_stores: Mapping[str, LayerStore], reducer: Reduction, *,
+                num_workers: int, chunk_size: int, progress: bool, **run: Any) -> int:
+    """Compute every (stimulus, layer) missing from the store; returns stimuli computed here."""
+    from tqdm.auto import tqdm
+
+    first = {key: position for position, key in reversed(list(enumerate(keys)))}
+    missing_sets = {layer: set(layer_store.missing(first))
+                    for layer, layer_store in layer_stores.items()}
+    need = {key: [layer for layer in layer_stores if key in missing_sets[layer]]
+            for key in first}
+    todo = sorted(first[key] for key, layers in need.items() if layers)
+    if not todo:
+        return 0
+    logger.info("Extracting %d of %d stimuli of %s into %s", len(todo), len(first),
+                spec.identifier, store.directory)
+    store.write_manifest()
+    module.eval().to(run["device"])
+    if isinstance(reducer, PCAReduction):
+        # Always refit on these stimuli: the extraction key names this fitting set.
+        reducer.reset()
+        _fit_pca(module, spec, list(layer_stores), reducer, records, run)
+    computed = 0
+    waited_since = None
+    with tqdm(total=len(todo), desc=f"{spec.identifier} activations", unit="stimulus",
+              disable=not progress) as bar:
+        while todo:
+            sampler = _LeasingSampler(todo, keys, need, store, layer_stores)
+            try:
+                done = _extract_pass(module, spec, records, keys, sampler, layer_stores, reducer,
+                                     num_workers=num_workers, chunk_size=chunk_size, bar=bar,
+                                     **run)
+            finally:
+                sampler.release()
+            computed += done
+            bar.update(sampler.served_elsewhere)
+            todo = sampler.deferred
+            if todo and not done and not sampler.served_elsewhere:
+                # Every remaining stimulus is being computed by another live process: wait.
+                waited_since = waited_since or time.monotonic()
+                if time.monotonic() - waited_since > 60:
+                    holder = holder_of(store.lease_path(keys[todo[0]]))
+                    logger.warning("Waiting for %d stimuli another process is extracting "
+                                   "(e.g. pid %s on %s, lease %s).", len(todo),
+                                   holder.get("pid", "?"), holder.get("host", "?"),
+                                   store.lease_path(keys[todo[0]]))
+                    waited_since = time.monotonic()
+                time.sleep(LEASE_POLL_S)
+            else:
+                waited_since = None
+    return computed
+
+
+def _extract_pass(module: torch.nn.Module, spec: ModelSpec, records: Sequence[StimulusRecord],
+                  keys: Sequence[str], sampler: _LeasingSampler,
+                  layer_stores: Mapping[str, LayerStore], reducer: Reduction, *,
+                  num_workers: int, chunk_size: int, bar: Any, **run: Any) -> int:
+    """Decode, forward and store the stimuli ``sampler`` leases; returns how many."""
+    pending: list[tuple[StimulusRecord, torch.Tensor]] = []
+    pending_keys: list[str] = []
+    frames_pending = 0
+    done = 0
+
+    def flush() -> None:
+        nonlocal frames_pending, done
+        plan = ChunkPlan(spec, run["rule"], pending)
+        wanted = [layer for layer in layer_stores
+                  if any(layer in sampler.need[key] for key in pending_keys)]
+        outputs = _run_chunk(module, spec, wanted, plan, reducer.transform, **run)
+        for layer in wanted:
+            rows = plan.split(outputs[layer])
+            steps_per_unit = outputs[layer].shape[1]
+            entries = [(key, rows[i]) for i, key in enumerate(pending_keys)
+                       if layer in sampler.need[key]]
+            layer_stores[layer].write(entries, run["rule"].step_ms(steps_per_unit))
+        sampler.release(pending_keys)
+        bar.update(len(pending))
+        done += len(pending)
+        pending.clear()
+        pending_keys.clear()
+        frames_pending = 0
+
+    for position, frames in _loader(records, spec, num_workers, run["device"], sampler):
+        if isinstance(frames, BaseException):
+            raise frames
+        pending.append((records[position], frames))
+        pending_keys.append(keys[position])
+        frames_pending += int(frames.shape[0])
+        if len(pending) >= chunk_size or frames_pending >= MAX_CHUNK_FRAMES:
+            flush()
+    if pending:
+        flush()
+    return done
+
+
+# -- reading back ---------------------------------------------------------------------------------
+def _assemble(layer_stores: Mapping[str, LayerStore], records: Sequence[StimulusRecord],
+              keys: Sequence[str], spec: ModelSpec, rule: WindowRule, key: str,
+              reducer: Reduction) -> dict[str, xr.DataArray]:
     out = {}
-    for layer, chunk in assembled.items():
-        n_steps, width = chunk.values.shape[1], chunk.values.shape[2]
-        starts = np.arange(n_steps) * chunk.step_ms
+    for layer, layer_store in layer_stores.items():
+        rows, step_ms = layer_store.read(keys)
+        counts = np.array([rule.presented_steps(record.duration_ms)
+                           if rule.broadcasts(record.is_image) else part.shape[0]
+                           for record, part in zip(records, rows)])
+        width = rows[0].shape[1]
+        values = np.full((len(records), int(counts.max()), width), np.nan, dtype=np.float32)
+        for position, part in enumerate(rows):
+            values[position, :counts[position]] = part if part.shape[0] == counts[position] \
+                else part[-1:]  # a still's one forward pass, broadcast over its presentation
+        starts = np.arange(values.shape[1]) * step_ms
         out[layer] = xr.DataArray(
-            chunk.values.transpose(0, 2, 1),
+            values.transpose(0, 2, 1),
             dims=("presentation", "neuroid", "time_step"),
             coords={
-                "stimulus_id": ("presentation", list(stimulus_ids)),
-                "n_steps": ("presentation", chunk.n_steps),
+                "stimulus_id": ("presentation", [record.stimulus_id for record in records]),
+                "n_steps": ("presentation", counts),
                 "neuroid_id": ("neuroid", [f"{layer}.{i}" for i in range(width)]),
                 "layer": ("neuroid", [layer] * width),
                 "step_start_ms": ("time_step", starts),
-                "step_end_ms": ("time_step", starts + chunk.step_ms),
+                "step_end_ms": ("time_step", starts + step_ms),
             },
             name=layer,
-            attrs={"model": spec.identifier, "layer": layer, "step_ms": chunk.step_ms,
-                   "cache_key": key, "reduction": str(reducer.settings())},
+            attrs={"model": spec.identifier, "layer": layer, "step_ms": step_ms,
+                   "cache_key": key, "reduction": str(reducer.settings()),
+                   "window": rule.mode, "window_stride": rule.stride},
         )
     return out
 
@@ -172,9 +328,10 @@ def extract_activations(module: torch.nn.Module, spec: ModelSpec, stimuli: Any,
                         device: str | torch.device | None = None, batch_size: int | None = None,
                         dtype: str | torch.dtype | None = None,
                         reduction: str | Reduction | None = "random_projection",
-                        n_components: int = 1000, seed: int = 0, window: str = "block",
-                        num_workers: int | None = None, chunk_size: int = DEFAULT_CHUNK_SIZE,
-                        cache: bool = True, progress: bool = True,
+                        n_components: int = 1000, seed: int = 0, window: str = "causal",
+                        window_stride: int | None = None, num_workers: int | None = None,
+                        chunk_size: int = DEFAULT_CHUNK_SIZE, cache: bool = True,
+                        progress: bool = True,
                         time_axis: Mapping[str, int | None] | None = None,
                         ) -> dict[str, xr.DataArray]:
     """Record ``layers`` of ``module`` while it watches every stimulus of ``stimuli``.
@@ -201,19 +358,26 @@ def extract_activations(module: torch.nn.Module, spec: ModelSpec, stimuli: Any,
     reduction, n_components, seed
         Width reduction while streaming (see :mod:`dynamic_vision.modeling.activations.reduction`).
     window
-        Video models: ``"block"`` (consecutive windows) or ``"causal"`` (one window ending at
-        every frame); see :mod:`dynamic_vision.modeling.activations.windows`.
+        Video models: ``"causal"`` (default: a window of ``clip_length`` frames ending every
+        ``window_stride`` frames, its last step held until the next; no step sees a frame
+        shown after it starts) or ``"block"`` (consecutive windows, each step sees its whole
+        window: non-causal); see :mod:`dynamic_vision.modeling.activations.windows`.
+    window_stride
+        Frames between causal windows; default half a clip or half a second, whichever is
+        shorter (about twice the forward passes of block windows for a one-second clip); 1
+        gives a step per frame at ``clip_length`` times the cost of block windows.
     num_workers
         DataLoader workers decoding video while the model computes (0: decode in-process).
-        Default: 2 on CUDA, 0 on CPU. Worth it on a GPU; on CPU the workers compete with the forward pass's threads for the
-        same cores (measured 1.6x more CPU time for resnet18 with one worker on two cores), so
-        keep 0 there unless cores are to spare.
+        Default: 2 on CUDA, 0 on CPU (where workers compete with the forward pass's threads
+        for the same cores; measured 1.6x more CPU time for resnet18 with one worker on two
+        cores).
     chunk_size
-        Stimuli per on-disk chunk (unit of resumption); a chunk also closes at
-        ``MAX_CHUNK_FRAMES`` frames so that long videos do not accumulate in memory.
+        Stimuli computed and written together (the unit of resumption); a chunk also closes
+        at ``MAX_CHUNK_FRAMES`` frames so that long videos do not accumulate in memory.
     cache
-        Reuse and write ``DYNAMIC_VISION_HOME/activations``; ``DYNAMIC_VISION_NO_CACHE=1``
-        disables it everywhere (a temporary store is used and removed).
+        Read and write the store under ``DYNAMIC_VISION_HOME/activations``;
+        ``DYNAMIC_VISION_NO_CACHE=1`` disables it everywhere (a temporary store is used and
+        removed).
     progress
         Show a tqdm progress bar.
     time_axis
@@ -228,31 +392,31 @@ def extract_activations(module: torch.nn.Module, spec: ModelSpec, stimuli: Any,
         ``neuroid_id`` and ``layer`` on neuroids; ``step_start_ms`` and ``step_end_ms`` on time
         steps (ms from stimulus onset, the convention of :mod:`dynamic_vision.core.temporal`).
     """
-    if window not in windows.WINDOW_MODES:
-        raise ValueError(f"window must be one of {windows.WINDOW_MODES}, got {window!r}.")
+    rule = WindowRule.for_spec(spec, window, window_stride)
     if int(chunk_size) < 1:
         raise ValueError(f"chunk_size must be a positive integer, got {chunk_size!r}.")
     layers = list(spec.layers if layers is None else ([layers] if isinstance(layers, str)
                                                      else layers))
+    layers = list(dict.fromkeys(layers))
     resolve_layers(module, layers, spec.identifier)
     records = records_from(stimuli)
     if not records:
         raise ValueError(f"Stimulus set '{getattr(stimuli, 'identifier', '?')}' is empty.")
-    stimulus_ids = [record.stimulus_id for record in records]
+    keys = [stimulus_key(record) for record in records]
     device = resolve_device(device)
     if num_workers is None:
         num_workers = 2 if device.type == "cuda" else 0
     autocast_dtype = _resolve_dtype(dtype)
     reducer = make_reducer(reduction, n_components, seed)
     time_axis = dict(time_axis or {})
-    key = cache_key(spec, weights_identity(spec, module), layers, reducer, window,
-                    autocast_dtype, stimuli_identity(records), time_axis)
-    key = storage.stable_hash(key, chunk_size, MAX_CHUNK_FRAMES, length=24)  # layout on disk
-    bounds = chunk_bounds(records, spec.fps, chunk_size)
-    chunks = [stimulus_ids[start:stop] for start, stop in bounds]
-    manifest = {"model": spec.identifier, "layers": layers, "reduction": reducer.settings(),
-                "window": window, "n_stimuli": len(records), "chunk_size": chunk_size,
-                "stimulus_set": str(getattr(stimuli, "identifier", "")), "key": key}
+    fit_identity = stimuli_identity(records) if reducer.requires_fit else None
+    key = extraction_key(spec, weights_identity(spec, module), rule, reducer, autocast_dtype,
+                         fit_identity)
+    manifest = {"model": spec.identifier, "preprocessing": spec.preprocessing(),
+                "window": rule.settings(), "reduction": reducer.settings(),
+                "dtype": str(autocast_dtype), "key": key}
+    run = {"device": device, "batch_size": batch_size or _default_batch_size(spec, device),
+           "dtype": autocast_dtype, "rule": rule, "time_axis": time_axis}
     use_cache = cache and storage.cache_enabled()
     with contextlib.ExitStack() as stack:
         if use_cache:
@@ -260,75 +424,18 @@ def extract_activations(module: torch.nn.Module, spec: ModelSpec, stimuli: Any,
             directory = storage.home("activations", safe, key)
         else:
             directory = stack.enter_context(tempfile.TemporaryDirectory(prefix="dv-activations-"))
-        store = ActivationStore(directory, chunks, layers, manifest)
-        missing = store.missing()
-        if missing:
-            logger.info("Extracting %d of %d chunks of %s into %s", len(missing), len(chunks),
-                        spec.identifier, directory)
-            _extract_chunks(module, spec, layers, records, store, missing, reducer,
-                            device=device, batch_size=batch_size or _default_batch_size(spec, device),
-                            dtype=autocast_dtype, window=window, time_axis=time_axis,
-                            num_workers=num_workers, bounds=bounds, progress=progress)
-        return _to_dataarrays(store.assemble(), stimulus_ids, spec, key, reducer)
-
-
-def chunk_bounds(records: Sequence[StimulusRecord], fps: float,
-                 chunk_size: int = DEFAULT_CHUNK_SIZE,
-                 max_frames: int = MAX_CHUNK_FRAMES) -> list[tuple[int, int]]:
-    """``(start, stop)`` record positions of consecutive chunks.
-
-    A chunk closes at ``chunk_size`` stimuli or once its stimuli reach ``max_frames`` frames at
-    ``fps`` (from the stimulus set's ``duration_ms``; a still image counts one frame), whichever
-    comes first. The layout depends only on the stimulus table, so it is known before decoding.
-    """
-    bounds, start, frames = [], 0, 0
-    for position, record in enumerate(records):
-        if record.is_image or not np.isfinite(record.duration_ms):
-            frames += 1
-        else:
-            frames += max(1, int(np.ceil(record.duration_ms * fps / 1000.0)))
-        if position + 1 - start >= chunk_size or frames >= max_frames:
-            bounds.append((start, position + 1))
-            start, frames = position + 1, 0
-    if start < len(records):
-        bounds.append((start, len(records)))
-    return bounds
-
-
-def _extract_chunks(module: torch.nn.Module, spec: ModelSpec, layers: Sequence[str],
-                    records: Sequence[StimulusRecord], store: ActivationStore,
-                    missing: Sequence[int], reducer: Reduction, *, num_workers: int,
-                    bounds: Sequence[tuple[int, int]], progress: bool, **run: Any) -> None:
-    from tqdm.auto import tqdm
-
-    module.eval().to(run["device"])
-    if isinstance(reducer, PCAReduction):
-        # Always refit on these stimuli: a fit carried over from another stimulus set would not
-        # match the cache key, which names these stimuli.
-        reducer.reset()
-        _fit_pca(module, spec, layers, reducer, records, run)
-    todo = [records[i] for chunk in missing
-            for i in range(*bounds[chunk])]
-    bar = tqdm(total=len(todo), desc=f"{spec.identifier} activations", unit="stimulus",
-               disable=not progress)
-    pending: list[tuple[StimulusRecord, torch.Tensor]] = []
-    chunk_iter = iter(missing)
-    current = next(chunk_iter)
-    with bar:
-        for index, frames in _loader(todo, spec, num_workers, run["device"]):
-            if isinstance(frames, BaseException):
-                raise frames
-            pending.append((todo[index], frames))
-            if len(pending) < len(store.chunks[current]):
-                continue
-            plan = ChunkPlan(spec, run["window"], pending)
-            outputs = _run_chunk(module, spec, layers, plan,
-                                 lambda layer, x: reducer.transform(layer, x), **run)
-            store.write_chunk(current, {layer: plan.layer_chunk(outputs[layer])
-                                        for layer in layers})
-            bar.update(len(pending))
-            pending = []
-            current = next(chunk_iter, None)
-    if current is not None or pending:
-        raise RuntimeError(f"Extraction of {spec.identifier} ended before chunk {current} was "
-                           f"complete; rerun to resume.")
+        store = ActivationStore(directory, manifest)
+        layer_stores = {layer: store.layer(layer, layer_key(layer, time_axis.get(layer,
+                                                                                  "default")))
+                        for layer in layers}
+        for attempt in range(3):
+            _fill_store(module, spec, records, keys, store, layer_stores, reducer,
+                        num_workers=num_workers, chunk_size=int(chunk_size), progress=progress,
+                        **run)
+            try:
+                return _assemble(layer_stores, records, keys, spec, rule, key, reducer)
+            except DamagedChunkError as error:  # removed: compute its stimuli again
+                if attempt == 2:
+                    raise
+                logger.warning("%s", error)
+    raise AssertionError("unreachable")
