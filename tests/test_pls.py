@@ -47,6 +47,32 @@ def test_pls_with_brainscore_defaults_on_a_shared_gram():
         assert _relative(predicted, reference.predict(X[test])) < 1e-6
 
 
+def test_leading_eigenpair_matches_a_dense_eigendecomposition():
+    import torch
+
+    from dynamic_vision.statistics.linear_models.pls import leading_eigenpair
+
+    rng = np.random.default_rng(3)
+    basis = np.linalg.qr(rng.normal(size=(300, 300)))[0]
+    values = np.r_[1.0, 0.999, 0.99, rng.uniform(0, 0.9, 297)]  # a 0.1 % leading gap
+    M = torch.as_tensor((basis * values) @ basis.T)
+    vector, value = leading_eigenpair(lambda x: M @ x, 300, M.dtype, M.device)
+    assert float(value) == pytest.approx(1.0, rel=1e-12)
+    assert abs(float(vector @ torch.as_tensor(basis[:, 0]))) == pytest.approx(1.0, abs=1e-8)
+
+
+def test_many_targets_take_the_iterative_path_and_still_match_sklearn(monkeypatch):
+    from dynamic_vision.statistics.linear_models import pls
+
+    X, Y, X_test = _data(80, 300, 150, seed=4)  # 150 targets: Lanczos, not a dense eigh
+    reference = SklearnPLS(12, scale=False, max_iter=5000, tol=1e-15).fit(X, Y)
+    ours = PLSRegression(12).fit(X, Y)
+    assert _relative(ours.predict(X_test), reference.predict(X_test)) < 1e-6
+    monkeypatch.setattr(pls, "_DIRECT_SIZE", 10_000)  # the dense path gives the same fit
+    dense = PLSRegression(12).fit(X, Y)
+    assert _relative(ours.predict(X_test), dense.predict(X_test)) < 1e-9
+
+
 def test_pls_stops_when_targets_are_explained():
     X, _, _ = _data(30, 10, 1)
     Y = X[:, :2] @ np.array([[1.0], [2.0]])

@@ -18,6 +18,8 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 
+from dynamic_vision.statistics.linear_models.dense import outer_gram
+
 __all__ = ["as_tensor", "resolve_dtype", "resolve_device", "gram", "center_kernel",
            "cross_predict", "thread_budget"]
 
@@ -82,8 +84,7 @@ def gram(X: torch.Tensor) -> torch.Tensor:
     common offset (e.g. ReLU activations); per-fold centring then only removes the small
     difference between a fold's mean and the grand mean.
     """
-    X0 = X - X.mean(0, keepdim=True)
-    return X0 @ X0.T
+    return outer_gram(X - X.mean(0, keepdim=True))
 
 
 def center_kernel(K_train: torch.Tensor, K_test: torch.Tensor | None = None
@@ -143,7 +144,7 @@ def _cross_predict(estimator, X, Y, splits, n_train_max, progress, description):
         dtype = resolve_dtype(getattr(estimator, "dtype", "float64"))
         device = resolve_device(getattr(estimator, "device", None))
         X_t = as_tensor(X, dtype, device)
-        K = gram(X_t) if getattr(estimator, "fit_intercept", True) else X_t @ X_t.T
+        K = gram(X_t) if getattr(estimator, "fit_intercept", True) else outer_gram(X_t)
         del X_t
     for train, test in tqdm(splits, desc=description, disable=not progress, leave=False):
         model = copy.deepcopy(estimator)
