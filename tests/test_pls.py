@@ -73,6 +73,42 @@ def test_many_targets_take_the_iterative_path_and_still_match_sklearn(monkeypatc
     assert _relative(ours.predict(X_test), dense.predict(X_test)) < 1e-9
 
 
+@pytest.mark.parametrize("t", [1, 6, 120], ids=["one-target", "direct", "lanczos"])
+def test_all_splits_at_once_equal_fitting_each_split(t):
+    """cross_predict fits PLS on every split in lockstep; each split alone gives the same."""
+    import torch
+
+    from dynamic_vision.statistics.linear_models.kernel import center_kernel, gram
+
+    X, Y, _ = _data(90, 300, t, seed=5)
+    Y = Y[:, 0] if t == 1 else Y
+    rng = np.random.default_rng(0)
+    splits = [(np.sort(idx[:72 + i]), np.sort(idx[72 + i:]))  # unequal training sizes
+              for i, idx in enumerate(rng.permutation(90) for _ in range(4))]
+    together, fitted = cross_predict(PLSRegression(12), X, Y, splits)
+    K = gram(torch.as_tensor(X))
+    for (train, test), predicted, model in zip(splits, together, fitted):
+        K_train, K_test = center_kernel(K[train][:, train], K[test][:, train])
+        alone = PLSRegression(12).fit_kernel(K_train, Y[train])
+        assert _relative(predicted, alone.predict_kernel(K_test)) < 1e-10
+        assert _relative(model.predict_kernel(K_test), predicted) < 1e-12
+        assert model.n_components_ == alone.n_components_ == 12
+        np.testing.assert_allclose(np.abs(model.x_scores_), np.abs(alone.x_scores_),
+                                   atol=1e-9 * np.abs(alone.x_scores_).max())
+
+
+def test_all_splits_at_once_stop_where_targets_are_explained():
+    rng = np.random.default_rng(6)
+    X = rng.normal(size=(60, 3)) @ rng.normal(size=(3, 100))  # features of rank 3
+    Y = X @ rng.normal(size=(100, 2))  # in their span: explained after 3 components at most
+    splits = [(np.arange(10, 60), np.arange(10)), (np.arange(50), np.arange(50, 60))]
+    with pytest.warns(RuntimeWarning, match="PLS stopped after"):
+        predictions, fitted = cross_predict(PLSRegression(20), X, Y, splits)
+    for (train, test), predicted, model in zip(splits, predictions, fitted):
+        assert model.n_components_ < 20
+        np.testing.assert_allclose(predicted, Y[test], atol=1e-6 * np.abs(Y).max())
+
+
 def test_pls_stops_when_targets_are_explained():
     X, _, _ = _data(30, 10, 1)
     Y = X[:, :2] @ np.array([[1.0], [2.0]])

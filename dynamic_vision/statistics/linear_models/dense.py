@@ -1,8 +1,10 @@
 """The few dense kernels the linear models spend their time in, on the fastest library at hand.
 
 Matrix products, symmetric products ``X Xᵀ`` and symmetric eigendecompositions of CPU tensors
-go to numpy/scipy (BLAS and LAPACK through OpenBLAS), on as many threads as torch is allowed;
-tensors on a GPU stay in torch. Measured on a shared 2-core AMD EPYC (one thread, float32,
+go to numpy/scipy (BLAS and LAPACK through OpenBLAS); tensors on a GPU stay in torch. The
+fitting entry points run inside :func:`blas_threads`
+(through :func:`~dynamic_vision.statistics.linear_models.kernel.thread_budget`), so BLAS uses as
+many threads as torch is allowed. Measured on a shared 2-core AMD EPYC (one thread, float32,
 CPU seconds; ``perf/ridge_speed.py`` shapes): a 1600 × 1600 by 1600 × 10000 product 0.63 s
 with numpy against 0.75 s with torch (MKL), ``X Xᵀ`` of 2000 × 10000 0.42 s (a symmetric rank-k
 update) against 0.76 s, and ``eigh`` of 1600 × 1600 0.60 s against 0.74 s. numpy arrays share
@@ -17,7 +19,7 @@ from collections.abc import Iterator
 import numpy as np
 import torch
 
-__all__ = ["matmul", "outer_gram", "eigh", "blas_threads"]
+__all__ = ["matmul", "batched_matvec", "outer_gram", "eigh", "blas_threads"]
 
 
 def _on_cpu(*tensors: torch.Tensor) -> bool:
@@ -44,8 +46,18 @@ def matmul(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     """``a @ b`` for 2-d tensors of one dtype."""
     if not _on_cpu(a, b):
         return a @ b
-    with blas_threads():
-        return torch.from_numpy(np.matmul(a.numpy(), b.numpy()))
+    return torch.from_numpy(np.matmul(a.numpy(), b.numpy()))
+
+
+def batched_matvec(M: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+    """``M[b] @ x[b]`` for every ``b``: (batch × rows × cols) by (batch × cols) vectors.
+
+    On the CPU numpy runs one BLAS product per matrix; torch's batched product of matrices by
+    vectors there ran at under 1 GFLOP/s (float64, 10 × 500 × 500).
+    """
+    if not _on_cpu(M, x):
+        return torch.bmm(M, x[:, :, None])[:, :, 0]
+    return torch.from_numpy(np.matmul(M.numpy(), x.numpy()[:, :, None])[:, :, 0])
 
 
 def outer_gram(X: torch.Tensor) -> torch.Tensor:
@@ -53,8 +65,7 @@ def outer_gram(X: torch.Tensor) -> torch.Tensor:
     if not _on_cpu(X):
         return X @ X.T
     values = np.ascontiguousarray(X.numpy())
-    with blas_threads():
-        return torch.from_numpy(values @ values.T)  # numpy turns A @ A.T into BLAS syrk
+    return torch.from_numpy(values @ values.T)  # numpy turns A @ A.T into BLAS syrk
 
 
 def eigh(K: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -63,6 +74,5 @@ def eigh(K: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         return torch.linalg.eigh(K)
     import scipy.linalg
 
-    with blas_threads():
-        values, vectors = scipy.linalg.eigh(K.numpy(), driver="evd", check_finite=False)
+    values, vectors = scipy.linalg.eigh(K.numpy(), driver="evd", check_finite=False)
     return torch.from_numpy(values), torch.from_numpy(vectors)

@@ -107,6 +107,20 @@ class PLSRegression:
         self.x_scores_ = T.cpu().numpy()
         return self
 
+    def cross_predict_kernel(self, K: torch.Tensor, Y: np.ndarray, splits
+                             ) -> tuple[list[np.ndarray], list[PLSRegression]] | None:
+        """Held-out predictions and fitted copies for every split at once, from the Gram
+        matrix of all samples (see :mod:`~dynamic_vision.statistics.linear_models.pls_splits`);
+        None where that path does not apply (``scale=True``, more targets than twice the
+        training samples), and :func:`~dynamic_vision.statistics.linear_models.cross_predict`
+        then fits split by split."""
+        from dynamic_vision.statistics.linear_models.pls_splits import cross_predict_pls
+
+        n_targets = 1 if np.ndim(Y) == 1 else np.shape(Y)[1]
+        if self.scale or n_targets > 2 * min(len(train) for train, _ in splits):
+            return None
+        return cross_predict_pls(self, K.to(device=self._device, dtype=self._dtype), Y, splits)
+
     def predict_kernel(self, K_test: torch.Tensor) -> np.ndarray:
         """Predictions from the centred test × train kernel."""
         K_test = K_test.to(device=self._device, dtype=self._dtype)
@@ -181,8 +195,8 @@ _DIRECT_SIZE = 96
 
 def leading_eigenpair(apply, size: int, dtype: torch.dtype, device: torch.device, *,
                       matrix: torch.Tensor | None = None, start: torch.Tensor | None = None,
-                      tol: float = 1e-12, krylov_size: int = 64, restarts: int = 40
-                      ) -> tuple[torch.Tensor, torch.Tensor]:
+                      tol: float = 1e-12, krylov_size: int = 64, restarts: int = 40,
+                      check_every: int = 8) -> tuple[torch.Tensor, torch.Tensor]:
     """The largest eigenvalue of a symmetric positive semi-definite operator and its unit
     eigenvector, by Lanczos iteration with full reorthogonalisation and restarts.
 
@@ -194,9 +208,9 @@ def leading_eigenpair(apply, size: int, dtype: torch.dtype, device: torch.device
         ``M`` itself when it is held: small problems, and the rare Lanczos runs that do not
         converge, use a dense eigendecomposition instead.
     start
-        A starting vector (e.g. the previous component's); a fixed one otherwise.
+        A starting vector; a fixed one otherwise.
     tol
-        Converged when ``‖Mv - θv‖ <= tol · θ``.
+        Converged when ``‖Mv - θv‖ <= tol · θ`` (checked every ``check_every`` steps).
     """
     if size == 1:
         one = torch.ones(1, dtype=dtype, device=device)
@@ -209,34 +223,31 @@ def leading_eigenpair(apply, size: int, dtype: torch.dtype, device: torch.device
         start = torch.randn(size, generator=generator, dtype=dtype).to(device)
     q = start / torch.linalg.vector_norm(start)
     m = min(size, krylov_size)
-    theta = torch.zeros((), dtype=dtype, device=device)
     for _ in range(restarts):
-        basis = torch.empty((m + 1, size), dtype=dtype, device=device)
+        basis = torch.zeros((m + 1, size), dtype=dtype, device=device)
         basis[0] = q
-        diagonal, off = [], []
-        steps = 0
-        residual_norm = torch.zeros((), dtype=dtype, device=device)
+        diagonal = torch.zeros(m, dtype=dtype, device=device)
+        off = torch.zeros(m, dtype=dtype, device=device)
         for j in range(m):
             w = apply(basis[j])
-            diagonal.append(basis[j] @ w)
+            diagonal[j] = basis[j] @ w
             for _ in range(2):  # classical Gram-Schmidt, twice: full reorthogonalisation
                 w = w - basis[: j + 1].T @ (basis[: j + 1] @ w)
-            residual_norm = torch.linalg.vector_norm(w)
+            off[j] = torch.linalg.vector_norm(w)
+            exhausted = bool(off[j] <= tol * diagonal[0].abs())  # an invariant subspace
+            if not exhausted:
+                basis[j + 1] = w / off[j]
             steps = j + 1
-            if steps == m or residual_norm <= tol * max(float(diagonal[0].abs()), 1e-300):
-                break
-            off.append(residual_norm)
-            basis[j + 1] = w / residual_norm
-        tridiagonal = torch.diag(torch.stack(diagonal))
-        if off:
-            offdiagonal = torch.stack(off)
-            tridiagonal = tridiagonal + torch.diag(offdiagonal, 1) + torch.diag(offdiagonal, -1)
-        values, vectors = torch.linalg.eigh(tridiagonal)
-        theta, weights = values[-1], vectors[:, -1]
-        q = weights @ basis[:steps]
-        q = q / torch.linalg.vector_norm(q)
-        if residual_norm * weights[-1].abs() <= tol * theta.abs() or steps < m:
-            return q, theta
+            if exhausted or steps == m or (steps >= 2 * check_every
+                                           and steps % check_every == 0):
+                tridiagonal = torch.diag(diagonal[:steps]) + torch.diag(off[:steps - 1], 1) \
+                    + torch.diag(off[:steps - 1], -1)
+                values, vectors = torch.linalg.eigh(tridiagonal)
+                theta, weights = values[-1], vectors[:, -1]
+                q = weights @ basis[:steps]
+                q = q / torch.linalg.vector_norm(q)
+                if exhausted or off[j] * weights[-1].abs() <= tol * theta.abs():
+                    return q, theta
     if matrix is not None:
         values, vectors = torch.linalg.eigh(matrix)
         return vectors[:, -1], values[-1]
