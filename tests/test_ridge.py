@@ -124,7 +124,10 @@ def _flat_data(n, p, t, seed=0):
     return X, Y
 
 
-def test_bounds_skip_only_alphas_that_cannot_win():
+def test_bounds_skip_only_alphas_that_cannot_win(monkeypatch):
+    from dynamic_vision.statistics.linear_models import spectral
+
+    monkeypatch.setattr(spectral, "_SMALL_BYTES", 0)  # bounds apply above a size: always here
     X, Y = _flat_data(120, 600, 40)
     alphas = np.logspace(-1, 5, 10)
     reference = RidgeCV(alphas=alphas, alpha_per_target=True, store_cv_results=True).fit(X, Y)
@@ -139,17 +142,34 @@ def test_bounds_skip_only_alphas_that_cannot_win():
 
 
 @pytest.mark.slow
-def test_float32_settles_near_ties_in_float64(monkeypatch):
-    from dynamic_vision.statistics.linear_models import spectral
-
+def test_float32_chooses_the_alphas_of_float64_on_flat_curves():
     X, Y = _flat_data(200, 2000, 1000)
     alphas = np.logspace(-1, 5, 10)
     reference = RidgeCV(alphas=alphas, alpha_per_target=True).fit(X, Y).alpha_
     ours = RidgeCVRegression(alphas, dtype="float32").fit(X, Y)
     np.testing.assert_allclose(ours.alphas_, reference, rtol=1e-6)
-    monkeypatch.setattr(spectral, "TIE_TOLERANCE", 0.0)  # rounding decides: some differ
-    unsettled = RidgeCVRegression(alphas, dtype="float32").fit(X, Y)
-    assert not np.allclose(unsettled.alphas_, reference, rtol=1e-6)
+
+
+def test_near_ties_are_settled_by_the_exact_errors():
+    from dynamic_vision.statistics.linear_models.spectral import TIE_TOLERANCE, _settle_ties
+
+    rounded = torch.tensor([[1.0, 2.0, 5.0],
+                            [1.0 + TIE_TOLERANCE / 2, 1.0, float("nan")],
+                            [3.0, 1.0 + TIE_TOLERANCE * 3, 1.0]], dtype=torch.float64)
+    exact = torch.tensor([[1.2, 9.0, 9.0], [1.1, 9.0, 9.0], [9.0, 9.0, 9.0]],
+                         dtype=torch.float64)
+    asked = []
+
+    def exact_errors(columns):
+        asked.append(columns.tolist())
+        return exact[:, columns]
+
+    settled = rounded.clone()
+    _settle_ties(settled, exact_errors)
+    assert asked == [[0]]  # only target 0 has two alphas within the tolerance of its best
+    assert settled[:, 0].tolist() == [1.2, 1.1, 3.0]  # tied entries replaced, the rest kept
+    assert torch.equal(settled[:, 1:].nan_to_num(-1), rounded[:, 1:].nan_to_num(-1))
+    assert int(settled[:, 0].argmin()) == 1  # the exact errors decide
 
 
 def test_target_chunking_does_not_change_results():

@@ -27,6 +27,8 @@ def _on_cpu(*tensors: torch.Tensor) -> bool:
 
 
 _CONTROLLER = None
+# From this size on scipy's eigh is the faster on the CPU (below, their times are within 10 %).
+_LAPACK_EIGH = 600
 
 
 @contextlib.contextmanager
@@ -70,7 +72,7 @@ def outer_gram(X: torch.Tensor) -> torch.Tensor:
 
 def eigh(K: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """Eigenvalues (ascending) and eigenvectors of a symmetric matrix (divide and conquer)."""
-    if not _on_cpu(K):
+    if not _on_cpu(K) or K.shape[0] < _LAPACK_EIGH:
         return torch.linalg.eigh(K)
     import scipy.linalg
 

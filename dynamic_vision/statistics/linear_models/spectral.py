@@ -48,6 +48,8 @@ TIE_TOLERANCE = 2e-5
 _BOUND_SLACK = 1e-3
 # Rows converted to float64 at once when settling near ties.
 _ROW_BLOCK = 1024
+# Below this many bytes of (samples × alphas × targets), all alphas go through one product.
+_SMALL_BYTES = 8 * 2**20
 
 
 @dataclass
@@ -114,29 +116,54 @@ class Spectrum:
                    chunk_size: int | None = None) -> torch.Tensor:
         """Leave-one-out squared errors averaged over samples: float64 (alphas × targets).
 
-        One matrix product per alpha and target chunk: the rows of the basis are divided by
-        the leverage complement first, so the scaled residuals come out of the product.
-        Entries ruled out by the bounds are NaN.
+        Small problems take every alpha in one matrix product. Otherwise one
+        product per alpha and target chunk, for the pairs the bounds leave: the rows of the
+        basis are divided by the leverage complement first, so the scaled residuals come out
+        of the product; the pairs ruled out are NaN.
         """
         n, n_targets = Yc.shape
+        n_alphas = alphas.shape[0]
         shrinkage = self.shrinkage(alphas)
-        candidates = self._loo_candidates(z, shrinkage)
-        errors = torch.full((len(alphas), n_targets), float("nan"), dtype=torch.float64,
-                            device=Yc.device)
-        for index in range(len(alphas)):
-            columns = torch.nonzero(candidates[index]).flatten()
-            if len(columns):
-                errors[index, columns] = self._loo_columns(
-                    shrinkage[index], z, Yc, columns, chunk_size).to(torch.float64)
+        if n * n_alphas * n_targets * Yc.element_size() <= _SMALL_BYTES:
+            errors = self._loo_all(shrinkage, z, Yc, self.basis).to(torch.float64)
+        else:
+            candidates = self._loo_candidates(z, shrinkage)
+            errors = torch.full((n_alphas, n_targets), float("nan"), dtype=torch.float64,
+                                device=Yc.device)
+            for index in range(n_alphas):
+                columns = torch.nonzero(candidates[index]).flatten()
+                if columns.shape[0]:
+                    errors[index, columns] = self._loo_columns(
+                        shrinkage[index], z, Yc, columns, chunk_size).to(torch.float64)
         if Yc.dtype != torch.float64:
-            _settle_ties(errors, lambda index, columns: self._loo_float64(
-                alphas[index], Yc, columns))
+            _settle_ties(errors, lambda columns: self._loo_float64(alphas, Yc, columns))
         return errors
+
+    def _loo_all(self, shrinkage: torch.Tensor, z: torch.Tensor, Yc: torch.Tensor,
+                 basis: torch.Tensor) -> torch.Tensor:
+        """Every alpha's errors (alphas × targets) for the rows of ``basis`` (summed over
+        those rows, divided by all samples), in one product."""
+        n_alphas, n_targets = shrinkage.shape[0], z.shape[1]
+        squared = basis * basis
+        if self.mode == "kernel":
+            complement = squared @ shrinkage.T  # rows × alphas
+            weights = shrinkage
+        else:
+            complement = 1.0 - squared @ (1.0 - shrinkage).T
+            if self.fit_intercept:
+                complement = complement - 1.0 / self.n_samples
+            weights = 1.0 - shrinkage
+        stacked = (weights.T[:, :, None] * z[:, None, :]).reshape(z.shape[0], -1)
+        product = dense.matmul(basis, stacked).reshape(basis.shape[0], n_alphas, n_targets)
+        residual = product if self.mode == "kernel" else Yc[:, None, :] - product
+        errors = residual / complement[:, :, None]
+        return (errors * errors).sum(0) / self.n_samples
 
     def _loo_candidates(self, z: torch.Tensor, shrinkage: torch.Tensor) -> torch.Tensor:
         """Which (alpha, target) pairs may hold a target's smallest error."""
         if self.mode != "kernel":  # primal residual norms cancel: no safe bound, no pruning
-            return torch.ones((len(shrinkage), z.shape[1]), dtype=torch.bool, device=z.device)
+            return torch.ones((shrinkage.shape[0], z.shape[1]), dtype=torch.bool,
+                              device=z.device)
         g = shrinkage.to(torch.float64)
         norms = (g * g) @ (z.to(torch.float64) ** 2) / self.n_samples  # ‖r‖² / n
         complement = (self.basis * self.basis).to(torch.float64) @ g.T  # samples × alphas
@@ -147,7 +174,7 @@ class Spectrum:
     def _loo_columns(self, g: torch.Tensor, z: torch.Tensor, Yc: torch.Tensor,
                      columns: torch.Tensor, chunk_size: int | None) -> torch.Tensor:
         complement = self._complement(g)
-        out = torch.empty(len(columns), dtype=Yc.dtype, device=Yc.device)
+        out = torch.empty(columns.shape[0], dtype=Yc.dtype, device=Yc.device)
         done = 0
         scaled_basis = self.basis / complement[:, None] if self.mode == "kernel" else None
         for chunk in self._chunks(columns, self.n_samples, chunk_size):
@@ -156,30 +183,21 @@ class Spectrum:
             else:
                 fitted = dense.matmul(self.basis, (1.0 - g)[:, None] * z[:, chunk])
                 errors = (Yc[:, chunk] - fitted) / complement[:, None]
-            out[done:done + len(chunk)] = _mean_square(errors)
-            done += len(chunk)
+            out[done:done + chunk.shape[0]] = _mean_square(errors)
+            done += chunk.shape[0]
         return out
 
-    def _loo_float64(self, alpha: torch.Tensor, Yc: torch.Tensor, columns: torch.Tensor
+    def _loo_float64(self, alphas: torch.Tensor, Yc: torch.Tensor, columns: torch.Tensor
                      ) -> torch.Tensor:
-        """Leave-one-out errors of one alpha for ``columns``, in float64 throughout (the
+        """Every alpha's leave-one-out errors for ``columns``, in float64 throughout (the
         decomposition itself stays as it was computed), a block of rows at a time."""
-        g = self.shrinkage(alpha.to(torch.float64).reshape(1))[0]
+        shrinkage = self.shrinkage(alphas.to(torch.float64))
         Y = Yc[:, columns].to(torch.float64)
         blocks = [slice(start, start + _ROW_BLOCK) for start in range(0, self.n_samples,
                                                                          _ROW_BLOCK)]
         z = sum(dense.matmul(self.basis[rows].to(torch.float64).T, Y[rows]) for rows in blocks)
-        total = torch.zeros(len(columns), dtype=torch.float64, device=Yc.device)
-        for rows in blocks:
-            basis = self.basis[rows].to(torch.float64)
-            complement = self._complement(g, basis)
-            if self.mode == "kernel":
-                errors = dense.matmul(basis, g[:, None] * z) / complement[:, None]
-            else:
-                fitted = dense.matmul(basis, (1.0 - g)[:, None] * z)
-                errors = (Y[rows] - fitted) / complement[:, None]
-            total += (errors * errors).sum(0)
-        return total / self.n_samples
+        return sum(self._loo_all(shrinkage, z, Y[rows], self.basis[rows].to(torch.float64))
+                   for rows in blocks)
 
     # -- generalised cross-validation ---------------------------------------------------------
     def gcv_errors(self, z: torch.Tensor, Yc: torch.Tensor, alphas: torch.Tensor
@@ -220,8 +238,8 @@ class Spectrum:
             self._block_columns(g, z, rows, everything, chunk_size)
             for g in self.shrinkage(alphas)])
         if z.dtype != torch.float64:
-            _settle_ties(errors, lambda index, columns: self._block_float64(
-                alphas[index], Yc, rows, columns))
+            _settle_ties(errors, lambda columns: torch.stack([
+                self._block_float64(alpha, Yc, rows, columns) for alpha in alphas]))
         return errors
 
     def _block_columns(self, g: torch.Tensor, z: torch.Tensor, folds: list[torch.Tensor],
@@ -249,17 +267,18 @@ class Spectrum:
 
 
 def _settle_ties(errors: torch.Tensor,
-                 exact: Callable[[int, torch.Tensor], torch.Tensor]) -> None:
+                 exact: Callable[[torch.Tensor], torch.Tensor]) -> None:
     """Recompute, in place, the errors within :data:`TIE_TOLERANCE` of each target's best
-    wherever more than one alpha is that close (``exact(alpha_index, target_columns)``)."""
+    wherever more than one alpha is that close (``exact(target_columns)`` gives every
+    alpha's float64 errors for those targets)."""
     filled = torch.where(torch.isnan(errors), torch.inf, errors)
     best = filled.min(0).values
     close = filled <= best * (1 + TIE_TOLERANCE)
-    tied = close & (close.sum(0) > 1)[None, :]
-    for index in range(len(errors)):
-        columns = torch.nonzero(tied[index]).flatten()
-        if len(columns):
-            errors[index, columns] = exact(index, columns)
+    columns = torch.nonzero(close.sum(0) > 1).flatten()
+    if columns.shape[0]:
+        settled = exact(columns)
+        tied = close[:, columns]
+        errors[:, columns] = torch.where(tied, settled, errors[:, columns])
 
 
 def _mean_square(values: torch.Tensor) -> torch.Tensor:
