@@ -160,8 +160,9 @@ def test_near_ties_are_settled_by_the_exact_errors():
                          dtype=torch.float64)
     asked = []
 
-    def exact_errors(columns):
+    def exact_errors(columns, tied):
         asked.append(columns.tolist())
+        assert tied.tolist() == [[True], [True], [False]]
         return exact[:, columns]
 
     settled = rounded.clone()

@@ -136,7 +136,8 @@ class Spectrum:
                     errors[index, columns] = self._loo_columns(
                         shrinkage[index], z, Yc, columns, chunk_size).to(torch.float64)
         if Yc.dtype != torch.float64:
-            _settle_ties(errors, lambda columns: self._loo_float64(alphas, Yc, columns))
+            _settle_ties(errors, lambda columns, tied: self._loo_float64(
+                alphas, Yc, columns, None if errors.numel() * n * 8 <= _SMALL_BYTES else tied))
         return errors
 
     def _loo_all(self, shrinkage: torch.Tensor, z: torch.Tensor, Yc: torch.Tensor,
@@ -187,17 +188,27 @@ class Spectrum:
             done += chunk.shape[0]
         return out
 
-    def _loo_float64(self, alphas: torch.Tensor, Yc: torch.Tensor, columns: torch.Tensor
-                     ) -> torch.Tensor:
-        """Every alpha's leave-one-out errors for ``columns``, in float64 throughout (the
-        decomposition itself stays as it was computed), a block of rows at a time."""
+    def _loo_float64(self, alphas: torch.Tensor, Yc: torch.Tensor, columns: torch.Tensor,
+                     wanted: torch.Tensor | None = None) -> torch.Tensor:
+        """Leave-one-out errors (alphas × ``columns``) in float64 throughout (the
+        decomposition itself stays as it was computed), a block of rows at a time; only the
+        ``wanted`` (alphas × columns) entries when given (the others are NaN)."""
         shrinkage = self.shrinkage(alphas.to(torch.float64))
         Y = Yc[:, columns].to(torch.float64)
         blocks = [slice(start, start + _ROW_BLOCK) for start in range(0, self.n_samples,
                                                                          _ROW_BLOCK)]
         z = sum(dense.matmul(self.basis[rows].to(torch.float64).T, Y[rows]) for rows in blocks)
-        return sum(self._loo_all(shrinkage, z, Y[rows], self.basis[rows].to(torch.float64))
-                   for rows in blocks)
+        if wanted is None:
+            return sum(self._loo_all(shrinkage, z, Y[rows], self.basis[rows].to(torch.float64))
+                       for rows in blocks)
+        out = torch.full(wanted.shape, float("nan"), dtype=torch.float64, device=Yc.device)
+        for index in range(shrinkage.shape[0]):
+            picked = torch.nonzero(wanted[index]).flatten()
+            if picked.shape[0]:
+                out[index, picked] = sum(
+                    self._loo_all(shrinkage[index:index + 1], z[:, picked], Y[rows][:, picked],
+                                  self.basis[rows].to(torch.float64))[0] for rows in blocks)
+        return out
 
     # -- generalised cross-validation ---------------------------------------------------------
     def gcv_errors(self, z: torch.Tensor, Yc: torch.Tensor, alphas: torch.Tensor
@@ -238,8 +249,10 @@ class Spectrum:
             self._block_columns(g, z, rows, everything, chunk_size)
             for g in self.shrinkage(alphas)])
         if z.dtype != torch.float64:
-            _settle_ties(errors, lambda columns: torch.stack([
-                self._block_float64(alpha, Yc, rows, columns) for alpha in alphas]))
+            _settle_ties(errors, lambda columns, tied: torch.stack([
+                self._block_float64(alpha, Yc, rows, columns) if tied[index].any() else
+                torch.full((columns.shape[0],), float("nan"), dtype=torch.float64,
+                           device=Yc.device) for index, alpha in enumerate(alphas)]))
         return errors
 
     def _block_columns(self, g: torch.Tensor, z: torch.Tensor, folds: list[torch.Tensor],
@@ -267,17 +280,17 @@ class Spectrum:
 
 
 def _settle_ties(errors: torch.Tensor,
-                 exact: Callable[[torch.Tensor], torch.Tensor]) -> None:
+                 exact: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]) -> None:
     """Recompute, in place, the errors within :data:`TIE_TOLERANCE` of each target's best
-    wherever more than one alpha is that close (``exact(target_columns)`` gives every
-    alpha's float64 errors for those targets)."""
+    wherever more than one alpha is that close: ``exact(target_columns, tied)`` gives float64
+    errors (alphas × columns) at least where ``tied`` (alphas × columns) is true."""
     filled = torch.where(torch.isnan(errors), torch.inf, errors)
     best = filled.min(0).values
     close = filled <= best * (1 + TIE_TOLERANCE)
     columns = torch.nonzero(close.sum(0) > 1).flatten()
     if columns.shape[0]:
-        settled = exact(columns)
         tied = close[:, columns]
+        settled = exact(columns, tied)
         errors[:, columns] = torch.where(tied, settled, errors[:, columns])
 
 
