@@ -27,7 +27,7 @@ import torchvision
 from dynamic_vision.io import video
 from dynamic_vision.io.stimuli import StimulusSet
 from dynamic_vision.modeling.activations import extract_activations
-from dynamic_vision.modeling.activations.lease import try_lease
+from dynamic_vision.core.lease import Lease
 from dynamic_vision.modeling.spec import ModelSpec
 
 torch.set_num_threads(1)
@@ -232,26 +232,26 @@ def test_a_killed_extraction_leaves_nothing_in_the_way(home, tmp_path, network):
 
 def test_a_lease_is_exclusive_and_dies_with_its_holder(tmp_path):
     path = tmp_path / "leases" / "x.lock"
-    held = try_lease(path)
-    assert held is not None and path.is_file()
+    held = Lease(path)
+    assert held.acquire(blocking=False) and path.is_file()
     holder = subprocess.run(
-        [sys.executable, "-c", "import sys; from dynamic_vision.modeling.activations.lease "
-         "import try_lease; sys.exit(0 if try_lease(sys.argv[1]) is None else 1)", str(path)],
+        [sys.executable, "-c", "import sys; from dynamic_vision.core.lease import Lease; "
+         "sys.exit(1 if Lease(sys.argv[1]).acquire(blocking=False) else 0)", str(path)],
         env={**os.environ, "PYTHONPATH": str(REPOSITORY)}, capture_output=True, text=True)
     assert holder.returncode == 0, holder.stderr  # busy for another process
     held.release()
     assert not path.exists()
     child = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time; from dynamic_vision.modeling.activations."
-         "lease import try_lease; l = try_lease(sys.argv[1]); print('held', flush=True); "
+        [sys.executable, "-c", "import sys, time; from dynamic_vision.core.lease import Lease; "
+         "l = Lease(sys.argv[1]); l.acquire(); print('held', flush=True); "
          "time.sleep(60)", str(path)],
         env={**os.environ, "PYTHONPATH": str(REPOSITORY)}, stdout=subprocess.PIPE, text=True)
     assert child.stdout.readline().strip() == "held"
-    assert try_lease(path) is None
+    assert not Lease(path).acquire(blocking=False)
     os.kill(child.pid, signal.SIGKILL)
     child.wait()
-    again = try_lease(path)
-    assert again is not None  # the kernel dropped the dead holder's lock
+    again = Lease(path)
+    assert again.acquire(blocking=False)  # the kernel dropped the dead holder's lock
     again.release()
 
 

@@ -56,6 +56,15 @@ def test_scaffold_passes_check_model(scaffolded, capsys):
     assert "'my_net' is ready to submit." in out
 
 
+@pytest.mark.slow
+def test_check_model_builds_only_the_clips_it_shows(scaffolded, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("DYNAMIC_VISION_HOME", str(tmp_path / "fresh-home"))
+    assert main(["check-model", str(scaffolded)]) == 0  # default: a few SimMotion clips
+    assert "PASS  mock recording on 6 SimMotion stimuli" in capsys.readouterr().out
+    clips = list((tmp_path / "fresh-home" / "data" / "SimMotion").glob("*/stimuli/*.mkv"))
+    assert len(clips) == 6
+
+
 def test_check_model_on_a_registered_identifier(capsys):
     assert main(["check-model", "example_cnn", "--stimuli", "probe"]) == 0
     assert "'example_cnn' is ready to submit." in capsys.readouterr().out

@@ -47,6 +47,68 @@ def test_pls_with_brainscore_defaults_on_a_shared_gram():
         assert _relative(predicted, reference.predict(X[test])) < 1e-6
 
 
+def test_leading_eigenpair_matches_a_dense_eigendecomposition():
+    import torch
+
+    from dynamic_vision.statistics.linear_models.pls import leading_eigenpair
+
+    rng = np.random.default_rng(3)
+    basis = np.linalg.qr(rng.normal(size=(300, 300)))[0]
+    values = np.r_[1.0, 0.999, 0.99, rng.uniform(0, 0.9, 297)]  # a 0.1 % leading gap
+    M = torch.as_tensor((basis * values) @ basis.T)
+    vector, value = leading_eigenpair(lambda x: M @ x, 300, M.dtype, M.device)
+    assert float(value) == pytest.approx(1.0, rel=1e-12)
+    assert abs(float(vector @ torch.as_tensor(basis[:, 0]))) == pytest.approx(1.0, abs=1e-8)
+
+
+def test_many_targets_take_the_iterative_path_and_still_match_sklearn(monkeypatch):
+    from dynamic_vision.statistics.linear_models import pls
+
+    X, Y, X_test = _data(80, 300, 150, seed=4)  # 150 targets: Lanczos, not a dense eigh
+    reference = SklearnPLS(12, scale=False, max_iter=5000, tol=1e-15).fit(X, Y)
+    ours = PLSRegression(12).fit(X, Y)
+    assert _relative(ours.predict(X_test), reference.predict(X_test)) < 1e-6
+    monkeypatch.setattr(pls, "_DIRECT_SIZE", 10_000)  # the dense path gives the same fit
+    dense = PLSRegression(12).fit(X, Y)
+    assert _relative(ours.predict(X_test), dense.predict(X_test)) < 1e-9
+
+
+@pytest.mark.parametrize("t", [1, 6, 120], ids=["one-target", "direct", "lanczos"])
+def test_all_splits_at_once_equal_fitting_each_split(t):
+    """cross_predict fits PLS on every split in lockstep; each split alone gives the same."""
+    import torch
+
+    from dynamic_vision.statistics.linear_models.kernel import center_kernel, gram
+
+    X, Y, _ = _data(90, 300, t, seed=5)
+    Y = Y[:, 0] if t == 1 else Y
+    rng = np.random.default_rng(0)
+    splits = [(np.sort(idx[:72 + i]), np.sort(idx[72 + i:]))  # unequal training sizes
+              for i, idx in enumerate(rng.permutation(90) for _ in range(4))]
+    together, fitted = cross_predict(PLSRegression(12), X, Y, splits)
+    K = gram(torch.as_tensor(X))
+    for (train, test), predicted, model in zip(splits, together, fitted):
+        K_train, K_test = center_kernel(K[train][:, train], K[test][:, train])
+        alone = PLSRegression(12).fit_kernel(K_train, Y[train])
+        assert _relative(predicted, alone.predict_kernel(K_test)) < 1e-10
+        assert _relative(model.predict_kernel(K_test), predicted) < 1e-12
+        assert model.n_components_ == alone.n_components_ == 12
+        np.testing.assert_allclose(np.abs(model.x_scores_), np.abs(alone.x_scores_),
+                                   atol=1e-9 * np.abs(alone.x_scores_).max())
+
+
+def test_all_splits_at_once_stop_where_targets_are_explained():
+    rng = np.random.default_rng(6)
+    X = rng.normal(size=(60, 3)) @ rng.normal(size=(3, 100))  # features of rank 3
+    Y = X @ rng.normal(size=(100, 2))  # in their span: explained after 3 components at most
+    splits = [(np.arange(10, 60), np.arange(10)), (np.arange(50), np.arange(50, 60))]
+    with pytest.warns(RuntimeWarning, match="PLS stopped after"):
+        predictions, fitted = cross_predict(PLSRegression(20), X, Y, splits)
+    for (train, test), predicted, model in zip(splits, predictions, fitted):
+        assert model.n_components_ < 20
+        np.testing.assert_allclose(predicted, Y[test], atol=1e-6 * np.abs(Y).max())
+
+
 def test_pls_stops_when_targets_are_explained():
     X, _, _ = _data(30, 10, 1)
     Y = X[:, :2] @ np.array([[1.0], [2.0]])

@@ -67,12 +67,121 @@ def test_kfold_matches_himalaya(n, p):
                                rtol=1e-6, atol=1e-6)
 
 
+def _direct_errors(X, Y, alphas, criterion):
+    """Per alpha and target: the criterion from scikit-learn Ridge fits (no shortcut)."""
+    from sklearn.linear_model import Ridge
+
+    n = len(X)
+    errors = []
+    for alpha in alphas:
+        if criterion == "gcv":
+            residual = Y - Ridge(alpha=alpha).fit(X, Y).predict(X)
+            s2 = np.linalg.svd(X - X.mean(0), compute_uv=False) ** 2
+            trace = 1.0 + np.sum(s2 / (s2 + alpha))  # the intercept counts one
+            errors.append((residual ** 2).mean(0) / (1 - trace / n) ** 2)
+        else:
+            folds = []
+            for train, val in criterion:
+                fit = Ridge(alpha=alpha).fit(X[train], Y[train])
+                folds.append(((fit.predict(X[val]) - Y[val]) ** 2).mean(0))
+            errors.append(np.mean(folds, axis=0))
+    return np.array(errors)
+
+
+@pytest.mark.parametrize("n,p", [(60, 200), (120, 25)], ids=["kernel", "primal"])
+def test_gcv_errors_match_their_definition(n, p):
+    X, Y, X_test = _data(n, p, 5)
+    ours = RidgeCVRegression(ALPHAS, cv="gcv", dtype="float64").fit(X, Y)
+    direct = _direct_errors(X, Y, ALPHAS, "gcv")
+    np.testing.assert_allclose(ours.cv_errors_, direct, rtol=1e-8)
+    np.testing.assert_array_equal(ours.alphas_, ALPHAS[np.argmin(direct, axis=0)])
+    assert len(np.unique(ours.alphas_)) > 1
+
+
+def test_kfold_deletion_identity_equals_refitting_each_fold():
+    """The kernel K-fold errors come from one decomposition; refitting each fold agrees."""
+    from sklearn.model_selection import KFold
+
+    X, Y, _ = _data(47, 150, 6)  # folds of unequal size
+    folds = list(KFold(4).split(X))
+    ours = RidgeCVRegression(ALPHAS, cv=4, dtype="float64").fit(X, Y)
+    direct = _direct_errors(X, Y, ALPHAS, folds)
+    np.testing.assert_allclose(ours.cv_errors_, direct, rtol=1e-7)
+    # Splits that leave samples out of both sides take the per-fold path: same definition.
+    partial = [(train[2:], val) for train, val in folds]
+    ours = RidgeCVRegression(ALPHAS, cv=partial, dtype="float64").fit(X, Y)
+    np.testing.assert_allclose(ours.cv_errors_, _direct_errors(X, Y, ALPHAS, partial),
+                               rtol=1e-7)
+
+
+def _flat_data(n, p, t, seed=0):
+    """Features that dwarf the small alphas: leave-one-out curves that are nearly flat there,
+    where float32 rounding alone would decide between neighbouring alphas."""
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, p))
+    Y = X @ rng.standard_normal((p, t)) / np.sqrt(p) + rng.standard_normal((n, t)) * \
+        np.geomspace(0.1, 10.0, t)
+    return X, Y
+
+
+def test_bounds_skip_only_alphas_that_cannot_win(monkeypatch):
+    from dynamic_vision.statistics.linear_models import spectral
+
+    monkeypatch.setattr(spectral, "_SMALL_BYTES", 0)  # bounds apply above a size: always here
+    X, Y = _flat_data(120, 600, 40)
+    alphas = np.logspace(-1, 5, 10)
+    reference = RidgeCV(alphas=alphas, alpha_per_target=True, store_cv_results=True).fit(X, Y)
+    exact = reference.cv_results_.mean(0).T  # alphas × targets
+    ours = RidgeCVRegression(alphas, dtype="float64").fit(X, Y)
+    computed = ~np.isnan(ours.cv_errors_)
+    assert 0 < (~computed).sum() < computed.sum()  # some pairs were skipped, not all
+    np.testing.assert_allclose(ours.cv_errors_[computed], exact[computed], rtol=1e-8)
+    best = exact.min(0)
+    assert (exact[~computed] > np.broadcast_to(best, exact.shape)[~computed]).all()
+    np.testing.assert_array_equal(ours.alphas_, reference.alpha_)
+
+
+@pytest.mark.slow
+def test_float32_chooses_the_alphas_of_float64_on_flat_curves():
+    X, Y = _flat_data(200, 2000, 1000)
+    alphas = np.logspace(-1, 5, 10)
+    reference = RidgeCV(alphas=alphas, alpha_per_target=True).fit(X, Y).alpha_
+    ours = RidgeCVRegression(alphas, dtype="float32").fit(X, Y)
+    np.testing.assert_allclose(ours.alphas_, reference, rtol=1e-6)
+
+
+def test_near_ties_are_settled_by_the_exact_errors():
+    from dynamic_vision.statistics.linear_models.spectral import TIE_TOLERANCE, _settle_ties
+
+    rounded = torch.tensor([[1.0, 2.0, 5.0],
+                            [1.0 + TIE_TOLERANCE / 2, 1.0, float("nan")],
+                            [3.0, 1.0 + TIE_TOLERANCE * 3, 1.0]], dtype=torch.float64)
+    exact = torch.tensor([[1.2, 9.0, 9.0], [1.1, 9.0, 9.0], [9.0, 9.0, 9.0]],
+                         dtype=torch.float64)
+    asked = []
+
+    def exact_errors(columns, tied):
+        asked.append(columns.tolist())
+        assert tied.tolist() == [[True], [True], [False]]
+        return exact[:, columns]
+
+    settled = rounded.clone()
+    _settle_ties(settled, exact_errors)
+    assert asked == [[0]]  # only target 0 has two alphas within the tolerance of its best
+    assert settled[:, 0].tolist() == [1.2, 1.1, 3.0]  # tied entries replaced, the rest kept
+    assert torch.equal(settled[:, 1:].nan_to_num(-1), rounded[:, 1:].nan_to_num(-1))
+    assert int(settled[:, 0].argmin()) == 1  # the exact errors decide
+
+
 def test_target_chunking_does_not_change_results():
     X, Y, X_test = _data(40, 90, 7)
-    whole = RidgeCVRegression(ALPHAS, dtype="float64").fit(X, Y)
-    chunked = RidgeCVRegression(ALPHAS, dtype="float64", target_chunk_size=2).fit(X, Y)
-    np.testing.assert_array_equal(whole.alphas_, chunked.alphas_)
-    np.testing.assert_allclose(whole.predict(X_test), chunked.predict(X_test), rtol=1e-12)
+    for cv in ("loo", 4):
+        whole = RidgeCVRegression(ALPHAS, cv=cv, dtype="float64").fit(X, Y)
+        chunked = RidgeCVRegression(ALPHAS, cv=cv, dtype="float64",
+                                    target_chunk_size=2).fit(X, Y)
+        np.testing.assert_array_equal(whole.alphas_, chunked.alphas_)
+        np.testing.assert_allclose(whole.cv_errors_, chunked.cv_errors_, rtol=1e-12)
+        np.testing.assert_allclose(whole.predict(X_test), chunked.predict(X_test), rtol=1e-12)
 
 
 def test_shared_gram_cross_prediction_equals_refitting_each_split():
@@ -111,8 +220,8 @@ def test_bad_alphas_and_shapes_are_refused():
         RidgeCVRegression([0.0, 1.0]).fit(X, Y)
     with pytest.raises(ValueError, match=r"^X has 20 samples but Y has 19\.$"):
         RidgeCVRegression().fit(X, Y[:19])
-    with pytest.raises(ValueError, match=r"^Unknown cv 'gcv'; use 'loo', an int or a list"):
-        RidgeCVRegression(cv="gcv").fit(X, Y)
+    with pytest.raises(ValueError, match=r"^Unknown cv 'press'; use 'loo', 'gcv', an int or"):
+        RidgeCVRegression(cv="press").fit(X, Y)
 
 
 def test_runs_on_requested_device_and_dtype():

@@ -150,7 +150,8 @@ def _run_checks(identifier: str) -> list[CheckResult]:
 
 
 def _mock_stimuli(choice: str) -> Any:
-    """A few stimuli of the chosen set, spread over its rows."""
+    """A few stimuli of the chosen set, spread over its rows (only those are built, where the
+    set's loader declares ``subset_loading``)."""
     import numpy as np
 
     from dynamic_vision.core.registry import stimulus_set_registry
@@ -158,7 +159,10 @@ def _mock_stimuli(choice: str) -> Any:
 
     if choice == "probe" or (choice == "auto" and "SimMotion" not in stimulus_set_registry):
         return probe_stimulus_set()
-    stimuli = stimulus_set_registry.load("SimMotion" if choice == "auto" else choice)
+    name = "SimMotion" if choice == "auto" else choice
+    if stimulus_set_registry.entry(name).metadata.get("subset_loading"):
+        return stimulus_set_registry.load(name, sample=MOCK_STIMULI)
+    stimuli = stimulus_set_registry.load(name)
     rows = np.unique(np.linspace(0, len(stimuli) - 1, MOCK_STIMULI).astype(int))
     return stimuli.iloc[rows]
 

@@ -20,13 +20,17 @@ import threading
 import time
 import traceback
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+from dynamic_vision.core import storage
+from dynamic_vision.core.lease import Lease
 from dynamic_vision.scale.failures import BATCH_SIZE_VARIABLE, FailureKind, JobTimeout, classify
 from dynamic_vision.scale.plan import Job, RowKey
 from dynamic_vision.scale.shared_cache import SharedCache
 
-__all__ = ["run_job", "run_setup", "failed_row", "failed_spool_key", "describe_failure"]
+__all__ = ["run_job", "job_lease", "run_setup", "failed_row", "failed_spool_key",
+           "describe_failure"]
 
 
 def run_setup(name: str) -> None:
@@ -129,51 +133,45 @@ def _score_one(job: Job, model: Any, key: RowKey) -> dict[str, Any]:
             "duration_s": time.perf_counter() - clock}
 
 
+def job_lease(job: Job) -> Lease:
+    """The lease on a job's work: one (model, revision, stimulus group) at a time.
+
+    Jobs of the same model and stimulus group share one activation extraction, so a second
+    coordinator's worker waits for the first rather than extracting again, then takes the
+    rows it finds finished in the spool and computes only what is left.
+    """
+    digest = storage.stable_hash(job.model, job.model_revision, job.stimulus_group, length=24)
+    return Lease(Path(job.spool) / f"{digest}.job.lease",
+                 what=f"{job.model} on the '{job.stimulus_group}' stimuli (another worker)")
+
+
 def run_job(job: Job) -> list[dict[str, Any]]:
     """Score ``job.model`` on each of ``job.benchmarks``; one row per benchmark.
 
-    Rows already finished in the spool (by an earlier attempt whose answer was lost) are
-    returned as they are, not recomputed. Never raises for a failing benchmark: failures are
-    rows with ``status="failed"`` and a ``failure_kind``.
+    Rows already finished in the spool (by an earlier attempt whose answer was lost, or by a
+    worker of another coordinator) are returned as they are, not recomputed: the job's work is
+    leased (:func:`job_lease`), and the spool is read again once the lease is held. Never
+    raises for a failing benchmark: failures are rows with ``status="failed"`` and a
+    ``failure_kind``.
     """
     spool = SharedCache(job.spool)
     rows: dict[RowKey, dict[str, Any]] = {}
+
+    def finished(key: RowKey) -> dict[str, Any] | None:
+        row = spool.read(key.digest)
+        return row if row is not None and row.get("status") == "done" else None
+
     with _batch_size(job.batch_size):
-        todo = []
         for key in job.keys:
-            finished = spool.read(key.digest)
-            if finished is not None and finished.get("status") == "done":
-                rows[key] = finished
-            else:
-                todo.append(key)
+            if (row := finished(key)) is not None:
+                rows[key] = row
+        todo = [key for key in job.keys if key not in rows]
         started = _now()
         try:
             with _time_limit(job.time_limit_s):
-                for name in job.imports:
-                    run_setup(name)
-                model = None
                 if todo:
-                    from dynamic_vision.core.registry import model_registry
-
-                    model = model_registry.load(job.model)
-                for key in todo:
-                    # Another live worker may be computing this row (a coordinator restarted
-                    # while its workers ran on): wait for its answer rather than duplicate it.
-                    with spool.claim(key.digest, wait_s=min(600.0, job.time_limit_s / 4)) as own:
-                        finished = None if own else spool.read(key.digest)
-                        try:
-                            if finished is not None and finished.get("status") == "done":
-                                row = finished
-                            else:
-                                row = _score_one(job, model, key)
-                        except JobTimeout:
-                            raise
-                        except Exception as error:  # classified and recorded, never lost
-                            row = failed_row(job, key, classify(error), describe_failure(error))
-                            spool.write(failed_spool_key(key), row)
-                        else:
-                            spool.write(key.digest, row)
-                    rows[key] = row
+                    with job_lease(job):
+                        _run_rows(job, todo, rows, spool, finished)
         except Exception as error:  # model failed to load, an import failed, or time ran out
             kind, message = classify(error), describe_failure(error)
             for key in todo:
@@ -181,3 +179,29 @@ def run_job(job: Job) -> list[dict[str, Any]]:
                     rows[key] = failed_row(job, key, kind, message, started)
                     spool.write(failed_spool_key(key), rows[key])
     return [rows[key] for key in job.keys]
+
+
+def _run_rows(job: Job, todo: list[RowKey], rows: dict[RowKey, dict[str, Any]],
+              spool: SharedCache, finished: Any) -> None:
+    """Compute the rows of ``todo`` not finished meanwhile (under the job's lease)."""
+    model = None
+    for key in todo:
+        if (row := finished(key)) is not None:  # a worker we waited for computed it
+            rows[key] = row
+            continue
+        if model is None:
+            for name in job.imports:
+                run_setup(name)
+            from dynamic_vision.core.registry import model_registry
+
+            model = model_registry.load(job.model)
+        try:
+            row = _score_one(job, model, key)
+        except JobTimeout:
+            raise
+        except Exception as error:  # classified and recorded, never lost
+            row = failed_row(job, key, classify(error), describe_failure(error))
+            spool.write(failed_spool_key(key), row)
+        else:
+            spool.write(key.digest, row)
+        rows[key] = row

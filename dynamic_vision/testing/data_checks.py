@@ -4,7 +4,9 @@ Every data plugin must declare a license, a bibtex citation and its access level
 whose data can be loaded here and now (embedded/generated data, or files already fetched) are
 loaded and checked against the assembly and stimulus-set contracts of ``docs/architecture.md``.
 Load keyword arguments for a small test configuration may be declared in the registration
-metadata as ``test_load_kwargs={...}``.
+metadata as ``test_load_kwargs={...}``. A stimulus set that declares ``subset_loading=True``
+promises that its loader takes ``stimulus_ids=[...]`` and ``sample=n`` and returns those rows of
+the full set, building or fetching only them.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from dynamic_vision.testing.checks import check
 __all__ = [
     "check_data_is_declared",
     "check_data_loads_to_contract",
+    "check_subset_loading",
     "assert_assembly_contract",
     "assert_stimulus_set_contract",
 ]
@@ -148,3 +151,30 @@ def check_data_loads_to_contract(identifier: str) -> None:
     assemblies = loaded if isinstance(loaded, Mapping) else {identifier: loaded}
     for name, assembly in assemblies.items():
         assert_assembly_contract(assembly, f"dataset '{identifier}' ({name})")
+
+
+@check("stimulus_set")
+def check_subset_loading(identifier: str) -> None:
+    """A set that declares ``subset_loading`` returns rows of its full set for ``sample=`` and
+    ``stimulus_ids=``."""
+    import numpy as np
+    import pandas as pd
+
+    registry = _registry_of(identifier)
+    metadata = registry.entry(identifier).metadata
+    if not metadata.get("subset_loading"):
+        _skip(f"'{identifier}' does not declare subset_loading")
+        return
+    if not _loadable(identifier):
+        _skip(f"'{identifier}' is not on this machine; fetch it to run this check")
+        return
+    kwargs = dict(metadata.get("test_load_kwargs", {}))
+    spread = registry.load(identifier, sample=3, **kwargs)
+    every = registry.load(identifier, **kwargs)
+    rows = np.unique(np.linspace(0, len(every) - 1, 3).astype(int))
+    pd.testing.assert_frame_equal(pd.DataFrame(spread), pd.DataFrame(every.iloc[rows]),
+                                  obj=f"'{identifier}' loaded with sample=3")
+    wanted = list(every["stimulus_id"].iloc[rows[::-1]])
+    picked = registry.load(identifier, stimulus_ids=wanted, **kwargs)
+    assert list(picked["stimulus_id"]) == wanted, (
+        f"'{identifier}' loaded with stimulus_ids={wanted} gave {list(picked['stimulus_id'])}")

@@ -95,6 +95,7 @@ def test_loading_reads_no_data(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("loading a benchmark must not build or read its data")
 
-    monkeypatch.setattr(build, "build", refuse)
+    for name in ("build", "build_clips", "build_recordings"):
+        monkeypatch.setattr(build, name, refuse)
     benchmark = load_benchmark("SimMotion.MT-ridge")
     assert benchmark.region == "MT" and benchmark.version == 3

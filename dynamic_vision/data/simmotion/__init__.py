@@ -1,6 +1,8 @@
 """SimMotion: simulated V1 and MT responses to gratings, plaids and random dots (embedded).
 
-Registration only; the data are generated on first load (see ``build.py`` and README.md).
+Registration only; the data are generated when first needed, clip by clip (see ``build.py``
+and README.md). ``subset_loading`` declares that the stimulus-set loaders take
+``stimulus_ids=`` or ``sample=`` and build only those clips.
 """
 
 from dynamic_vision.io.datasets import DataSpec, register_dataset, register_stimulus_set
@@ -39,15 +41,16 @@ register_stimulus_set(DataSpec(
     license=_LICENCE, access="embedded", simulated=True,
     description=("Synthetic clips (1 s, 30 fps, 128 px): drifting gratings, plaids and "
                  "random-dot kinematograms, with kind/category/direction/orientation/spatial "
-                 "and temporal frequency/coherence columns. Generated offline on first use."),
-    metadata={"citation": _CITATION, "version": 1,
-                  "test_load_kwargs": {"small": True}}))
+                 "and temporal frequency/coherence columns. Generated offline, clip by clip, "
+                 "when first shown."),
+    metadata={"citation": _CITATION, "version": 1, "subset_loading": True,
+              "test_load_kwargs": {"small": True}}))
 
 register_stimulus_set(DataSpec(
     identifier="RandomDots", files=[], loader=f"{_BUILD}:load_random_dots", bibtex=BIBTEX,
     license=_LICENCE, access="embedded", simulated=True,
     description=("The random-dot kinematograms of SimMotion for direction discrimination: "
                  "8 directions x 3 coherences x 6 clips; label = direction (deg), coherence "
-                 "column. Synthetic, generated offline on first use."),
-    metadata={"citation": _CITATION, "version": 1,
-                  "test_load_kwargs": {"small": True}}))
+                 "column. Synthetic, generated offline, clip by clip, when first shown."),
+    metadata={"citation": _CITATION, "version": 1, "subset_loading": True,
+              "test_load_kwargs": {"small": True}}))

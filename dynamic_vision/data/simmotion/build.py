@@ -1,33 +1,40 @@
-"""Generate the simulated SimMotion data on first use, cache them, and load them.
+"""Generate the simulated SimMotion data on demand, clip by clip, cache them, and load them.
 
-The build renders every clip, writes it as a lossless video, computes its motion energy with
-the parameters' :class:`~dynamic_vision.modeling.motion_energy.MotionEnergyBank`, simulates the V1 and
-MT populations and saves their noisy trials as assemblies. Everything is a deterministic
-function of :class:`~dynamic_vision.data.simmotion.parameters.SimMotionParameters`: two builds
-give byte-identical files (their sha256 are listed in ``manifest.json``).
+Each clip is rendered, written as a lossless video and passed through the parameters'
+:class:`~dynamic_vision.modeling.motion_energy.MotionEnergyBank` only when something asks for
+it: showing six clips builds six. The simulated V1 and MT recordings need every clip's motion
+energy (units are normalised over the whole stimulus set and trials are drawn from one random
+stream), so loading them builds the clips still missing, then simulates both populations once.
+Everything is a deterministic function of
+:class:`~dynamic_vision.data.simmotion.parameters.SimMotionParameters`: clips built one by one,
+in any order and by any number of processes, are byte-identical to those of a full build.
 
 Layout of ``$DYNAMIC_VISION_HOME/data/SimMotion/<parameters key>/``::
 
-    manifest.json           parameters, file hashes (written last)
-    stimuli/                <stimulus_id>.mkv clips, stimulus_set.csv (+ .json side-car)
-    V1.nc, MT.nc            repetition-resolved recordings (spikes/s)
+    parameters.json              what the key stands for
+    stimuli/<stimulus_id>.mkv    clips (lossless FFV1)
+    energies/<stimulus_id>.npy   each clip's motion energy (what the recordings are built from)
+    V1.nc, MT.nc                 repetition-resolved recordings (spikes/s)
 
-The folder is built under a temporary name beside it and renamed into place, so a reader
-never sees a half-built data set, and concurrent first uses cannot corrupt each other.
+Every file is written atomically. Work in progress is leased
+(:class:`~dynamic_vision.core.lease.Lease`): processes that need the same clips split them and
+wait for each other's, and only one simulates the recordings; a killed process's leases are
+reclaimed by the next one that asks.
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import shutil
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import xarray as xr
 
 from dynamic_vision.core import storage
+from dynamic_vision.core.lease import Lease, claim_each
 from dynamic_vision.data.simmotion import BIBTEX
 from dynamic_vision.data.simmotion.parameters import DEFAULT, SMALL, SimMotionParameters
 from dynamic_vision.data.simmotion.responses import (
@@ -46,6 +53,9 @@ __all__ = [
     "DESCRIPTION",
     "data_root",
     "build",
+    "build_clips",
+    "build_recordings",
+    "catalog",
     "load_stimulus_set",
     "load_random_dots",
     "load_recordings",
@@ -56,8 +66,10 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 REGIONS = ("V1", "MT")
-MANIFEST = "manifest.json"
 STIMULUS_FOLDER = "stimuli"
+ENERGY_FOLDER = "energies"
+LEASE_FOLDER = ".leases"
+PARAMETERS_FILE = "parameters.json"
 VIDEO_SUFFIX = ".mkv"
 
 DESCRIPTION = ("SIMULATED data, not recorded from a brain: drifting gratings, plaids and "
@@ -67,6 +79,10 @@ DESCRIPTION = ("SIMULATED data, not recorded from a brain: drifting gratings, pl
                "Poisson-like trial noise. Generated on first use, offline and deterministically.")
 
 CITATION = BIBTEX
+
+#: Column types of the stimulus set, as its loaders have always returned them.
+_MEDIA_DTYPES = {"stimulus_id": "str", "path": "str", "fps": "float64", "n_frames": "int64",
+                 "duration_ms": "float64", "width": "int64", "height": "int64"}
 
 
 def _parameters(small: bool, parameters: SimMotionParameters | None) -> SimMotionParameters:
@@ -80,61 +96,140 @@ def data_root(parameters: SimMotionParameters = DEFAULT) -> Path:
     return storage.home("data", "SimMotion", parameters.key())
 
 
-def build(parameters: SimMotionParameters = DEFAULT, *, progress: bool = True) -> Path:
-    """The folder holding the data of ``parameters``, built first if it is not cached.
+def _video_path(root: Path, stimulus_id: str) -> Path:
+    return root / STIMULUS_FOLDER / f"{stimulus_id}{VIDEO_SUFFIX}"
 
-    Parameters
-    ----------
-    parameters
-        What to simulate; :data:`~dynamic_vision.data.simmotion.parameters.DEFAULT` is the
-        registered data set and ``SMALL`` a reduced one for tests.
-    progress
-        Show a progress bar while building.
+
+def _energy_path(root: Path, stimulus_id: str) -> Path:
+    return root / ENERGY_FOLDER / f"{stimulus_id}.npy"
+
+
+def _lease(root: Path, name: str, what: str) -> Lease:
+    return Lease(root / LEASE_FOLDER / f"{name}.lease", what=what)
+
+
+def catalog(parameters: SimMotionParameters = DEFAULT) -> pd.DataFrame:
+    """Every clip's row of the ``SimMotion`` stimulus set, built without touching a file.
+
+    Paths point where :func:`build_clips` writes the clips; the media facts follow from the
+    parameters (the first clip a process writes is probed to confirm them, and a test
+    compares them with probed files).
     """
-    folder = data_root(parameters)
-    if (folder / MANIFEST).is_file():
-        return folder
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    scratch = storage.scratch_dir(folder.parent, prefix=f".{folder.name}.building-")
-    try:
-        logger.info("Simulating SimMotion into %s (first use; cached afterwards).", folder)
-        _build_into(scratch, parameters, progress)
-        try:
-            os.rename(scratch, folder)
-        except OSError:
-            if not (folder / MANIFEST).is_file():  # not a concurrent build that won the race
-                raise
-            shutil.rmtree(scratch, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(scratch, ignore_errors=True)
-        raise
-    return folder
+    root = data_root(parameters).resolve()
+    table = conditions(parameters)
+    n = len(table)
+    media = pd.DataFrame({
+        "stimulus_id": table["stimulus_id"].to_numpy(),
+        "path": [str(_video_path(root, sid)) for sid in table["stimulus_id"]],
+        "fps": np.full(n, float(parameters.fps)),
+        "n_frames": np.full(n, int(parameters.n_frames)),
+        "duration_ms": np.full(n, _duration_ms(parameters)),
+        "width": np.full(n, int(parameters.size)),
+        "height": np.full(n, int(parameters.size)),
+    }).astype(_MEDIA_DTYPES)
+    metadata = table[list(METADATA_COLUMNS)].reset_index(drop=True)
+    for column in metadata.columns:
+        if metadata[column].dtype == object:
+            metadata[column] = metadata[column].astype("str")
+    return pd.concat([media, metadata], axis=1)
 
 
-def _build_into(root: Path, params: SimMotionParameters, progress: bool) -> None:
+def _duration_ms(parameters: SimMotionParameters) -> float:
+    return float(parameters.n_frames * 1000.0 / parameters.fps)
+
+
+def build_clips(parameters: SimMotionParameters = DEFAULT,
+                stimulus_ids: Sequence[str] | None = None, *, energies: bool = False,
+                progress: bool = True) -> int:
+    """Make sure the clips ``stimulus_ids`` (default: all) exist; returns how many this
+    process rendered.
+
+    A clip is rendered once and both its video and its motion energy are written. With
+    ``energies``, a clip whose video exists but whose energy does not (a cache written by an
+    earlier version) is rendered again for its energy.
+    """
+    root = data_root(parameters)
+    rows = conditions(parameters).set_index("stimulus_id", drop=False)
+    wanted = list(rows.index) if stimulus_ids is None else list(stimulus_ids)
+    unknown = [sid for sid in wanted if sid not in rows.index]
+    if unknown:
+        raise KeyError(f"SimMotion has no clip {unknown[0]!r} ({len(unknown)} unknown ids); see "
+                       f"dynamic_vision.data.simmotion.build.catalog().")
+
+    def done(sid: str) -> bool:
+        return _video_path(root, sid).is_file() and (
+            not energies or _energy_path(root, sid).is_file())
+
     from tqdm.auto import tqdm
 
-    from dynamic_vision.io.assemblies import save_assembly
+    missing = [sid for sid in wanted if not done(sid)]
+    if not missing:
+        return 0
+    if not (root / PARAMETERS_FILE).is_file():  # what the folder's key stands for
+        storage.atomic_write_json(root / PARAMETERS_FILE, {"key": parameters.key(),
+                                                           "parameters": parameters.as_dict()})
+    logger.info("Simulating %d SimMotion clips into %s (cached afterwards).", len(missing), root)
+    with tqdm(total=len(missing), desc="Simulating SimMotion clips", unit="clip",
+              disable=not progress) as bar:
+        return claim_each(missing, lambda sid: _lease(root, f"clip-{sid}", f"SimMotion clip {sid}"),
+                          done, lambda sid: _build_clip(root, parameters, rows.loc[sid]),
+                          progress=lambda sid: bar.update())
+
+
+#: Parameter keys whose written clips this process has probed against the catalog.
+_PROBED: dict[str, bool] = {}
+
+
+def _build_clip(root: Path, params: SimMotionParameters, row: pd.Series) -> None:
+    """Render one clip; write its missing video and energy, atomically (energy first)."""
+    from dynamic_vision.io.video import probe, write_video
     from dynamic_vision.modeling.motion_energy import to_contrast
-    from dynamic_vision.io.stimuli import StimulusSet, save_stimulus_set
-    from dynamic_vision.io.video import write_video
+
+    sid = row["stimulus_id"]
+    gray = render(params, row)
+    energy_path, video_path = _energy_path(root, sid), _video_path(root, sid)
+    if not energy_path.is_file():
+        steps = params.bank.response_steps(params.bank.energies(to_contrast(gray)))
+        with storage.atomic_write(energy_path) as handle:
+            np.save(handle, steps[0], allow_pickle=False)
+    if not video_path.is_file():
+        write_video(video_path, np.repeat(gray[..., None], 3, axis=-1), params.fps)
+        if _PROBED.get(params.key()):
+            return
+        _PROBED[params.key()] = True  # the first clip a process writes stands for the rest
+        info = probe(video_path)
+        facts = (info.fps, info.n_frames, info.duration_ms, info.width, info.height)
+        expected = (float(params.fps), params.n_frames, _duration_ms(params), params.size,
+                    params.size)
+        if facts != expected:  # the catalog states these facts without probing
+            video_path.unlink()
+            raise RuntimeError(f"SimMotion clip {sid!r} probes as (fps, frames, ms, width, "
+                               f"height) {facts}, not {expected}: the video writer changed.")
+
+
+def build_recordings(parameters: SimMotionParameters = DEFAULT, *,
+                     progress: bool = True) -> Path:
+    """Make sure ``V1.nc`` and ``MT.nc`` exist (building every clip first); returns the
+    folder. One process simulates; others wait for it."""
+    root = data_root(parameters)
+    if all((root / f"{region}.nc").is_file() for region in REGIONS):
+        return root
+    with _lease(root, "recordings", "the SimMotion recordings"):
+        if all((root / f"{region}.nc").is_file() for region in REGIONS):
+            return root
+        build_clips(parameters, energies=True, progress=progress)
+        _simulate(root, parameters)
+    return root
+
+
+def _simulate(root: Path, params: SimMotionParameters) -> None:
+    from dynamic_vision.io.assemblies import save_assembly
 
     table = conditions(params)
-    stimulus_folder = root / STIMULUS_FOLDER
-    stimulus_folder.mkdir()
-    files, steps = {}, []
-    for _, row in tqdm(table.iterrows(), total=len(table), desc="Simulating SimMotion clips",
-                       unit="clip", disable=not progress):
-        gray = render(params, row)
-        path = stimulus_folder / f"{row['stimulus_id']}{VIDEO_SUFFIX}"
-        write_video(path, np.repeat(gray[..., None], 3, axis=-1), params.fps)
-        files[row["stimulus_id"]] = path
-        steps.append(params.bank.response_steps(params.bank.energies(to_contrast(gray))))
-    stimulus_set = StimulusSet.from_files(files, "SimMotion", metadata=table, progress=False)
-    save_stimulus_set(stimulus_set, stimulus_folder)
-
-    energies = np.stack([values for values, _, _ in steps])
-    _, starts, ends = steps[0]
+    energies = np.stack([np.load(_energy_path(root, sid), allow_pickle=False)
+                         for sid in table["stimulus_id"]])
+    frames = energies.shape[1] - (1 if params.bank.latency_ms > 0 else 0)  # a silent step
+    _, starts, ends = params.bank.response_steps(np.zeros((frames, 1), dtype=energies.dtype))
     rates = {"V1": bin_rates(v1_rates(energies, params), starts, ends, params),
              "MT": bin_rates(mt_rates(energies, params), starts, ends, params,
                              delay_ms=params.mt_extra_latency_ms)}
@@ -145,10 +240,20 @@ def _build_into(root: Path, params: SimMotionParameters, progress: bool) -> None
         assembly = _assembly(trials, table, units[region], region, params)
         save_assembly(assembly, root / f"{region}.nc")
 
-    hashes = {path.relative_to(root).as_posix(): storage.sha256_file(path)
-              for path in sorted(root.rglob("*")) if path.is_file()}
-    storage.atomic_write_json(root / MANIFEST, {"parameters": params.as_dict(),
-                                                "key": params.key(), "files": hashes})
+
+def build(parameters: SimMotionParameters = DEFAULT, *, progress: bool = True) -> Path:
+    """The folder holding all the data of ``parameters`` (every clip and both recordings),
+    built first where missing.
+
+    Parameters
+    ----------
+    parameters
+        What to simulate; :data:`~dynamic_vision.data.simmotion.parameters.DEFAULT` is the
+        registered data set and ``SMALL`` a reduced one for tests.
+    progress
+        Show a progress bar while building.
+    """
+    return build_recordings(parameters, progress=progress)
 
 
 def _assembly(trials: np.ndarray, table: Any, units: Any, region: str,
@@ -179,20 +284,63 @@ def _assembly(trials: np.ndarray, table: Any, units: Any, region: str,
 # -- loaders (registry targets) -----------------------------------------------------------------
 
 
-def load_stimulus_set(small: bool = False, parameters: SimMotionParameters | None = None,
-                      progress: bool = True) -> Any:
-    """The ``SimMotion`` stimulus set: every clip, with its metadata columns."""
-    from dynamic_vision.io.stimuli import load_stimulus_set_file
+def _select(table: pd.DataFrame, identifier: str, stimulus_ids: Sequence[str] | None,
+            sample: int | None) -> pd.DataFrame:
+    """The requested rows: ``stimulus_ids`` in that order, or ``sample`` rows spread evenly
+    over the set (keeping their row labels), or all."""
+    from dynamic_vision.io.stimuli import StimulusError
 
-    folder = build(_parameters(small, parameters), progress=progress)
-    return load_stimulus_set_file(folder / STIMULUS_FOLDER, identifier="SimMotion")
+    if stimulus_ids is not None and sample is not None:
+        raise ValueError("Pass stimulus_ids or sample, not both.")
+    if stimulus_ids is not None:
+        position = {sid: i for i, sid in enumerate(table["stimulus_id"])}
+        wanted = list(stimulus_ids)
+        unknown = [sid for sid in wanted if sid not in position]
+        if unknown:
+            raise StimulusError(f"Stimulus set '{identifier}' has no stimulus {unknown[0]!r} "
+                                f"({len(unknown)} unknown ids); every SimMotion clip id is in "
+                                f"dynamic_vision.data.simmotion.build.catalog().",
+                                stimulus_id=unknown[0])
+        return table.iloc[[position[sid] for sid in wanted]].reset_index(drop=True)
+    if sample is not None:
+        if sample < 1:
+            raise ValueError(f"sample must be a positive number of stimuli, got {sample}.")
+        rows = np.unique(np.linspace(0, len(table) - 1, min(sample, len(table))).astype(int))
+        return table.iloc[rows]
+    return table
+
+
+def load_stimulus_set(small: bool = False, parameters: SimMotionParameters | None = None,
+                      progress: bool = True, stimulus_ids: Sequence[str] | None = None,
+                      sample: int | None = None) -> Any:
+    """The ``SimMotion`` stimulus set: every clip, with its metadata columns.
+
+    Only the clips asked for are built: ``stimulus_ids`` (in that order) or ``sample`` clips
+    spread evenly over the set.
+    """
+    from dynamic_vision.io.stimuli import StimulusSet
+
+    params = _parameters(small, parameters)
+    table = _select(catalog(params), "SimMotion", stimulus_ids, sample)
+    build_clips(params, list(table["stimulus_id"]), progress=progress)
+    return StimulusSet(table, identifier="SimMotion")
 
 
 def load_random_dots(small: bool = False, parameters: SimMotionParameters | None = None,
-                     progress: bool = True) -> Any:
-    """The ``RandomDots`` stimulus set: the random-dot clips, ``label`` = direction (deg)."""
-    stimuli = load_stimulus_set(small, parameters, progress)
-    dots = stimuli[stimuli["kind"] == "dots"].reset_index(drop=True)
+                     progress: bool = True, stimulus_ids: Sequence[str] | None = None,
+                     sample: int | None = None) -> Any:
+    """The ``RandomDots`` stimulus set: the random-dot clips, ``label`` = direction (deg).
+
+    Only the clips asked for are built (see :func:`load_stimulus_set`).
+    """
+    from dynamic_vision.io.stimuli import StimulusSet
+
+    params = _parameters(small, parameters)
+    table = catalog(params)
+    dots = table[table["kind"] == "dots"].reset_index(drop=True)
+    dots = _select(dots, "RandomDots", stimulus_ids, sample)
+    build_clips(params, list(dots["stimulus_id"]), progress=progress)
+    dots = StimulusSet(dots, identifier="RandomDots")
     dots["label"] = dots["direction"].round().astype(np.int64)
     dots.identifier = "RandomDots"
     return dots
@@ -210,7 +358,7 @@ def load_recordings(region: str, small: bool = False,
         raise ValueError(f"SimMotion simulates the regions {REGIONS}, not {region!r}.")
     from dynamic_vision.io.assemblies import load_assembly
 
-    folder = build(_parameters(small, parameters), progress=progress)
+    folder = build_recordings(_parameters(small, parameters), progress=progress)
     return load_assembly(folder / f"{region}.nc")
 
 

@@ -1,20 +1,22 @@
 """SimMotion: design, determinism, atomic builds, noise ceilings and model recovery.
 
 The full data set is built once per test session (in the session's temporary
-``DYNAMIC_VISION_HOME``) by the first fixture that needs it; determinism and atomicity are
-checked on the reduced variant.
+``DYNAMIC_VISION_HOME``) by the first fixture that needs it; on-demand builds, determinism,
+atomicity and concurrent builders are checked on the reduced variant.
 """
 
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import dynamic_vision as dv
 from dynamic_vision.data.simmotion import build as simmotion_build
 from dynamic_vision.data.simmotion.parameters import DEFAULT, SMALL
 from dynamic_vision.data.simmotion.stimuli import conditions, render
-from dynamic_vision.core.storage import read_json, sha256_file
+from dynamic_vision.core.storage import sha256_file
+from dynamic_vision.io.stimuli import StimulusError, StimulusSet
 
 
 # -- independent numpy references ------------------------------------------------------------
@@ -137,23 +139,57 @@ def _hashes(root):
             for p in sorted(root.rglob("*")) if p.is_file()}
 
 
-def test_builds_are_byte_identical_and_listed_in_the_manifest(tmp_path, monkeypatch):
-    hashes = []
-    for name in ("a", "b"):
-        monkeypatch.setenv("DYNAMIC_VISION_HOME", str(tmp_path / name))
-        folder = simmotion_build.build(SMALL, progress=False)
-        assert folder.parent.name == "SimMotion" and folder.name == SMALL.key()
-        assert [p.name for p in folder.parent.iterdir()] == [folder.name]  # no scratch left
-        hashes.append(_hashes(folder))
-        manifest = read_json(folder / "manifest.json")
-        assert manifest["files"] == {k: v for k, v in hashes[-1].items()
-                                     if k != "manifest.json"}
-    assert hashes[0] == hashes[1]
-    assert len(hashes[0]) == len(conditions(SMALL)) + 2 + 2 + 1  # clips, csv+json, V1+MT, manifest
+def _clips_on_disk(folder):
+    return sorted(p.stem for p in (folder / "stimuli").glob("*.mkv"))
 
 
-def test_a_failed_build_leaves_nothing_behind(tmp_path, monkeypatch):
+def test_clips_are_built_on_demand_and_byte_identical_to_a_full_build(tmp_path, monkeypatch):
+    monkeypatch.setenv("DYNAMIC_VISION_HOME", str(tmp_path / "full"))
+    full = _hashes(simmotion_build.build(SMALL, progress=False))
+    ids = list(conditions(SMALL)["stimulus_id"])
+    assert len(full) == 1 + 2 * len(ids) + 2  # parameters, clips + energies, V1 + MT
+
+    monkeypatch.setenv("DYNAMIC_VISION_HOME", str(tmp_path / "lazy"))
+    folder = simmotion_build.data_root(SMALL)
+    three = simmotion_build.load_stimulus_set(small=True, progress=False, sample=3)
+    assert _clips_on_disk(folder) == sorted(three["stimulus_id"])  # shown 3, built 3
+    wanted = [ids[-1], ids[7]]  # two dot clips, asked for by id, in this order
+    dots = simmotion_build.load_random_dots(small=True, progress=False, stimulus_ids=wanted)
+    assert list(dots["stimulus_id"]) == wanted
+    assert len(_clips_on_disk(folder)) == len(set(three["stimulus_id"]) | set(wanted))
+    assert not (folder / "V1.nc").exists()
+    simmotion_build.load_recordings("MT", small=True, progress=False)  # builds the rest
+    assert _hashes(folder) == full
+    assert not (folder / ".leases").exists() or not any((folder / ".leases").iterdir())
+
+
+def test_subsets_are_rows_of_the_full_set(tmp_path, monkeypatch):
     monkeypatch.setenv("DYNAMIC_VISION_HOME", str(tmp_path))
+    every = simmotion_build.load_stimulus_set(small=True, progress=False)
+    spread = simmotion_build.load_stimulus_set(small=True, progress=False, sample=4)
+    rows = np.unique(np.linspace(0, len(every) - 1, 4).astype(int))
+    pd.testing.assert_frame_equal(spread, every.iloc[rows], check_exact=True)
+    picked = simmotion_build.load_stimulus_set(
+        small=True, progress=False, stimulus_ids=list(every["stimulus_id"][[5, 2]]))
+    pd.testing.assert_frame_equal(picked, every.iloc[[5, 2]].reset_index(drop=True))
+    with pytest.raises(StimulusError, match=r"has no stimulus 'nope'"):
+        simmotion_build.load_stimulus_set(small=True, progress=False, stimulus_ids=["nope"])
+    dots = simmotion_build.load_random_dots(small=True, progress=False)
+    assert list(dots["stimulus_id"]) == list(every["stimulus_id"][every["kind"] == "dots"])
+
+
+def test_catalog_media_facts_are_what_the_files_say(tmp_path, monkeypatch):
+    monkeypatch.setenv("DYNAMIC_VISION_HOME", str(tmp_path))
+    stimuli = simmotion_build.load_stimulus_set(small=True, progress=False, sample=2)
+    probed = StimulusSet.from_files(dict(zip(stimuli["stimulus_id"], stimuli["path"])),
+                                    "SimMotion", progress=False)
+    columns = ["stimulus_id", "path", "fps", "n_frames", "duration_ms", "width", "height"]
+    pd.testing.assert_frame_equal(stimuli[columns].reset_index(drop=True), probed[columns],
+                                  check_exact=True)
+
+
+def test_a_failed_clip_leaves_only_complete_files_and_a_rerun_completes(tmp_path, monkeypatch):
+    monkeypatch.setenv("DYNAMIC_VISION_HOME", str(tmp_path / "broken"))
     calls = []
 
     def broken(params, row):
@@ -165,25 +201,90 @@ def test_a_failed_build_leaves_nothing_behind(tmp_path, monkeypatch):
     monkeypatch.setattr(simmotion_build, "render", broken)
     with pytest.raises(RuntimeError, match="disk full"):
         simmotion_build.build(SMALL, progress=False)
-    assert list((tmp_path / "data" / "SimMotion").iterdir()) == []
+    folder = simmotion_build.data_root(SMALL)
+    assert _clips_on_disk(folder) == sorted(calls[:2])
+    leftovers = [p.name for p in folder.rglob("*") if p.is_file()
+                 and (p.name.endswith(".tmp") or p.suffix == ".lease")]
+    assert leftovers == []
+    monkeypatch.setattr(simmotion_build, "render", render)
+    simmotion_build.build(SMALL, progress=False)
+    monkeypatch.setenv("DYNAMIC_VISION_HOME", str(tmp_path / "clean"))
+    assert _hashes(folder) == _hashes(simmotion_build.build(SMALL, progress=False))
 
 
-def test_a_concurrent_build_that_finishes_first_wins(tmp_path, monkeypatch):
-    monkeypatch.setenv("DYNAMIC_VISION_HOME", str(tmp_path))
-    original = simmotion_build._build_into
-    nested, racing_started = [], []
+_WORKER = """
+import os, sys, time
+from dynamic_vision.data.simmotion import build
+from dynamic_vision.data.simmotion.parameters import SMALL
+log, hang = sys.argv[1], sys.argv[2]
+render_clip, simulate = build._build_clip, build._simulate
 
-    def racing(root, params, progress):
-        original(root, params, progress)
-        if not racing_started:  # another process completes the same build before we rename
-            racing_started.append(True)
-            nested.append(simmotion_build.build(params, progress=False))
+def logged_clip(root, params, row):
+    with open(log, "a") as handle:
+        handle.write(f"clip {row['stimulus_id']} {os.getpid()}\\n")
+    if row["stimulus_id"] == hang:
+        time.sleep(600)  # killed while holding this clip's lease
+    render_clip(root, params, row)
 
-    monkeypatch.setattr(simmotion_build, "_build_into", racing)
-    folder = simmotion_build.build(SMALL, progress=False)
-    assert folder == nested[0]
-    assert [p.name for p in folder.parent.iterdir()] == [folder.name]  # loser's scratch removed
-    assert (folder / "manifest.json").is_file()
+def logged_simulate(root, params):
+    with open(log, "a") as handle:
+        handle.write(f"simulate - {os.getpid()}\\n")
+    simulate(root, params)
+
+build._build_clip, build._simulate = logged_clip, logged_simulate
+build.load_recordings("V1", small=True, progress=False)
+"""
+
+
+def _workers(tmp_path, count, hang="-"):
+    import os
+    import subprocess
+    import sys
+
+    script = tmp_path / "worker.py"
+    script.write_text(_WORKER)
+    return [subprocess.Popen([sys.executable, str(script), str(tmp_path / "log"), hang],
+                             env=dict(os.environ)) for _ in range(count)]
+
+
+def _log(tmp_path):
+    path = tmp_path / "log"
+    return [line.split() for line in path.read_text().splitlines()] if path.exists() else []
+
+
+@pytest.mark.slow
+def test_concurrent_processes_build_each_clip_once(tmp_path, monkeypatch):
+    monkeypatch.setenv("DYNAMIC_VISION_HOME", str(tmp_path / "home"))
+    processes = _workers(tmp_path, 3)
+    assert [p.wait(120) for p in processes] == [0, 0, 0]
+    done = [entry for kind, entry, _ in _log(tmp_path) if kind == "clip"]
+    assert sorted(done) == sorted(conditions(SMALL)["stimulus_id"])  # each exactly once
+    assert [kind for kind, _, _ in _log(tmp_path)].count("simulate") == 1
+    reference = simmotion_build.data_root(SMALL)
+    monkeypatch.setenv("DYNAMIC_VISION_HOME", str(tmp_path / "alone"))
+    assert _hashes(reference) == _hashes(simmotion_build.build(SMALL, progress=False))
+
+
+@pytest.mark.slow
+def test_the_lease_of_a_killed_builder_is_reclaimed(tmp_path, monkeypatch):
+    import os
+    import signal
+    import time
+
+    monkeypatch.setenv("DYNAMIC_VISION_HOME", str(tmp_path / "home"))
+    hang = conditions(SMALL)["stimulus_id"].iloc[3]
+    (holder,) = _workers(tmp_path, 1, hang=hang)
+    deadline = time.monotonic() + 60
+    while ["clip", hang, str(holder.pid)] not in _log(tmp_path):
+        assert time.monotonic() < deadline and holder.poll() is None
+        time.sleep(0.05)
+    os.kill(holder.pid, signal.SIGKILL)  # dies holding the lease of clip `hang`
+    holder.wait(10)
+    simmotion_build.load_recordings("MT", small=True, progress=False)  # must not hang
+    folder = simmotion_build.data_root(SMALL)
+    assert hang in _clips_on_disk(folder)
+    monkeypatch.setenv("DYNAMIC_VISION_HOME", str(tmp_path / "alone"))
+    assert _hashes(folder) == _hashes(simmotion_build.build(SMALL, progress=False))
 
 
 def test_clips_decode_to_the_rendered_frames():

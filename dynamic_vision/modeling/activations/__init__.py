@@ -9,8 +9,8 @@ Rooms: :mod:`.hooks` (forward hooks on dotted layer names), :mod:`.dataset` (dec
 DataLoader workers), :mod:`.windows` (the causal and block window rules: frames and clips →
 model time steps in ms), :mod:`.plan` (the batched model inputs of a chunk of stimuli),
 :mod:`.reduction` (width reduction while streaming), :mod:`.store` (the per-stimulus,
-content-addressed, memory-mapped store), :mod:`.lease` (work in progress held by one process),
-:mod:`.cache_key` (what identifies an extraction, a layer and a stimulus), :mod:`.engine` (the
+content-addressed, memory-mapped store; work in progress is leased through
+:mod:`dynamic_vision.core.lease`), :mod:`.cache_key` (what identifies an extraction, a layer and a stimulus), :mod:`.engine` (the
 loop that ties them together). Importing this package does not import torch; the names below
 are loaded on first use.
 """

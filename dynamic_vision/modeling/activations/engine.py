@@ -2,9 +2,9 @@
 
 :func:`extract_activations` is the one entry point. Each stimulus's activations of each layer
 are looked up in the content-addressed store (:mod:`.store`, keys from :mod:`.cache_key`); only
-what is missing is computed, and only by one process at a time (:mod:`.lease`). Missing stimuli
-are decoded once in DataLoader workers (:mod:`.dataset`), cut into model inputs by the window
-rule (:mod:`.windows`, :mod:`.plan`), batched across stimuli, run through the model under
+what is missing is computed, and only by one process at a time
+(:mod:`dynamic_vision.core.lease`). Missing stimuli are decoded once in DataLoader workers
+(:mod:`.dataset`), cut into model inputs by the window rule (:mod:`.windows`, :mod:`.plan`), batched across stimuli, run through the model under
 :func:`torch.inference_mode` (optionally autocast to bf16/fp16), and every recorded layer's
 output is reduced as soon as the layer has run (:mod:`.reduction`). Each chunk of stimuli is
 written to the store as soon as it is computed, so memory holds one chunk of frames and one
@@ -36,7 +36,7 @@ from dynamic_vision.modeling.activations.cache_key import (
 )
 from dynamic_vision.modeling.activations.dataset import StimulusFrames, StimulusRecord, records_from
 from dynamic_vision.modeling.activations.hooks import LayerRecorder, resolve_layers
-from dynamic_vision.modeling.activations.lease import Lease, holder_of, try_lease
+from dynamic_vision.core.lease import Lease
 from dynamic_vision.modeling.activations.plan import ChunkPlan, as_steps, time_axis_of
 from dynamic_vision.modeling.activations.reduction import PCAReduction, Reduction, make_reducer
 from dynamic_vision.modeling.activations.store import ActivationStore, DamagedChunkError, LayerStore
@@ -172,8 +172,8 @@ class _LeasingSampler:
     def __iter__(self) -> Iterator[int]:
         for position in self.candidates:
             key = self.keys[position]
-            lease = try_lease(self.store.lease_path(key))
-            if lease is None:
+            lease = Lease(self.store.lease_path(key), what=f"extracting stimulus {key}")
+            if not lease.acquire(blocking=False):
                 self.deferred.append(position)
                 continue
             still = [layer for layer in self.need[key] if self.layer_stores[layer].missing([key])]
@@ -234,7 +234,7 @@ def _fill_store(module: torch.nn.Module, spec: ModelSpec, records: Sequence[Stim
                 # Every remaining stimulus is being computed by another live process: wait.
                 waited_since = waited_since or time.monotonic()
                 if time.monotonic() - waited_since > 60:
-                    holder = holder_of(store.lease_path(keys[todo[0]]))
+                    holder = Lease(store.lease_path(keys[todo[0]])).holder() or {}
                     logger.warning("Waiting for %d stimuli another process is extracting "
                                    "(e.g. pid %s on %s, lease %s).", len(todo),
                                    holder.get("pid", "?"), holder.get("host", "?"),

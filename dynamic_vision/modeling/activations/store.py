@@ -4,7 +4,7 @@ Layout under one extraction (model fingerprint, preprocessing, window rule, redu
 see :mod:`.cache_key`)::
 
     <extraction>/manifest.json            what the extraction is (for people; never read back)
-    <extraction>/leases/<stimulus>.lock   work in progress (see :mod:`.lease`)
+    <extraction>/leases/<stimulus>.lock   work in progress (see :mod:`dynamic_vision.core.lease`)
     <extraction>/<layer>-<hash>/<chunk>.npy    float32 (rows, k): the steps of several stimuli
     <extraction>/<layer>-<hash>/<chunk>.json   the chunk's commit record
 

@@ -4,7 +4,9 @@ When features outnumber training samples, ridge, PLS and least squares only need
 products between samples. The Gram matrix of *all* samples is computed once; each fold's
 training and test kernels are then sub-blocks of it, re-centred on that fold's training mean in
 O(n²) instead of a new O(n² p) product per fold. :func:`cross_predict` does this for any
-estimator with ``fit_kernel`` / ``predict_kernel`` and falls back to ``fit`` / ``predict``.
+estimator with ``fit_kernel`` / ``predict_kernel`` and falls back to ``fit`` / ``predict``;
+an estimator with ``cross_predict_kernel`` (PLS) fits every split at once from the shared Gram
+matrix.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 
+from dynamic_vision.statistics.linear_models.dense import blas_threads, outer_gram
+
 __all__ = ["as_tensor", "resolve_dtype", "resolve_device", "gram", "center_kernel",
            "cross_predict", "thread_budget"]
 
@@ -27,7 +31,8 @@ _SMALL_WORK = 1e8
 
 @contextlib.contextmanager
 def thread_budget(X: Any, Y: Any = None) -> Iterator[None]:
-    """Run small CPU problems on one thread, restoring torch's setting afterwards.
+    """Run small CPU problems on one thread, restoring torch's setting afterwards; BLAS
+    (numpy/scipy, see :mod:`~dynamic_vision.statistics.linear_models.dense`) follows torch.
 
     For matrices of a few hundred rows, intra-op threads cost more in start-up and
     synchronisation than they save, and on a busy machine their spin-waiting makes a fit tens
@@ -40,7 +45,8 @@ def thread_budget(X: Any, Y: Any = None) -> Iterator[None]:
     if small and previous > 1:
         torch.set_num_threads(1)
     try:
-        yield
+        with blas_threads():
+            yield
     finally:
         if small and previous > 1:
             torch.set_num_threads(previous)
@@ -82,8 +88,7 @@ def gram(X: torch.Tensor) -> torch.Tensor:
     common offset (e.g. ReLU activations); per-fold centring then only removes the small
     difference between a fold's mean and the grand mean.
     """
-    X0 = X - X.mean(0, keepdim=True)
-    return X0 @ X0.T
+    return outer_gram(X - X.mean(0, keepdim=True))
 
 
 def center_kernel(K_train: torch.Tensor, K_test: torch.Tensor | None = None
@@ -143,8 +148,12 @@ def _cross_predict(estimator, X, Y, splits, n_train_max, progress, description):
         dtype = resolve_dtype(getattr(estimator, "dtype", "float64"))
         device = resolve_device(getattr(estimator, "device", None))
         X_t = as_tensor(X, dtype, device)
-        K = gram(X_t) if getattr(estimator, "fit_intercept", True) else X_t @ X_t.T
+        K = gram(X_t) if getattr(estimator, "fit_intercept", True) else outer_gram(X_t)
         del X_t
+        if hasattr(estimator, "cross_predict_kernel"):  # all splits at once, where it can
+            together = estimator.cross_predict_kernel(K, Y, splits)
+            if together is not None:
+                return together
     for train, test in tqdm(splits, desc=description, disable=not progress, leave=False):
         model = copy.deepcopy(estimator)
         if K is not None:

@@ -16,8 +16,13 @@ import warnings
 import numpy as np
 import torch
 
-from dynamic_vision.statistics.linear_models.kernel import as_tensor, resolve_device, resolve_dtype, \
-    thread_budget
+from dynamic_vision.statistics.linear_models import dense
+from dynamic_vision.statistics.linear_models.kernel import (
+    as_tensor,
+    resolve_device,
+    resolve_dtype,
+    thread_budget,
+)
 
 __all__ = ["PLSRegression"]
 
@@ -70,7 +75,7 @@ class PLSRegression:
         self._x_mean = X_t.mean(0)
         self._x_std = _std(X_t) if self.scale else torch.ones_like(self._x_mean)
         X_t = (X_t - self._x_mean) / self._x_std
-        self.fit_kernel(X_t @ X_t.T, Y)
+        self.fit_kernel(dense.outer_gram(X_t), Y)
         self._X_fit = X_t
         return self
 
@@ -93,35 +98,28 @@ class PLSRegression:
         self._y_mean = Y_t.mean(0)
         self._y_std = _std(Y_t) if self.scale else torch.ones_like(self._y_mean)
         Y_c = (Y_t - self._y_mean) / self._y_std
-        K_k, Y_k = K.clone(), Y_c.clone()
-        scores, directions = [], []
-        first = None
-        for component in range(self.n_components):
-            a, strength = _leading_direction(K_k, Y_k)
-            first = strength if first is None else first
-            if strength <= first * torch.finfo(self._dtype).eps * 100:
-                warnings.warn(f"PLS stopped after {component} of {self.n_components} components: "
-                              f"the targets are fully explained.", RuntimeWarning, stacklevel=2)
-                break
-            a = a / torch.sqrt(strength)
-            t = K_k @ a
-            tt = t @ t
-            Y_k = Y_k - torch.outer(t, (t @ Y_k) / tt)
-            projected = K_k - torch.outer(t, (t @ K_k) / tt)
-            K_k = projected - torch.outer(projected @ t / tt, t)
-            scores.append(t)
-            directions.append(a)
-        if not scores:
-            raise ValueError("PLS found no component: the targets do not vary.")
-        T = torch.stack(scores, 1)
-        A = torch.stack(directions, 1)
+        T, A = _components(K, Y_c, self.n_components)
         tt = (T * T).sum(0)
         y_loadings = (Y_c.T @ T) / tt  # targets × components
-        loadings_dot_weights = (T.T @ K @ A) / tt[:, None]
+        loadings_dot_weights = (T.T @ (K @ A)) / tt[:, None]
         self._dual_coef = A @ torch.linalg.solve(loadings_dot_weights, y_loadings.T)
         self.n_components_ = T.shape[1]
         self.x_scores_ = T.cpu().numpy()
         return self
+
+    def cross_predict_kernel(self, K: torch.Tensor, Y: np.ndarray, splits
+                             ) -> tuple[list[np.ndarray], list[PLSRegression]] | None:
+        """Held-out predictions and fitted copies for every split at once, from the Gram
+        matrix of all samples (see :mod:`~dynamic_vision.statistics.linear_models.pls_splits`);
+        None where that path does not apply (``scale=True``, more targets than twice the
+        training samples), and :func:`~dynamic_vision.statistics.linear_models.cross_predict`
+        then fits split by split."""
+        from dynamic_vision.statistics.linear_models.pls_splits import cross_predict_pls
+
+        n_targets = 1 if np.ndim(Y) == 1 else np.shape(Y)[1]
+        if self.scale or n_targets > 2 * min(len(train) for train, _ in splits):
+            return None
+        return cross_predict_pls(self, K.to(device=self._device, dtype=self._dtype), Y, splits)
 
     def predict_kernel(self, K_test: torch.Tensor) -> np.ndarray:
         """Predictions from the centred test × train kernel."""
@@ -136,29 +134,121 @@ def _std(values: torch.Tensor) -> torch.Tensor:
     return torch.where(std == 0, torch.ones_like(std), std)
 
 
-def _leading_direction(K: torch.Tensor, Y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """``Y v`` for the leading eigenvector ``v`` of ``Yᵀ K Y``, and its eigenvalue."""
-    n_targets = Y.shape[1]
-    if n_targets == 1:
-        return Y[:, 0], (Y[:, 0] @ (K @ Y[:, 0]))
-    if n_targets <= 2 * K.shape[0]:
-        M = Y.T @ (K @ Y)
-        values, vectors = torch.linalg.eigh((M + M.T) / 2)
-        v = vectors[:, -1]
-        return Y @ v, values[-1]
-    # Many more targets than samples: power iteration in sample space on K Y Yᵀ, whose leading
-    # eigenvalue is that of Yᵀ K Y; v = Yᵀu recovers the target-space eigenvector.
-    G = Y @ Y.T
-    u = torch.ones(K.shape[0], dtype=Y.dtype, device=Y.device)
-    value = torch.zeros((), dtype=Y.dtype, device=Y.device)
-    for _ in range(1000):
-        w = K @ (G @ u)
-        new_value = torch.linalg.vector_norm(w)
-        u = w / new_value
-        if torch.abs(new_value - value) <= 1e-13 * new_value:
+def _components(K: torch.Tensor, Y: torch.Tensor, n_components: int
+                ) -> tuple[torch.Tensor, torch.Tensor]:
+    """Scores ``T`` and sample-space directions ``A`` (``w = Xₖᵀa``) of up to ``n_components``.
+
+    Nothing of size n × n is deflated: with ``U`` the orthonormal scores so far and
+    ``P = I - UUᵀ``, the deflated kernel is ``PKP`` and the deflated targets ``W = PY``, so each
+    component costs two products with ``K`` and a few with ``W``. The weights' eigenproblem
+    ``C = WᵀKW`` (targets × targets) is kept up to date by rank-two corrections when it is
+    small enough to hold, and solved by Lanczos iteration (:func:`leading_eigenpair`).
+    """
+    n, n_targets = Y.shape
+    W = Y.clone()
+    explicit = n_targets <= 2 * n
+    C = _symmetric(dense.matmul(W.T, dense.matmul(K, W))) if explicit else None
+    U = torch.empty((n, 0), dtype=K.dtype, device=K.device)
+    scores, directions = [], []
+    start, first = None, None
+    for component in range(n_components):
+        if explicit:
+            v, strength = leading_eigenpair(lambda x: C @ x, n_targets, K.dtype, K.device,
+                                            matrix=C, start=start)
+        else:
+            v, strength = leading_eigenpair(lambda x: W.T @ (K @ (W @ x)), n_targets, K.dtype,
+                                            K.device, start=start)
+        first = strength if first is None else first
+        if not strength > first * torch.finfo(K.dtype).eps * 100:
+            warnings.warn(f"PLS stopped after {component} of {n_components} components: the "
+                          f"targets are fully explained.", RuntimeWarning, stacklevel=3)
             break
-        value = new_value
-    v = Y.T @ u
-    v = v / torch.linalg.vector_norm(v)
-    direction = Y @ v
-    return direction, direction @ (K @ direction)
+        a = (W @ v) / torch.sqrt(strength)  # x weights w = Xₖᵀa have unit norm
+        Ka = K @ a
+        score = Ka - U @ (U.T @ Ka)  # PKPa, as Pa = a
+        norm = torch.linalg.vector_norm(score)
+        u = score / norm
+        u = u - U @ (U.T @ u)  # keep U orthonormal to working precision
+        u = u / torch.linalg.vector_norm(u)
+        b = W.T @ u
+        if explicit:
+            s = K @ u
+            c = W.T @ s
+            C = _symmetric(C - torch.outer(c, b) - torch.outer(b, c) + (u @ s) * torch.outer(b, b))
+        W = W - torch.outer(u, b)
+        U = torch.cat([U, u[:, None]], 1)
+        scores.append(score)
+        directions.append(a)
+        start = v
+    if not scores:
+        raise ValueError("PLS found no component: the targets do not vary.")
+    return torch.stack(scores, 1), torch.stack(directions, 1)
+
+
+def _symmetric(matrix: torch.Tensor) -> torch.Tensor:
+    return (matrix + matrix.T) / 2
+
+
+#: Below this size the eigenproblem is solved directly.
+_DIRECT_SIZE = 96
+
+
+def leading_eigenpair(apply, size: int, dtype: torch.dtype, device: torch.device, *,
+                      matrix: torch.Tensor | None = None, start: torch.Tensor | None = None,
+                      tol: float = 1e-12, krylov_size: int = 64, restarts: int = 40,
+                      check_every: int = 8) -> tuple[torch.Tensor, torch.Tensor]:
+    """The largest eigenvalue of a symmetric positive semi-definite operator and its unit
+    eigenvector, by Lanczos iteration with full reorthogonalisation and restarts.
+
+    Parameters
+    ----------
+    apply
+        ``x ↦ M x`` for vectors of length ``size``.
+    matrix
+        ``M`` itself when it is held: small problems, and the rare Lanczos runs that do not
+        converge, use a dense eigendecomposition instead.
+    start
+        A starting vector; a fixed one otherwise.
+    tol
+        Converged when ``‖Mv - θv‖ <= tol · θ`` (checked every ``check_every`` steps).
+    """
+    if size == 1:
+        one = torch.ones(1, dtype=dtype, device=device)
+        return one, apply(one)[0]
+    if matrix is not None and size <= _DIRECT_SIZE:
+        values, vectors = torch.linalg.eigh(matrix)
+        return vectors[:, -1], values[-1]
+    if start is None:
+        generator = torch.Generator(device="cpu").manual_seed(0)
+        start = torch.randn(size, generator=generator, dtype=dtype).to(device)
+    q = start / torch.linalg.vector_norm(start)
+    m = min(size, krylov_size)
+    for _ in range(restarts):
+        basis = torch.zeros((m + 1, size), dtype=dtype, device=device)
+        basis[0] = q
+        diagonal = torch.zeros(m, dtype=dtype, device=device)
+        off = torch.zeros(m, dtype=dtype, device=device)
+        for j in range(m):
+            w = apply(basis[j])
+            diagonal[j] = basis[j] @ w
+            for _ in range(2):  # classical Gram-Schmidt, twice: full reorthogonalisation
+                w = w - basis[: j + 1].T @ (basis[: j + 1] @ w)
+            off[j] = torch.linalg.vector_norm(w)
+            exhausted = bool(off[j] <= tol * diagonal[0].abs())  # an invariant subspace
+            if not exhausted:
+                basis[j + 1] = w / off[j]
+            steps = j + 1
+            if exhausted or steps == m or (steps >= 2 * check_every
+                                           and steps % check_every == 0):
+                tridiagonal = torch.diag(diagonal[:steps]) + torch.diag(off[:steps - 1], 1) \
+                    + torch.diag(off[:steps - 1], -1)
+                values, vectors = torch.linalg.eigh(tridiagonal)
+                theta, weights = values[-1], vectors[:, -1]
+                q = weights @ basis[:steps]
+                q = q / torch.linalg.vector_norm(q)
+                if exhausted or off[j] * weights[-1].abs() <= tol * theta.abs():
+                    return q, theta
+    if matrix is not None:
+        values, vectors = torch.linalg.eigh(matrix)
+        return vectors[:, -1], values[-1]
+    return q, theta

@@ -1,0 +1,152 @@
+"""CPU-seconds of the README main job, cold: an earlier commit against the working tree.
+
+Runs the main job of the README (``dynamic-vision score`` on the simulated benchmarks) in fresh
+processes, twice per tree: cold, in a fresh ``DYNAMIC_VISION_HOME`` (SimMotion is built, every
+activation, ceiling and score is computed), then warm in the same home (caches). The earlier
+tree is the git ``--ref`` checked out in a temporary worktree; the later one is the working
+tree this script belongs to. Both run with this interpreter and its environment.
+
+Prints, per tree, the CPU-seconds (user + system of the child processes, from
+``wait4``), wall seconds and peak resident memory of the cold run, the
+wall seconds of the warm run, and the ratios (working tree / ref). The load average is printed
+too: on a shared machine CPU-seconds move far less with the load than wall time does.
+
+    python perf/main_job_cpu.py                         # the README main job, default ref
+    python perf/main_job_cpu.py --ref main~3
+    python perf/main_job_cpu.py --quick                 # motion-energy and pixels on V1 only
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+#: ``main`` before the work that made the main job cheaper (activation reuse, clips built on
+#: demand, readouts at the limit): the baseline of the "half the CPU-seconds" claim.
+DEFAULT_REF = "b1a25c5"
+#: The README's main job (keep in step with README.md).
+MAIN_JOB = {
+    "models": "motion-energy,pixels,r3d_18-random,resnet18-random",
+    "benchmarks": "SimMotion.*,RandomDots.*",
+    "model_options": ["r3d_18-random:input_size=64", "resnet18-random:input_size=64"],
+}
+QUICK_JOB = {"models": "motion-energy,pixels", "benchmarks": "SimMotion.V1-ridge",
+             "model_options": []}
+
+
+@dataclass
+class Run:
+    """One command-line run: CPU-seconds of the child, wall seconds, peak RSS (MiB)."""
+
+    cpu_s: float
+    wall_s: float
+    peak_mib: float
+    table: str
+
+
+def run(tree: Path, home: Path, output: Path, job: dict) -> Run:
+    """The main job with ``tree``'s code and data under ``home``."""
+    command = [sys.executable, "-m", "dynamic_vision.cli", "score", "--models", job["models"],
+               "--benchmarks", job["benchmarks"], "--output", str(output)]
+    for option in job["model_options"]:
+        command += ["--model-option", option]
+    environment = {**os.environ, "DYNAMIC_VISION_HOME": str(home), "PYTHONPATH": str(tree),
+                   "HF_HUB_OFFLINE": "1"}
+    log = output.with_suffix(".log")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    with open(log, "w+") as stdout, open(log.with_suffix(".err"), "w+") as stderr:
+        process = subprocess.Popen(command, cwd=tree, env=environment, stdout=stdout,
+                                   stderr=stderr)
+        # wait4: this child's own usage (with the children it waited for), not a running total
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        stdout.seek(0)
+        stderr.seek(0)
+        table, errors = stdout.read(), stderr.read()
+    if process.returncode != 0:
+        sys.exit(f"The main job failed in {tree} ({process.returncode}):\n{errors[-3000:]}")
+    return Run(usage.ru_utime + usage.ru_stime, wall, usage.ru_maxrss / 1024.0, table)
+
+
+def checkout(ref: str, folder: Path) -> Path:
+    """``ref`` checked out (detached) in a temporary worktree at ``folder``."""
+    subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "--quiet",
+                    str(folder), ref], check=True)
+    return folder
+
+
+def remove_checkout(folder: Path) -> None:
+    subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(folder)],
+                   check=False, capture_output=True)
+    shutil.rmtree(folder, ignore_errors=True)
+    subprocess.run(["git", "-C", str(ROOT), "worktree", "prune"], check=False)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--ref", default=DEFAULT_REF,
+                        help=f"git commit of the baseline (default {DEFAULT_REF}: main before "
+                             f"this work)")
+    parser.add_argument("--quick", action="store_true",
+                        help="a reduced job (motion-energy and pixels on SimMotion.V1-ridge) "
+                             "to check that the script works")
+    parser.add_argument("--skip-warm", action="store_true", help="cold runs only")
+    args = parser.parse_args()
+    job = QUICK_JOB if args.quick else MAIN_JOB
+    scratch = Path(tempfile.mkdtemp(prefix="dv-main-job-cpu-"))
+    trees = {}
+    try:
+        trees[args.ref] = checkout(args.ref, scratch / "ref")
+        trees["working tree"] = ROOT
+        load_before = os.getloadavg()
+        cold, warm = {}, {}
+        for name, tree in trees.items():
+            label = name.replace(" ", "-")
+            print(f"cold run, {name} ...", flush=True)
+            cold[name] = run(tree, scratch / f"home-{label}", scratch / f"out-{label}-cold", job)
+        if not args.skip_warm:
+            for name, tree in trees.items():
+                label = name.replace(" ", "-")
+                print(f"warm run, {name} ...", flush=True)
+                warm[name] = run(tree, scratch / f"home-{label}", scratch / f"out-{label}-warm",
+                                 job)
+        load_after = os.getloadavg()
+    finally:
+        if args.ref in trees:
+            remove_checkout(trees[args.ref])
+        shutil.rmtree(scratch, ignore_errors=True)
+
+    print(cold["working tree"].table)
+    models = job["models"]
+    options = " ".join(f"--model-option {o}" for o in job["model_options"])
+    print(f"job: dynamic-vision score --models {models} {options} "
+          f"--benchmarks '{job['benchmarks']}' --output DIR")
+    print(f"{'':24s} {'cold CPU-s':>11s} {'cold wall s':>12s} {'peak RSS MiB':>13s} "
+          f"{'warm wall s':>12s}")
+    for name in trees:
+        warm_s = f"{warm[name].wall_s:12.1f}" if name in warm else f"{'-':>12s}"
+        print(f"{name[:24]:24s} {cold[name].cpu_s:11.1f} {cold[name].wall_s:12.1f} "
+              f"{cold[name].peak_mib:13.0f} {warm_s}")
+    ref, ours = cold[args.ref], cold["working tree"]
+    print(f"cold CPU-seconds, working tree / {args.ref}: {ours.cpu_s / ref.cpu_s:.2f} "
+          f"({ref.cpu_s / ours.cpu_s:.2f}x fewer)")
+    print(f"cold wall time,   working tree / {args.ref}: {ours.wall_s / ref.wall_s:.2f}")
+    if warm:
+        print(f"warm wall time,   working tree / {args.ref}: "
+              f"{warm['working tree'].wall_s / warm[args.ref].wall_s:.2f}")
+    print(f"load average (1 min) before / after: {load_before[0]:.1f} / {load_after[0]:.1f} "
+          f"on {os.cpu_count()} CPUs")
+
+
+if __name__ == "__main__":
+    main()
