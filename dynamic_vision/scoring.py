@@ -56,8 +56,9 @@ def _check_brain_model(model: Any, identifier: str) -> None:
             f"dynamic_vision.modeling.ModelCommitment.")
 
 
-def _load_model(identifier: str, options: Mapping[str, Any] | None) -> Any:
-    """The registered model built with ``options``; a bad option names the model and itself."""
+def build_model(identifier: str, options: Mapping[str, Any] | None = None) -> Any:
+    """The registered model ``identifier`` built with ``options`` (keywords of its factory);
+    a bad option raises :class:`ModelOptionError` naming the model and the option."""
     try:
         return model_registry.load(identifier, **dict(options or {}))
     except (TypeError, ValueError) as error:
@@ -147,7 +148,7 @@ def score(model: Any, benchmark: Any, *, cache: bool = True,
 
     if model_options and not isinstance(model, str):
         raise TypeError("model_options apply to registered model identifiers, not to objects.")
-    model_obj = _load_model(model, model_options) if isinstance(model, str) else model
+    model_obj = build_model(model, model_options) if isinstance(model, str) else model
     _check_brain_model(model_obj, model_id)
     result = benchmark_obj(model_obj)
     if not isinstance(result, Score):

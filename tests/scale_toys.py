@@ -138,8 +138,9 @@ class ToyBenchmark(Benchmark):
             self.ceiling, self.ceiling_convention)
 
 
-def build_model(identifier: str) -> ToyModel:
-    return ToyModel(identifier, MODELS[identifier])
+def build_model(identifier: str, gain: float | None = None) -> ToyModel:
+    """A toy model; ``gain`` (a model option) replaces its registered gain."""
+    return ToyModel(identifier, MODELS[identifier] if gain is None else float(gain))
 
 
 def register() -> None:
@@ -188,7 +189,7 @@ def _safe(identifier: str) -> str:
 
 for _identifier in MODELS:
     globals()[f"_model_{_identifier.replace('-', '_')}"] = \
-        (lambda identifier: lambda **kw: build_model(identifier))(_identifier)
+        (lambda identifier: lambda gain=None: build_model(identifier, gain))(_identifier)
 for _identifier in BENCHMARKS:
     globals()[f"_benchmark_{_safe(_identifier)}"] = \
         (lambda identifier: lambda **kw: ToyBenchmark(identifier))(_identifier)

@@ -34,6 +34,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                      help="comma-separated model identifiers (wildcards allowed)")
     run.add_argument("--benchmarks", "--benchmark", dest="benchmarks", required=True,
                      help="comma-separated benchmark identifiers (wildcards allowed)")
+    run.add_argument("--model-option", dest="model_options", action="append", default=[],
+                     metavar="MODEL:KEY=VALUE",
+                     help="a keyword for building one model, as in `score` (repeatable; the "
+                          "options are part of the rows' model revision)")
     run.add_argument("--executor", choices=EXECUTOR_NAMES, default="local",
                      help="where jobs run (default: in this process)")
     run.add_argument("--scheduler", metavar="ADDRESS",
@@ -80,10 +84,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     export.set_defaults(func=run_export)
 
 
-def _store(args: argparse.Namespace) -> Any:
+def _store(args: argparse.Namespace, read_only: bool = False) -> Any:
     from dynamic_vision.scale.store import ResultStore
 
-    return ResultStore(args.store, spool=args.spool)
+    return ResultStore(args.store, spool=args.spool, read_only=read_only)
 
 
 def _filters(args: argparse.Namespace) -> dict[str, list[str] | None]:
@@ -95,14 +99,16 @@ def run_grid(args: argparse.Namespace) -> int:
     from dynamic_vision.core.registry import benchmark_registry, model_registry
     from dynamic_vision.scale import score_many
     from dynamic_vision.scale.executors import make_executor
-    from dynamic_vision.scale.plan import expand
     from dynamic_vision.scale.worker import run_setup
 
     for name in args.imports:
         run_setup(name)
     # typos fail here, before a cluster is started for nothing
-    models = expand(model_registry, _split(args.models))
-    benchmarks = expand(benchmark_registry, _split(args.benchmarks))
+    from dynamic_vision.cli.scoring import parse_model_options
+
+    models = model_registry.expand(_split(args.models))
+    benchmarks = benchmark_registry.expand(_split(args.benchmarks))
+    options = parse_model_options(args.model_options, models)
     executor = make_executor(args.executor, max_workers=args.workers, scheduler=args.scheduler,
                              folder=args.submitit_folder, gpus=args.gpus)
     with _store(args) as store:
@@ -111,6 +117,7 @@ def run_grid(args: argparse.Namespace) -> int:
                                 store=store, retry_failed=args.retry_failed,
                                 dry_run=args.dry_run, time_limit_s=args.time_limit,
                                 max_in_flight=args.max_in_flight, imports=args.imports,
+                                model_options=options,
                                 progress=not args.json and sys.stderr.isatty())
         finally:
             executor.shutdown()
@@ -132,7 +139,7 @@ def run_grid(args: argparse.Namespace) -> int:
 
 
 def run_status(args: argparse.Namespace) -> int:
-    with _store(args) as store:
+    with _store(args, read_only=True) as store:
         rows = store.rows(**_filters(args))
     counts: dict[str, int] = {}
     for row in rows:
@@ -149,6 +156,10 @@ def run_status(args: argparse.Namespace) -> int:
     for failure in failures:
         print(f"  failed [{failure['failure_kind']}, {failure['attempts']} attempts] "
               f"{failure['model']} on {failure['benchmark']}: {failure['message']}")
+    if counts.get("interrupted"):
+        print(f"  {counts['interrupted']} interrupted: their coordinator is gone; run the same "
+              f"`dynamic-vision run` again to compute them (`dynamic-vision ingest` adopts what "
+              f"their workers finished).")
     return 0
 
 
@@ -166,7 +177,7 @@ def run_ingest(args: argparse.Namespace) -> int:
 def run_leaderboard(args: argparse.Namespace) -> int:
     from dynamic_vision.scale.leaderboard import build_leaderboard
 
-    with _store(args) as store:
+    with _store(args, read_only=True) as store:
         site = build_leaderboard(store.rows(), args.out, title=args.title,
                                  plots=not args.no_plots)
     if args.json:
@@ -181,7 +192,7 @@ def run_export(args: argparse.Namespace) -> int:
     from dynamic_vision.core import storage
     from dynamic_vision.scale.export import export
 
-    with _store(args) as store:
+    with _store(args, read_only=True) as store:
         rows = store.rows(**_filters(args))
     text = export(rows, args.format)
     if args.out is None:

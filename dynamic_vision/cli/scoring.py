@@ -60,20 +60,7 @@ def expand(patterns: list[str], kind: str) -> list[str]:
     """Expand wildcards against the ``kind`` registry; plain names are checked and kept."""
     from dynamic_vision.core.registry import REGISTRIES
 
-    registry = REGISTRIES[kind]
-    out: list[str] = []
-    for pattern in patterns:
-        if any(ch in pattern for ch in "*?["):
-            matches = registry.list(pattern)
-            if not matches:
-                raise LookupError(f"No {kind} matches '{pattern}'; see `dynamic-vision list "
-                                  f"{kind}`.")
-            out.extend(m for m in matches if m not in out)
-        else:
-            registry.entry(pattern)  # fail early, with suggestions
-            if pattern not in out:
-                out.append(pattern)
-    return out
+    return REGISTRIES[kind].expand(patterns)
 
 
 def expand_benchmarks(patterns: list[str]) -> list[str]:

@@ -26,6 +26,7 @@ __all__ = [
     "NotABrainModelError",
     "ModelOptionError",
     "DataAccessError",
+    "ResultStoreError",
     "RestrictedPickleError",
     "JobTimeout",
     "WorkerLost",
@@ -231,6 +232,12 @@ class DamagedFileError(DynamicVisionError, ValueError):
     def __init__(self, message: str, *, path: str | os.PathLike[str] | None = None):
         super().__init__(message)
         self.path = None if path is None else Path(path)
+
+
+class ResultStoreError(DynamicVisionError, ValueError):
+    """A results database (``--store``) cannot be used: a URL that does not parse or names no
+    installed driver, a database that does not exist (for commands that only read), or a file
+    that is not a results database. The message names the URL or file and what to do."""
 
 
 class RepairedCacheWarning(UserWarning):

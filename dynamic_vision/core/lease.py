@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
-__all__ = ["Lease", "claim_each"]
+__all__ = ["Lease", "claim_each", "is_held"]
 
 logger = logging.getLogger(__name__)
 
@@ -157,6 +157,28 @@ class Lease:
     def __del__(self) -> None:  # a forgotten lease must not outlive its object
         with contextlib.suppress(Exception):
             self.release()
+
+
+def is_held(path: str | os.PathLike[str]) -> bool:
+    """Whether a live process holds the lease file ``path``, found out without taking the
+    lease or creating anything (a read-only probe). Without ``fcntl`` nothing can be known and
+    every existing lease file counts as held."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return False  # released (its holder removes the file) or never taken
+    try:
+        if fcntl is None:
+            return True
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        except OSError:
+            return True  # no locks on this file system: assume the holder lives
+        return False  # a lock the kernel dropped: its holder died
+    finally:
+        os.close(fd)
 
 
 def claim_each(items: Iterable[T], lease_of: Callable[[T], Lease], done: Callable[[T], bool],

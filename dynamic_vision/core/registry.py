@@ -26,7 +26,7 @@ import difflib
 import fnmatch
 import importlib
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
 
@@ -367,6 +367,24 @@ class Registry(Generic[T]):
                 found.update(name for name in provider.resolve().names()
                              if fnmatch.fnmatchcase(name, pattern))
         return sorted(found)
+
+    def expand(self, patterns: Iterable[str]) -> list[str]:
+        """Identifiers matching ``patterns`` (``fnmatch`` wildcards allowed), in order, without
+        repeats. Plain names are checked now (a typo fails with suggestions) and kept as
+        given; a wildcard that matches nothing is an error naming it."""
+        out: list[str] = []
+        for pattern in patterns:
+            if any(ch in pattern for ch in "*?["):
+                matches = self.list(pattern)
+                if not matches:
+                    raise UnknownIdentifierError(
+                        f"No {self.kind} matches '{pattern}'; see `dynamic-vision list "
+                        f"{self.kind}`.", kind=self.kind, identifier=pattern, suggestions=[])
+            else:
+                self.entry(pattern)
+                matches = [pattern]
+            out.extend(name for name in matches if name not in out)
+        return out
 
     def entry(self, identifier: str) -> Entry:
         """The :class:`Entry` for ``identifier`` or one of its aliases (its ``identifier`` is

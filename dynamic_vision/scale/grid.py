@@ -13,9 +13,10 @@ the only writer of the :class:`~dynamic_vision.scale.store.ResultStore`. It
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +29,14 @@ from dynamic_vision.scale.failures import (
     classify,
     smaller_batch,
 )
-from dynamic_vision.scale.plan import KEY_FIELDS, Job, RowKey, expand, plan_jobs, revision_of
+from dynamic_vision.scale.plan import (
+    KEY_FIELDS,
+    Job,
+    RowKey,
+    plan_jobs,
+    revision_of,
+    revision_with_options,
+)
 from dynamic_vision.scale.worker import describe_failure, failed_row, run_job, run_setup
 
 if TYPE_CHECKING:  # the store imports SQLAlchemy: only when a grid runs
@@ -97,8 +105,10 @@ class GridReport:
                 "ingested": self.ingested, "status": status, "dry_run": self.dry_run}
 
 
-def _grid_keys(models: Sequence[str], benchmarks: Sequence[str]) -> list[RowKey]:
-    model_revisions = {m: revision_of(model_registry, m) for m in models}
+def _grid_keys(models: Sequence[str], benchmarks: Sequence[str],
+               model_options: Mapping[str, Mapping[str, Any]]) -> list[RowKey]:
+    model_revisions = {m: revision_with_options(revision_of(model_registry, m),
+                                                model_options.get(m)) for m in models}
     benchmark_versions = {b: revision_of(benchmark_registry, b) for b in benchmarks}
     return [RowKey(m, model_revisions[m], b, benchmark_versions[b])
             for m in models for b in benchmarks]
@@ -113,6 +123,7 @@ def score_many(models: str | Sequence[str], benchmarks: str | Sequence[str],
                retry_failed: bool = False, dry_run: bool = False,
                time_limit_s: float = DEFAULT_TIME_LIMIT_S, max_in_flight: int | None = None,
                retry: RetryPolicy = RetryPolicy(), imports: Sequence[str] = (),
+               model_options: Mapping[str, Mapping[str, Any]] | None = None,
                progress: bool = True, poll_s: float = 0.05) -> GridReport:
     """Score every model on every benchmark, keeping each result in a store.
 
@@ -140,6 +151,10 @@ def score_many(models: str | Sequence[str], benchmarks: str | Sequence[str],
         What each worker runs before scoring: ``"package.module"`` (imported) or
         ``"package.module:function"`` (imported and called), for plugins registered in code
         rather than through entry points or plugin folders.
+    model_options
+        Keywords to build a model with, per model identifier (``{"r3d_18-random":
+        {"input_size": 64}}``). They are part of the rows' model revision
+        (``<revision>+<hash of the options>``), and each row's provenance records them.
     progress
         Show a progress bar over rows.
     poll_s
@@ -154,19 +169,24 @@ def score_many(models: str | Sequence[str], benchmarks: str | Sequence[str],
 
     for name in imports:
         run_setup(name)
-    model_ids = expand(model_registry, _as_list(models))
-    benchmark_ids = expand(benchmark_registry, _as_list(benchmarks))
+    model_ids = model_registry.expand(_as_list(models))
+    benchmark_ids = benchmark_registry.expand(_as_list(benchmarks))
     owns_store = not isinstance(store, ResultStore)
     store = store if isinstance(store, ResultStore) else ResultStore(store)
     try:
         ingested = store.ingest()
-        keys = _grid_keys(model_ids, benchmark_ids)
+        model_options = {m: dict(o) for m, o in (model_options or {}).items() if o}
+        unknown = sorted(set(model_options) - set(model_ids))
+        if unknown:
+            raise ValueError(f"model_options name {', '.join(unknown)}, which are not among the "
+                             f"grid's models ({', '.join(model_ids)}).")
+        keys = _grid_keys(model_ids, benchmark_ids, model_options)
         stored = {RowKey(**{k: r[k] for k in KEY_FIELDS}): r
                   for r in store.rows(models=model_ids, benchmarks=benchmark_ids)}
-        wanted = {"running", None} | ({"failed"} if retry_failed else set())
+        wanted = {"running", "interrupted", None} | ({"failed"} if retry_failed else set())
         todo = [k for k in keys if (stored.get(k) or {}).get("status") in wanted]
         jobs = plan_jobs(todo, spool=str(store.spool.root), imports=imports,
-                         time_limit_s=time_limit_s)
+                         time_limit_s=time_limit_s, model_options=model_options)
         jobs = [replace(job, attempt=1 + max((stored.get(k) or {}).get("attempts") or 0
                                              for k in job.keys)) for job in jobs]
         report = GridReport(keys, jobs, len(keys) - len(todo), ingested, dry_run=dry_run)
@@ -202,6 +222,22 @@ class _Coordinator:
         adapter.configure(time_limit_s=time_limit_s)
 
     def run(self, jobs: list[Job], total: int) -> None:
+        import secrets
+        import socket
+
+        from dynamic_vision.core.lease import Lease
+
+        # Held while this coordinator lives; readers show its running rows as interrupted
+        # once the kernel has dropped it (kill -9, a lost machine).
+        name = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+        lease = Lease(self.store.coordinator_lease(name), what=f"coordinator {name}")
+        lease.acquire(blocking=False)
+        try:
+            self._run(jobs, total, name)
+        finally:
+            lease.release()
+
+    def _run(self, jobs: list[Job], total: int, name: str) -> None:
         from tqdm.auto import tqdm
 
         queue: deque[Job] = deque(jobs)
@@ -211,7 +247,7 @@ class _Coordinator:
             while queue or in_flight:
                 while queue and len(in_flight) < self.cap:
                     job = queue.popleft()
-                    self.store.mark_running(job.keys, job.attempt)
+                    self.store.mark_running(job.keys, job.attempt, coordinator=name)
                     future = self.adapter.submit(run_job, job)
                     in_flight[future] = (job, time.monotonic() + job.time_limit_s
                                          + self.grace_s)

@@ -12,15 +12,16 @@ benchmarks that say nothing run one per job.
 
 from __future__ import annotations
 
-import fnmatch
-from collections.abc import Iterable, Sequence
+import json
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from dynamic_vision.core import storage
 from dynamic_vision.core.registry import Registry, benchmark_registry
 
-__all__ = ["KEY_FIELDS", "RowKey", "Job", "expand", "revision_of", "stimulus_group_of", "plan_jobs"]
+__all__ = ["KEY_FIELDS", "RowKey", "Job", "revision_of", "revision_with_options", "options_json",
+           "stimulus_group_of", "plan_jobs"]
 
 
 #: The columns that identify a result row.
@@ -70,6 +71,9 @@ class Job:
         Batch-size ceiling exported to the worker after an out-of-memory failure.
     time_limit_s
         Wall-clock limit of the whole job.
+    model_options
+        Keywords the model is built with, as canonical JSON (``""``: none); they are part of
+        the model revision (see :func:`revision_with_options`).
     """
 
     model: str
@@ -83,6 +87,7 @@ class Job:
     time_limit_s: float = 6 * 3600.0
     transient_failures: int = field(default=0, compare=False)
     oom_failures: int = field(default=0, compare=False)
+    model_options: str = ""
 
     @property
     def keys(self) -> list[RowKey]:
@@ -97,26 +102,6 @@ class Job:
         """This job restricted to ``keys`` (what is left to retry)."""
         wanted = {(k.benchmark, k.benchmark_version) for k in keys}
         return replace(self, benchmarks=tuple(b for b in self.benchmarks if b in wanted))
-
-
-def expand(registry: Registry[Any], patterns: Sequence[str]) -> list[str]:
-    """Identifiers matching ``patterns`` (wildcards allowed), in order, without repeats.
-
-    Plain names are checked against the registry, so a typo fails now with suggestions rather
-    than later on a worker.
-    """
-    out: list[str] = []
-    for pattern in patterns:
-        if any(ch in pattern for ch in "*?["):
-            matches = [name for name in registry.list() if fnmatch.fnmatchcase(name, pattern)]
-            if not matches:
-                raise LookupError(f"No {registry.kind} matches '{pattern}'; see "
-                                  f"`dynamic-vision list {registry.kind}`.")
-        else:
-            registry.entry(pattern)
-            matches = [pattern]
-        out.extend(name for name in matches if name not in out)
-    return out
 
 
 def _class_attribute(registry: Registry[Any], identifier: str, name: str) -> Any:
@@ -142,6 +127,18 @@ def revision_of(registry: Registry[Any], identifier: str) -> str:
     return "0" if version is None else str(version)
 
 
+def options_json(options: Mapping[str, Any] | None) -> str:
+    """Model options as canonical JSON (sorted keys), ``""`` for none."""
+    return json.dumps(dict(options), sort_keys=True, separators=(",", ":")) if options else ""
+
+
+def revision_with_options(revision: str, options: Mapping[str, Any] | None) -> str:
+    """The revision of a model built with ``options``: its own, plus a hash of the options,
+    so a grid run with other options makes other rows rather than mixing them up."""
+    return f"{revision}+{storage.stable_hash(options_json(options), length=8)}" if options \
+        else revision
+
+
 def stimulus_group_of(benchmark: str) -> str:
     """What a benchmark shows the model: benchmarks with the same answer share one job."""
     metadata = benchmark_registry.entry(benchmark).metadata
@@ -153,8 +150,10 @@ def stimulus_group_of(benchmark: str) -> str:
 
 
 def plan_jobs(keys: Iterable[RowKey], *, spool: str, imports: Sequence[str] = (),
-              time_limit_s: float, groups: dict[str, str] | None = None) -> list[Job]:
+              time_limit_s: float, groups: dict[str, str] | None = None,
+              model_options: Mapping[str, Mapping[str, Any]] | None = None) -> list[Job]:
     """Group the rows to compute into jobs: one per (model, revision, stimulus group)."""
+    model_options = model_options or {}
     groups = dict(groups or {})
     grouped: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
     for key in keys:
@@ -163,5 +162,5 @@ def plan_jobs(keys: Iterable[RowKey], *, spool: str, imports: Sequence[str] = ()
         grouped.setdefault((key.model, key.model_revision, group), []).append(
             (key.benchmark, key.benchmark_version))
     return [Job(model, revision, tuple(benchmarks), group, spool=spool, imports=tuple(imports),
-                time_limit_s=time_limit_s)
+                time_limit_s=time_limit_s, model_options=options_json(model_options.get(model)))
             for (model, revision, group), benchmarks in grouped.items()]

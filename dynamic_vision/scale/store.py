@@ -22,13 +22,19 @@ from typing import Any
 import sqlalchemy as sa
 
 from dynamic_vision.core import storage
+from dynamic_vision.core.errors import ResultStoreError
 from dynamic_vision.scale.plan import KEY_FIELDS, RowKey
 from dynamic_vision.scale.shared_cache import SharedCache
 
 __all__ = ["ResultStore", "default_store_url", "STATUSES", "RESULT_FIELDS", "KEY_FIELDS"]
 
-#: Row statuses: submitted and unanswered, finished, failed (with a failure kind).
+#: Row statuses: submitted and unanswered, finished, failed (with a failure kind). Readers show
+#: a ``running`` row whose coordinator is gone as ``interrupted`` (see
+#: :meth:`ResultStore.rows`); it is never stored.
 STATUSES = ("running", "done", "failed")
+_COORDINATOR = "coordinator "  # prefix of ``worker`` while a coordinator has a row in flight
+_URL_EXAMPLES = ("sqlite:////absolute/path/results.sqlite, sqlite:///relative/results.sqlite or "
+                 "postgresql+psycopg://user@host/database")
 #: The fields that say *what* was measured (not when or where): equal for equal computations.
 RESULT_FIELDS = (*KEY_FIELDS, "status", "value", "raw", "ceiling", "error", "raw_error",
                  "convention", "detail", "failure_kind")
@@ -62,17 +68,44 @@ def _table(metadata: sa.MetaData) -> sa.Table:
     )
 
 
-def _sqlite_engine(url: sa.engine.URL) -> sa.Engine:
-    if url.database and url.database != ":memory:":
-        Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+def _parse_url(url: str) -> sa.engine.URL:
+    try:
+        parsed = sa.engine.make_url(url)
+        parsed.get_dialect()
+    except sa.exc.NoSuchModuleError:  # an ArgumentError too: first
+        raise ResultStoreError(
+            f"The store URL {url!r} names a database driver that is not installed; use "
+            f"{_URL_EXAMPLES} (PostgreSQL needs `pip install 'dynamic-vision[scale]'`).") from None
+    except sa.exc.ArgumentError:
+        raise ResultStoreError(f"The store URL {url!r} is not a database URL; give one like "
+                               f"{_URL_EXAMPLES}.") from None
+    return parsed
+
+
+def _sqlite_file(url: sa.engine.URL) -> Path | None:
+    if url.database in (None, "", ":memory:"):
+        return None
+    return Path(url.database).expanduser()
+
+
+def _sqlite_engine(url: sa.engine.URL, read_only: bool) -> sa.Engine:
+    path = _sqlite_file(url)
+    if read_only:
+        if path is not None and not path.is_file():
+            raise ResultStoreError(
+                f"There is no results database at {path}: check --store, or create it with "
+                f"`dynamic-vision run --models ... --benchmarks ... --store {url}`.")
+    elif path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
     engine = sa.create_engine(url, connect_args={"timeout": 60})
 
     @sa.event.listens_for(engine, "connect")
     def _connect(dbapi_connection: Any, record: Any) -> None:
         dbapi_connection.isolation_level = None  # transactions are begun explicitly, below
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
+        if not read_only:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
     @sa.event.listens_for(engine, "begin")
@@ -111,28 +144,32 @@ class ResultStore:
         (network file systems break its locking); use PostgreSQL to share a store.
     schema
         A database schema to keep the table in (PostgreSQL; created if missing).
-    spool
-        Folder where workers drop per-row JSON results; default: beside a SQLite file, or
-        ``$DYNAMIC_VISION_HOME/scale/spool/<hash of the URL>``. It must be reachable by every
         worker.
+    read_only
+        Open an existing database to read it (``status``, ``export``, ``leaderboard``): nothing
+        is created, and a missing SQLite file is an error naming it.
+
+    Raises
+    ------
+    ResultStoreError
+        The URL does not parse or names no installed driver; with ``read_only``, the database
+        does not exist or is not a results database. A SQLite file that is not a database is
+        moved aside (``<name>.damaged``) when the store is opened for writing, and the rows the
+        workers left in the spool are adopted again by the next :meth:`ingest`.
     """
 
     def __init__(self, url: str | None = None, *, schema: str | None = None,
-                 spool: str | os.PathLike[str] | None = None):
+                 spool: str | os.PathLike[str] | None = None, read_only: bool = False):
         self.url = url or default_store_url()
-        parsed = sa.engine.make_url(self.url)
+        self.read_only = read_only
+        parsed = _parse_url(self.url)
         self.dialect = parsed.get_backend_name()
-        self.engine = _sqlite_engine(parsed) if self.dialect == "sqlite" else \
-            sa.create_engine(parsed, pool_pre_ping=True)
         self.schema = schema
         self._native_upsert = self.dialect == "postgresql" or (
             self.dialect == "sqlite" and sqlite3.sqlite_version_info >= (3, 35))
         metadata = sa.MetaData(schema=schema)
         self.table = _table(metadata)
-        with self.engine.begin() as connection:
-            if schema:
-                connection.execute(sa.schema.CreateSchema(schema, if_not_exists=True))
-            metadata.create_all(connection)
+        self.engine = self._open(parsed, metadata)
         if spool is None:
             if self.dialect == "sqlite" and parsed.database not in (None, "", ":memory:"):
                 spool = Path(parsed.database).expanduser().with_suffix(".spool")
@@ -140,6 +177,51 @@ class ResultStore:
                 safe = parsed.render_as_string(hide_password=True)
                 spool = storage.home("scale", "spool", storage.stable_hash(safe, schema))
         self.spool = SharedCache(Path(spool).expanduser().absolute())  # workers may run elsewhere
+
+    def _open(self, parsed: sa.engine.URL, metadata: sa.MetaData) -> sa.Engine:
+        shown = parsed.render_as_string(hide_password=True)
+        for attempt in range(2):
+            engine = _sqlite_engine(parsed, self.read_only) if self.dialect == "sqlite" else \
+                sa.create_engine(parsed, pool_pre_ping=True)
+            try:
+                with engine.begin() as connection:
+                    if self.read_only:
+                        if not sa.inspect(connection).has_table("results", schema=self.schema):
+                            raise ResultStoreError(
+                                f"{shown} holds no results table: check --store (it names a "
+                                f"database `dynamic-vision run` has not written to).")
+                    else:
+                        if self.schema:
+                            connection.execute(sa.schema.CreateSchema(self.schema,
+                                                                      if_not_exists=True))
+                        metadata.create_all(connection)
+                return engine
+            except sa.exc.DatabaseError as error:
+                engine.dispose()
+                path = _sqlite_file(parsed) if self.dialect == "sqlite" else None
+                damaged = "not a database" in str(error) or "malformed" in str(error)
+                if path is None or not damaged or self.read_only or attempt:
+                    hint = (" (not a SQLite database; `dynamic-vision run` moves it aside and "
+                            "starts a new one from the workers' spooled results)"
+                            if damaged and path is not None else "")
+                    raise ResultStoreError(f"Cannot open the results database {shown}"
+                                           f"{hint}: {str(error).splitlines()[0]}") from None
+                self._move_aside(path, str(error.orig or error).splitlines()[0])
+        raise AssertionError("unreachable")
+
+    @staticmethod
+    def _move_aside(path: Path, reason: str) -> None:
+        import warnings
+
+        from dynamic_vision.core.errors import RepairedCacheWarning
+
+        aside = path.with_name(path.name + ".damaged")
+        os.replace(path, aside)
+        for suffix in ("-wal", "-shm"):  # the old journal belongs to the old file
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        warnings.warn(f"The results database {path} was damaged ({reason}); moved it to "
+                      f"{aside.name} and started a new one: rows the workers finished are "
+                      f"adopted again from the spool.", RepairedCacheWarning, stacklevel=4)
 
     def __repr__(self) -> str:
         shown = sa.engine.make_url(self.url).render_as_string(hide_password=True)
@@ -215,12 +297,34 @@ class ResultStore:
         connection.execute(sa.insert(table).values(**values))
         return 1
 
-    def mark_running(self, keys: Iterable[RowKey], attempt: int) -> None:
-        """Record that ``keys`` were submitted (their ``attempt``-th try)."""
+    def mark_running(self, keys: Iterable[RowKey], attempt: int,
+                     coordinator: str | None = None) -> None:
+        """Record that ``keys`` were submitted (their ``attempt``-th try), by the coordinator
+        holding the lease :meth:`coordinator_lease` of ``coordinator`` (if given)."""
         now = dt.datetime.now(dt.timezone.utc).isoformat()
         self.record_many({**key.as_dict(), "status": "running", "attempts": attempt,
-                          "started_at": now, "failure_kind": None, "failure_message": None}
+                          "started_at": now, "failure_kind": None, "failure_message": None,
+                          "worker": None if coordinator is None else _COORDINATOR + coordinator}
                          for key in keys)
+
+    def coordinator_lease(self, coordinator: str) -> Path:
+        """The lease file a live coordinator named ``coordinator`` holds (in the spool, which
+        every machine of the grid reaches)."""
+        return self.spool.root / "coordinators" / f"{storage.stable_hash(coordinator)}.lease"
+
+    def _interrupted(self, rows: list[dict[str, Any]]) -> None:
+        from dynamic_vision.core.lease import is_held
+
+        live: dict[str, bool] = {}
+        for row in rows:
+            worker = row.get("worker") or ""
+            if row["status"] != "running" or not worker.startswith(_COORDINATOR):
+                continue
+            name = worker.removeprefix(_COORDINATOR)
+            if name not in live:
+                live[name] = is_held(self.coordinator_lease(name))
+            if not live[name]:
+                row["status"] = "interrupted"
 
     def ingest(self) -> int:
         """Adopt the rows workers left in the spool; returns how many rows changed.
@@ -242,7 +346,8 @@ class ResultStore:
             if document.get("status") == "done" and status != "done":
                 adopted.append(document)
                 stored[key] = "done"
-            elif document.get("status") == "failed" and status in (None, "running"):
+            elif document.get("status") == "failed" and status in (None, "running",
+                                                                         "interrupted"):
                 adopted.append(document)
                 stored[key] = "failed"
         return self.record_many(adopted)
@@ -261,16 +366,22 @@ class ResultStore:
 
     def rows(self, models: Sequence[str] | None = None, benchmarks: Sequence[str] | None = None,
              status: str | None = None) -> list[dict[str, Any]]:
-        """Stored rows as dicts, ordered by key; optionally filtered."""
+        """Stored rows as dicts, ordered by key; optionally filtered.
+
+        A ``running`` row whose coordinator is gone (its lease no longer held: killed, or its
+        machine lost) reads as ``interrupted``; the next ``run`` of the grid computes it.
+        """
         with self.engine.connect() as connection:
-            result = connection.execute(self._query(models, benchmarks, status))
+            stored = "running" if status == "interrupted" else status
+            result = connection.execute(self._query(models, benchmarks, stored))
             out = []
             for mapping in result.mappings():
                 row = dict(mapping)
                 for name in _TIME_FIELDS:
                     row[name] = _from_time(row[name])
                 out.append(row)
-            return out
+        self._interrupted(out)
+        return out if status is None else [row for row in out if row["status"] == status]
 
     def get(self, key: RowKey) -> dict[str, Any] | None:
         """The row of ``key``, or None."""

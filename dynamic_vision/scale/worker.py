@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import importlib
+import json
 import os
 import signal
 import socket
@@ -124,7 +125,9 @@ def _score_one(job: Job, model: Any, key: RowKey) -> dict[str, Any]:
     provenance = {**data["provenance"], "model": key.model, "benchmark": key.benchmark,
                   "model_revision": key.model_revision,
                   "benchmark_version": key.benchmark_version,
-                  "dynamic_vision_version": __version__, "batch_size": job.batch_size}
+                  "dynamic_vision_version": __version__, "batch_size": job.batch_size,
+                  **({"model_options": json.loads(job.model_options)} if job.model_options
+                     else {})}
     return {**_base_row(job, key), "status": "done", "value": data["value"], "raw": data["raw"],
             "ceiling": data["ceiling"], "error": data["error"], "raw_error": data["raw_error"],
             "convention": data["convention"], "detail": data.get("detail") or {},
@@ -192,9 +195,9 @@ def _run_rows(job: Job, todo: list[RowKey], rows: dict[RowKey, dict[str, Any]],
         if model is None:
             for name in job.imports:
                 run_setup(name)
-            from dynamic_vision.core.registry import model_registry
+            from dynamic_vision.scoring import build_model
 
-            model = model_registry.load(job.model)
+            model = build_model(job.model, json.loads(job.model_options or "{}"))
         try:
             row = _score_one(job, model, key)
         except JobTimeout:
