@@ -198,9 +198,13 @@ class LayerStore:
                     break
 
     def _discard(self, chunk: str, reason: str, suffix: str = ".npy") -> None:
+        import warnings
+
+        from dynamic_vision.core.errors import RepairedCacheWarning
+
         path = self.directory / f"{chunk}{suffix}"
-        logger.warning("Activation store: %s is damaged (%s); removing it, its stimuli will be "
-                       "computed again.", path, reason)
+        warnings.warn(f"Activation store: {path} is damaged ({reason}); removed it, its stimuli "
+                      f"are computed again.", RepairedCacheWarning, stacklevel=2)
         for suffix in (".json", ".npy"):
             with contextlib.suppress(FileNotFoundError):
                 (self.directory / f"{chunk}{suffix}").unlink()
@@ -372,6 +376,15 @@ class ActivationStore:
         return self.directory / "leases" / f"{stimulus_key}.lock"
 
     def write_manifest(self) -> None:
+        """Write the manifest where it is missing; a damaged one (unreadable, or describing
+        another extraction) is moved aside, named, and written again."""
+        if not self.manifest:
+            return
         path = self.directory / "manifest.json"
-        if self.manifest and not path.is_file():
-            storage.atomic_write_json(path, self.manifest)
+        expected = json.loads(json.dumps(self.manifest))
+        found = storage.read_json_cache(path)  # moves an unreadable one aside, naming it
+        if found == expected:
+            return
+        if found is not None:
+            storage.quarantine(path, "it describes another extraction")
+        storage.atomic_write_json(path, self.manifest)
