@@ -3,7 +3,7 @@
 Layout under one extraction (model fingerprint, preprocessing, window rule, reduction, autocast;
 see :mod:`.cache_key`)::
 
-    <extraction>/manifest.json            what the extraction is (for people; never read back)
+    <extraction>/manifest.json            what the extraction is (for people; rewritten if damaged)
     <extraction>/leases/<stimulus>.lock   work in progress (see :mod:`dynamic_vision.core.lease`)
     <extraction>/<layer>-<hash>/<chunk>.npy    float32 (rows, k): the steps of several stimuli
     <extraction>/<layer>-<hash>/<chunk>.json   the chunk's commit record
@@ -22,8 +22,9 @@ Guarantees
 - **Concurrent writers**: chunk names are unique per writer, so writers never overwrite each
   other; if two computed the same stimulus, either copy serves.
 - **Validated reads**: arrays are memory-mapped and checked against their record (shape, dtype,
-  CRC-32) once per process. A damaged or unreadable chunk is reported with its file name, removed
-  and its stimuli computed again: a damaged file is never a dead end.
+  CRC-32) once per process. A damaged or unreadable chunk is named in a warning
+  (:class:`~dynamic_vision.core.errors.RepairedCacheWarning`), removed and its stimuli
+  computed again: a damaged file is never a dead end.
 """
 
 from __future__ import annotations
