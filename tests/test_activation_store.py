@@ -10,7 +10,7 @@ removed and computed again.
 from __future__ import annotations
 
 import json
-import logging
+import re
 import os
 import signal
 import subprocess
@@ -24,6 +24,7 @@ import pytest
 import torch
 import torchvision
 
+from dynamic_vision.core.errors import RepairedCacheWarning
 from dynamic_vision.io import video
 from dynamic_vision.io.stimuli import StimulusSet
 from dynamic_vision.modeling.activations import extract_activations
@@ -256,8 +257,7 @@ def test_a_lease_is_exclusive_and_dies_with_its_holder(tmp_path):
 
 
 @pytest.mark.parametrize("damage", ["flip", "truncate", "record"])
-def test_a_damaged_chunk_is_named_removed_and_computed_again(home, tmp_path, network, caplog,
-                                                            damage):
+def test_a_damaged_chunk_is_named_removed_and_computed_again(home, tmp_path, network, damage):
     files = _clips(tmp_path, 4, seed=5)
     stimuli = StimulusSet.from_files(files, identifier="damage")
     kwargs = dict(n_components=16, chunk_size=2, progress=False)
@@ -272,10 +272,10 @@ def test_a_damaged_chunk_is_named_removed_and_computed_again(home, tmp_path, net
         chunk.write_bytes(chunk.read_bytes()[:-40])
     else:
         record.write_text("{not json")
-    with caplog.at_level(logging.WARNING), ForwardCounter(network) as counter:
-        again = extract_activations(network, SPEC, stimuli, ["layer2"], **kwargs)["layer2"]
     named = record if damage == "record" else chunk
-    assert str(named) in caplog.text and "damaged" in caplog.text
+    with pytest.warns(RepairedCacheWarning, match=f"{re.escape(str(named))} is damaged"), \
+            ForwardCounter(network) as counter:
+        again = extract_activations(network, SPEC, stimuli, ["layer2"], **kwargs)["layer2"]
     assert sum(counter.batches) == 2 * 3  # the two stimuli of that chunk, 3 windows each
     np.testing.assert_array_equal(again.values, first.values)
     assert not chunk.exists() and not record.exists()  # replaced by a new, valid chunk

@@ -24,7 +24,9 @@ reclaimed by the next one that asks.
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -68,6 +70,7 @@ logger = logging.getLogger(__name__)
 REGIONS = ("V1", "MT")
 STIMULUS_FOLDER = "stimuli"
 ENERGY_FOLDER = "energies"
+DIGEST_FOLDER = "digests"
 LEASE_FOLDER = ".leases"
 PARAMETERS_FILE = "parameters.json"
 VIDEO_SUFFIX = ".mkv"
@@ -102,6 +105,84 @@ def _video_path(root: Path, stimulus_id: str) -> Path:
 
 def _energy_path(root: Path, stimulus_id: str) -> Path:
     return root / ENERGY_FOLDER / f"{stimulus_id}.npy"
+
+
+def _digest_path(root: Path, stimulus_id: str) -> Path:
+    return root / DIGEST_FOLDER / f"{stimulus_id}.sha256"
+
+
+def _clip_intact(root: Path, stimulus_id: str) -> bool:
+    """Whether the clip's video is the one written: its sha256 matches the digest recorded
+    beside it. A damaged video, or a damaged digest (then the video cannot be trusted), is
+    moved aside, named, and False returned, so that the clip is rendered again."""
+    from dynamic_vision.io.stimuli import file_sha256  # memoised: the activation keys reuse it
+
+    video, digest = _video_path(root, stimulus_id), _digest_path(root, stimulus_id)
+    if not video.is_file():
+        return False
+    try:
+        recorded = digest.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        return _adopt(video, digest)
+    except (OSError, ValueError) as error:
+        recorded = f"unreadable ({error})"
+    if not re.fullmatch(r"[0-9a-f]{64}", recorded):
+        storage.quarantine(digest, "not a sha256 digest")
+        storage.quarantine(video, f"its digest {digest.name} was damaged")
+        return False
+    if file_sha256(video) != recorded:
+        storage.quarantine(video, f"its sha256 differs from the one recorded in {digest}")
+        return False
+    return True
+
+
+def _adopt(video: Path, digest: Path) -> bool:
+    """A clip written before digests were kept: record its digest if it is readable media."""
+    from dynamic_vision.io.stimuli import file_sha256
+    from dynamic_vision.io.video import probe
+
+    try:
+        probe(video)
+    except (OSError, ValueError) as error:  # MediaError is an OSError
+        storage.quarantine(video, str(error))
+        return False
+    _write_digest(digest, file_sha256(video))
+    return True
+
+
+def _write_digest(path: Path, digest: str) -> None:
+    with storage.atomic_write(path, "w") as handle:
+        handle.write(digest + "\n")
+
+
+def _energy_intact(root: Path, stimulus_id: str) -> bool:
+    """Whether the clip's motion energy is a complete array; a damaged one is moved aside,
+    named, and False returned."""
+    path = _energy_path(root, stimulus_id)
+    if not path.is_file():
+        return False
+    try:
+        energy = np.load(path, mmap_mode="r", allow_pickle=False)
+        if energy.ndim != 2 or not np.issubdtype(energy.dtype, np.floating):
+            raise ValueError(f"a {energy.ndim}-d {energy.dtype} array, not a 2-d float one")
+    except (OSError, ValueError, EOFError) as error:
+        storage.quarantine(path, f"{type(error).__name__}: {error}")
+        return False
+    return True
+
+
+def _check_parameters_file(root: Path, parameters: SimMotionParameters) -> None:
+    """Write ``parameters.json`` (what the folder's key stands for) where it is missing; a
+    damaged one is moved aside, named, and written again."""
+    path = root / PARAMETERS_FILE
+    expected = {"key": parameters.key(), "parameters": parameters.as_dict()}
+    expected = json.loads(json.dumps(expected))
+    found = storage.read_json_cache(path)  # moves an unreadable one aside, naming it
+    if found == expected:
+        return
+    if found is not None:
+        storage.quarantine(path, "it does not describe these parameters")
+    storage.atomic_write_json(path, expected)
 
 
 def _lease(root: Path, name: str, what: str) -> Lease:
@@ -157,17 +238,15 @@ def build_clips(parameters: SimMotionParameters = DEFAULT,
                        f"dynamic_vision.data.simmotion.build.catalog().")
 
     def done(sid: str) -> bool:
-        return _video_path(root, sid).is_file() and (
-            not energies or _energy_path(root, sid).is_file())
+        # Damaged files are moved aside (and named) here, so that they are written again.
+        return _clip_intact(root, sid) and (not energies or _energy_intact(root, sid))
 
     from tqdm.auto import tqdm
 
+    _check_parameters_file(root, parameters)
     missing = [sid for sid in wanted if not done(sid)]
     if not missing:
         return 0
-    if not (root / PARAMETERS_FILE).is_file():  # what the folder's key stands for
-        storage.atomic_write_json(root / PARAMETERS_FILE, {"key": parameters.key(),
-                                                           "parameters": parameters.as_dict()})
     logger.info("Simulating %d SimMotion clips into %s (cached afterwards).", len(missing), root)
     with tqdm(total=len(missing), desc="Simulating SimMotion clips", unit="clip",
               disable=not progress) as bar:
@@ -182,6 +261,7 @@ _PROBED: dict[str, bool] = {}
 
 def _build_clip(root: Path, params: SimMotionParameters, row: pd.Series) -> None:
     """Render one clip; write its missing video and energy, atomically (energy first)."""
+    from dynamic_vision.io.stimuli import file_sha256
     from dynamic_vision.io.video import probe, write_video
     from dynamic_vision.modeling.motion_energy import to_contrast
 
@@ -194,6 +274,7 @@ def _build_clip(root: Path, params: SimMotionParameters, row: pd.Series) -> None
             np.save(handle, steps[0], allow_pickle=False)
     if not video_path.is_file():
         write_video(video_path, np.repeat(gray[..., None], 3, axis=-1), params.fps)
+        _write_digest(_digest_path(root, sid), file_sha256(video_path))
         if _PROBED.get(params.key()):
             return
         _PROBED[params.key()] = True  # the first clip a process writes stands for the rest
@@ -356,10 +437,16 @@ def load_recordings(region: str, small: bool = False,
     """
     if region not in REGIONS:
         raise ValueError(f"SimMotion simulates the regions {REGIONS}, not {region!r}.")
+    from dynamic_vision.core.errors import DamagedFileError
     from dynamic_vision.io.assemblies import load_assembly
 
-    folder = build_recordings(_parameters(small, parameters), progress=progress)
-    return load_assembly(folder / f"{region}.nc")
+    params = _parameters(small, parameters)
+    folder = build_recordings(params, progress=progress)
+    try:
+        return load_assembly(folder / f"{region}.nc")
+    except DamagedFileError as error:  # generated here: simulate it again
+        storage.quarantine(error.path, str(error))
+        return load_assembly(build_recordings(params, progress=progress) / f"{region}.nc")
 
 
 def load_v1(**kwargs: Any) -> xr.DataArray:

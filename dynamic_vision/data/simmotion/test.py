@@ -147,7 +147,7 @@ def test_clips_are_built_on_demand_and_byte_identical_to_a_full_build(tmp_path, 
     monkeypatch.setenv("DYNAMIC_VISION_HOME", str(tmp_path / "full"))
     full = _hashes(simmotion_build.build(SMALL, progress=False))
     ids = list(conditions(SMALL)["stimulus_id"])
-    assert len(full) == 1 + 2 * len(ids) + 2  # parameters, clips + energies, V1 + MT
+    assert len(full) == 1 + 3 * len(ids) + 2  # parameters, clips + digests + energies, V1, MT
 
     monkeypatch.setenv("DYNAMIC_VISION_HOME", str(tmp_path / "lazy"))
     folder = simmotion_build.data_root(SMALL)

@@ -19,6 +19,7 @@ import logging
 import os
 import tempfile
 import time
+import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -27,6 +28,7 @@ import torch
 import xarray as xr
 
 from dynamic_vision.core import storage
+from dynamic_vision.core.errors import RepairedCacheWarning
 from dynamic_vision.modeling.activations.cache_key import (
     extraction_key,
     layer_key,
@@ -209,7 +211,6 @@ def _fill_store(module: torch.nn.Module, spec: ModelSpec, records: Sequence[Stim
         return 0
     logger.info("Extracting %d of %d stimuli of %s into %s", len(todo), len(first),
                 spec.identifier, store.directory)
-    store.write_manifest()
     module.eval().to(run["device"])
     if isinstance(reducer, PCAReduction):
         # Always refit on these stimuli: the extraction key names this fitting set.
@@ -425,6 +426,7 @@ def extract_activations(module: torch.nn.Module, spec: ModelSpec, stimuli: Any,
         else:
             directory = stack.enter_context(tempfile.TemporaryDirectory(prefix="dv-activations-"))
         store = ActivationStore(directory, manifest)
+        store.write_manifest()  # checked on every use, so that a damaged one heals
         layer_stores = {layer: store.layer(layer, layer_key(layer, time_axis.get(layer,
                                                                                   "default")))
                         for layer in layers}
@@ -437,5 +439,5 @@ def extract_activations(module: torch.nn.Module, spec: ModelSpec, stimuli: Any,
             except DamagedChunkError as error:  # removed: compute its stimuli again
                 if attempt == 2:
                     raise
-                logger.warning("%s", error)
+                warnings.warn(str(error), RepairedCacheWarning, stacklevel=2)
     raise AssertionError("unreachable")

@@ -3,7 +3,7 @@
 Layout under one extraction (model fingerprint, preprocessing, window rule, reduction, autocast;
 see :mod:`.cache_key`)::
 
-    <extraction>/manifest.json            what the extraction is (for people; never read back)
+    <extraction>/manifest.json            what the extraction is (for people; rewritten if damaged)
     <extraction>/leases/<stimulus>.lock   work in progress (see :mod:`dynamic_vision.core.lease`)
     <extraction>/<layer>-<hash>/<chunk>.npy    float32 (rows, k): the steps of several stimuli
     <extraction>/<layer>-<hash>/<chunk>.json   the chunk's commit record
@@ -22,8 +22,9 @@ Guarantees
 - **Concurrent writers**: chunk names are unique per writer, so writers never overwrite each
   other; if two computed the same stimulus, either copy serves.
 - **Validated reads**: arrays are memory-mapped and checked against their record (shape, dtype,
-  CRC-32) once per process. A damaged or unreadable chunk is reported with its file name, removed
-  and its stimuli computed again: a damaged file is never a dead end.
+  CRC-32) once per process. A damaged or unreadable chunk is named in a warning
+  (:class:`~dynamic_vision.core.errors.RepairedCacheWarning`), removed and its stimuli
+  computed again: a damaged file is never a dead end.
 """
 
 from __future__ import annotations
@@ -198,9 +199,13 @@ class LayerStore:
                     break
 
     def _discard(self, chunk: str, reason: str, suffix: str = ".npy") -> None:
+        import warnings
+
+        from dynamic_vision.core.errors import RepairedCacheWarning
+
         path = self.directory / f"{chunk}{suffix}"
-        logger.warning("Activation store: %s is damaged (%s); removing it, its stimuli will be "
-                       "computed again.", path, reason)
+        warnings.warn(f"Activation store: {path} is damaged ({reason}); removed it, its stimuli "
+                      f"are computed again.", RepairedCacheWarning, stacklevel=2)
         for suffix in (".json", ".npy"):
             with contextlib.suppress(FileNotFoundError):
                 (self.directory / f"{chunk}{suffix}").unlink()
@@ -372,6 +377,15 @@ class ActivationStore:
         return self.directory / "leases" / f"{stimulus_key}.lock"
 
     def write_manifest(self) -> None:
+        """Write the manifest where it is missing; a damaged one (unreadable, or describing
+        another extraction) is moved aside, named, and written again."""
+        if not self.manifest:
+            return
         path = self.directory / "manifest.json"
-        if self.manifest and not path.is_file():
-            storage.atomic_write_json(path, self.manifest)
+        expected = json.loads(json.dumps(self.manifest))
+        found = storage.read_json_cache(path)  # moves an unreadable one aside, naming it
+        if found == expected:
+            return
+        if found is not None:
+            storage.quarantine(path, "it describes another extraction")
+        storage.atomic_write_json(path, self.manifest)
