@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 import torch
@@ -12,6 +14,7 @@ from PIL import Image
 from dynamic_vision.core import storage
 from dynamic_vision.io import video
 from dynamic_vision.core.brain_model import BrainModel
+from dynamic_vision.core.errors import RepairedCacheWarning
 from dynamic_vision.modeling.layer_selection import LayerSelector, ridge_scorer, select_layer
 from dynamic_vision.modeling.commitment import ModelCommitment
 from dynamic_vision.modeling.spec import ModelSpec
@@ -170,6 +173,14 @@ def test_layer_selection_recovers_the_generating_layer(network, images, tmp_path
     fresh.start_recording("IT", [(0, 100)])
     assert fresh.region_layer_map["IT"] == generating
     assert selector.selections["IT"].scores == selection.scores  # served from the cache
+
+    if generating == "layer1":  # a damaged record is named, moved aside and computed again
+        cached[0].write_text('{"scores": {"layer1": ')
+        with pytest.warns(RepairedCacheWarning, match=re.escape(str(cached[0]))):
+            again = select_layer(model, "IT", images, target)
+        assert again.scores == pytest.approx(selection.scores, abs=1e-12)
+        assert cached[0].with_name(cached[0].name + ".damaged").is_file()
+        assert storage.read_json(cached[0])["scores"] == again.scores
 
 
 def test_model_spec_validates_and_describes_itself():

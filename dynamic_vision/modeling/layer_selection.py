@@ -163,9 +163,8 @@ def select_layer(model: Any, region: str, stimuli: Any, target: xr.DataArray, *,
     safe = storage.safe_name(model.identifier)
     path = storage.home("layer_selection", safe, f"{region}-{key}.json")
     use_cache = cache and storage.cache_enabled()
-    if use_cache and path.is_file():
-        scores = storage.read_json(path)["scores"]
-    else:
+    scores = _cached_scores(path, candidates) if use_cache else None
+    if scores is None:
         model.start_recording(region, bins, layers=candidates)
         source = model.look_at(stimuli)
         target_2d = target if "time_bin" in target.dims else target.expand_dims(
@@ -186,6 +185,19 @@ def select_layer(model: Any, region: str, stimuli: Any, target: xr.DataArray, *,
     best = max(candidates, key=lambda layer: (finite.get(layer, -np.inf),
                                               -candidates.index(layer)))
     return LayerSelection(region, best, dict(scores))
+
+
+def _cached_scores(path: Any, candidates: Sequence[str]) -> dict[str, float] | None:
+    """Every candidate's cached score, or None; a damaged record is named and moved aside."""
+    data = storage.read_json_cache(path)
+    if data is None:
+        return None
+    try:
+        return {layer: float(data["scores"][layer]) for layer in candidates}
+    except (KeyError, TypeError, ValueError) as error:
+        storage.quarantine(path, f"not a layer-selection record ({type(error).__name__}: "
+                                 f"{error})")
+        return None
 
 
 class LayerSelector:
