@@ -22,7 +22,7 @@ from tqdm.auto import tqdm
 
 from dynamic_vision.statistics.linear_models.dense import blas_threads, outer_gram
 
-__all__ = ["as_tensor", "resolve_dtype", "resolve_device", "gram", "center_kernel",
+__all__ = ["as_tensor", "resolve_dtype", "resolve_device", "TorchPrecision", "gram", "center_kernel",
            "cross_predict", "thread_budget"]
 
 # Below this many multiply-adds a fit is run on one CPU thread (see thread_budget).
@@ -67,6 +67,21 @@ def resolve_device(device: str | torch.device | None) -> torch.device:
     if device is not None:
         return torch.device(device)
     return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+class TorchPrecision:
+    """What every torch estimator here resolves from its ``dtype`` and ``device`` parameters."""
+
+    dtype: str
+    device: str | None
+
+    @property
+    def _dtype(self) -> torch.dtype:
+        return resolve_dtype(self.dtype)
+
+    @property
+    def _device(self) -> torch.device:
+        return resolve_device(self.device)
 
 
 def as_tensor(values: Any, dtype: torch.dtype, device: torch.device) -> torch.Tensor:

@@ -11,13 +11,12 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from dynamic_vision.statistics.linear_models.kernel import as_tensor, resolve_device, resolve_dtype, \
-    thread_budget
+from dynamic_vision.statistics.linear_models.kernel import TorchPrecision, as_tensor, thread_budget
 
 __all__ = ["LeastSquaresRegression"]
 
 
-class LeastSquaresRegression:
+class LeastSquaresRegression(TorchPrecision):
     """Least-squares linear regression with an intercept.
 
     Parameters
@@ -41,14 +40,6 @@ class LeastSquaresRegression:
         self.rcond = rcond
         self.dtype = dtype
         self.device = device
-
-    @property
-    def _dtype(self) -> torch.dtype:
-        return resolve_dtype(self.dtype)
-
-    @property
-    def _device(self) -> torch.device:
-        return resolve_device(self.device)
 
     def _prepare_targets(self, Y: np.ndarray, n: int) -> torch.Tensor:
         Y_t = as_tensor(Y, self._dtype, self._device)

@@ -18,16 +18,15 @@ import torch
 
 from dynamic_vision.statistics.linear_models import dense
 from dynamic_vision.statistics.linear_models.kernel import (
+    TorchPrecision,
     as_tensor,
-    resolve_device,
-    resolve_dtype,
     thread_budget,
 )
 
 __all__ = ["PLSRegression"]
 
 
-class PLSRegression:
+class PLSRegression(TorchPrecision):
     """PLS regression with ``n_components`` latent components.
 
     Parameters
@@ -56,14 +55,6 @@ class PLSRegression:
         self.scale = scale
         self.dtype = dtype
         self.device = device
-
-    @property
-    def _dtype(self) -> torch.dtype:
-        return resolve_dtype(self.dtype)
-
-    @property
-    def _device(self) -> torch.device:
-        return resolve_device(self.device)
 
     def fit(self, X: np.ndarray, Y: np.ndarray) -> PLSRegression:
         """Fit on samples × features ``X`` and samples × targets ``Y``."""

@@ -23,10 +23,9 @@ import torch
 
 from dynamic_vision.statistics.linear_models import dense
 from dynamic_vision.statistics.linear_models.kernel import (
+    TorchPrecision,
     as_tensor,
     center_kernel,
-    resolve_device,
-    resolve_dtype,
     thread_budget,
 )
 from dynamic_vision.statistics.linear_models.spectral import kernel_spectrum, primal_spectrum
@@ -41,7 +40,7 @@ DEFAULT_ALPHAS = tuple(float(a) for a in np.logspace(-3, 7, 11))
 CV_CRITERIA = ("loo", "gcv")
 
 
-class RidgeCVRegression:
+class RidgeCVRegression(TorchPrecision):
     """Ridge regression with one alpha per target chosen by cross-validation.
 
     Parameters
@@ -144,14 +143,6 @@ class RidgeCVRegression:
         return (self._y_mean - self._x_mean @ coef).cpu().numpy()
 
     # -- internals ----------------------------------------------------------------------------
-    @property
-    def _dtype(self) -> torch.dtype:
-        return resolve_dtype(self.dtype)
-
-    @property
-    def _device(self) -> torch.device:
-        return resolve_device(self.device)
-
     def _center(self, K_train, K_test=None):
         if not self.fit_intercept:
             return K_train if K_test is None else (K_train, K_test)
