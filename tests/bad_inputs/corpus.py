@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pickle
+
 import numpy as np
 
 
@@ -311,7 +313,7 @@ CASES: list[Case] = [
          ("file.nc", "archive")),
     Case("fetch an unknown data set", lambda f: _fetch("SimMotoin.V1"), KeyError,
          ("SimMotoin.V1",)),
-    Case("a pickle naming a class", lambda f: _unpickle(f.bad_pickle), Exception,
+    Case("a pickle naming a class", lambda f: _unpickle(f.bad_pickle), pickle.UnpicklingError,
          ("PosixPath",)),
     Case("home path leaving the home", lambda f: _home("..", "elsewhere"), ValueError,
          ("leads outside",)),
