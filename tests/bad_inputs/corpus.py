@@ -10,12 +10,11 @@ that contains every string of ``mentions``.
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import pickle
 
 import numpy as np
 
