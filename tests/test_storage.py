@@ -50,3 +50,23 @@ def test_home_refuses_paths_that_leave_it(parts):
 def test_registration_refuses_unsafe_identifiers(identifier):
     with pytest.raises(ValueError, match="identifier"):
         Registry("benchmark").register(identifier, "package.module:factory")
+
+
+def test_the_temporary_file_of_a_killed_writer_is_removed_by_the_next_writer(tmp_path):
+    target = tmp_path / "result.json"
+    child = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                           capture_output=True, text=True, check=True)
+    dead = int(child.stdout)  # an exited, reaped process of this host
+    tag = storage.writer_tag().replace(f"w{os.getpid()}h", f"w{dead}h")
+    left = tmp_path / f".result.json.{tag}-abc123.tmp"
+    alive = tmp_path / f".result.json.{storage.writer_tag()}-def456.tmp"  # a writer at work
+    elsewhere = tmp_path / f".result.json.w{dead}h00000000-ghi789.tmp"  # another host's
+    untagged = tmp_path / ".result.json.jkl012.tmp"  # an older version's: cannot be judged
+    for path in (left, alive, elsewhere, untagged):
+        path.write_text("partial")
+    assert storage.writer_alive(left.name) is False and storage.writer_alive(alive.name)
+    assert storage.writer_alive(elsewhere.name) is None
+    storage.atomic_write_json(target, {"done": True})
+    assert storage.read_json(target) == {"done": True}
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        p.name for p in (target, alive, elsewhere, untagged))

@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import re
+import socket
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -30,6 +31,9 @@ __all__ = [
     "read_json",
     "read_json_cache",
     "quarantine",
+    "writer_tag",
+    "writer_alive",
+    "remove_dead_temporaries",
     "stable_hash",
     "sha256_file",
 ]
@@ -108,17 +112,70 @@ def scratch_dir(parent: str | os.PathLike[str], prefix: str) -> Path:
     return folder
 
 
+def writer_tag() -> str:
+    """This process's mark in the names of its temporary files: ``w<pid>h<host hash>``.
+
+    A process that finds the temporary file of a writer on its own host that no longer runs
+    (killed with SIGKILL, out of memory) removes it at once (:func:`writer_alive`).
+    """
+    return f"w{os.getpid()}h{_host_id()}"
+
+
+_TAG = re.compile(r"w(\d+)h([0-9a-f]{8})")
+
+
+def _host_id() -> str:
+    return hashlib.sha256(socket.gethostname().encode()).hexdigest()[:8]
+
+
+def writer_alive(name: str) -> bool | None:
+    """Whether the writer whose :func:`writer_tag` is in ``name`` still runs: ``None`` when
+    that cannot be told here (no tag, or another host's), else True or False."""
+    tags = _TAG.findall(name)  # the last one: a file's own name may look like a tag
+    if not tags or tags[-1][1] != _host_id():
+        return None
+    try:
+        os.kill(int(tags[-1][0]), 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, ValueError):
+        return True  # alive under another user (or not a pid we may ask about)
+    return True
+
+
+def remove_dead_temporaries(folder: str | os.PathLike[str], target: str | None = None) -> int:
+    """Remove the temporary files that :func:`atomic_path` writers in ``folder`` (for the file
+    ``target`` only, when given) left when they died; returns how many were removed."""
+    prefix = f".{target}." if target is not None else "."
+    removed = 0
+    try:
+        entries = list(os.scandir(folder))
+    except FileNotFoundError:
+        return 0
+    for entry in entries:
+        name = entry.name
+        if name.startswith(prefix) and name.endswith(".tmp") and writer_alive(name) is False:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(entry.path)
+                removed += 1
+    return removed
+
+
 @contextlib.contextmanager
 def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     """A unique temporary path beside ``path`` for a writer that needs a file name (netCDF,
     archives); on success it is renamed into place, on any error removed.
 
     Readers only ever see complete files, even on network file systems where several
-    processes write the same key. The file gets the permissions the umask gives.
+    processes write the same key. The file gets the permissions the umask gives. Its name
+    carries the writer's :func:`writer_tag`: the temporary files of writers on this host that
+    were killed before they could clean up are removed by the next writer of ``path``.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    remove_dead_temporaries(path.parent, path.name)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{writer_tag()}-", suffix=".tmp",
+                               dir=path.parent)
     try:
         # mkstemp makes 0600 files; the finished file gets what the umask gives (0644 under 022)
         # so that a shared cache stays readable by colleagues.

@@ -18,7 +18,8 @@ Guarantees
 ----------
 - **Atomic**: the array is written (temporary file, fsync, rename) before its record; a record
   exists only for a complete array, so a killed writer leaves no chunk readers would use (only
-  an orphan array or temporary file, removed later).
+  an orphan array or temporary file, removed by the next process that lists the layer: at once
+  when the writer ran on the same host, after :data:`ORPHAN_AGE_S` otherwise).
 - **Concurrent writers**: chunk names are unique per writer, so writers never overwrite each
   other; if two computed the same stimulus, either copy serves.
 - **Validated reads**: arrays are memory-mapped and checked against their record (shape, dtype,
@@ -172,15 +173,18 @@ class LayerStore:
         return record
 
     def _sweep(self, names: Iterable[str], records: set[str]) -> None:
-        """Remove orphan arrays and temporary files of writers that died long ago."""
+        """Remove orphan arrays and temporary files of dead writers: at once for writers on
+        this host (their names carry :func:`~dynamic_vision.core.storage.writer_tag`), after
+        :data:`ORPHAN_AGE_S` for others."""
         now = time.time()
         for name in names:
             orphan = (name.endswith(".npy") and name[:-4] not in records) or name.endswith(".tmp")
             if not orphan:
                 continue
             path = self.directory / name
+            alive = storage.writer_alive(name)
             with contextlib.suppress(OSError):
-                if now - path.stat().st_mtime > ORPHAN_AGE_S:
+                if alive is False or (alive is None and now - path.stat().st_mtime > ORPHAN_AGE_S):
                     path.unlink()
 
     def _forget(self, chunk: str) -> None:
@@ -309,7 +313,7 @@ class LayerStore:
         for key, rows in entries:
             table.append([key, row, int(rows.shape[0])])
             row += int(rows.shape[0])
-        chunk = f"{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:12]}"
+        chunk = f"{time.strftime('%Y%m%d%H%M%S')}-{storage.writer_tag()}-{uuid.uuid4().hex[:8]}"
         path = self.directory / f"{chunk}.npy"
         with storage.atomic_write(path) as handle:
             np.save(handle, values, allow_pickle=False)
