@@ -84,15 +84,23 @@ def random_halves(groups: np.ndarray, n_splits: int, seed: int
 
 def half_means(assembly: xr.DataArray, rows: np.ndarray) -> xr.DataArray:
     """Average the given rows of ``assembly`` per ``stimulus_id`` (sorted by stimulus_id)."""
-    subset = assembly.isel(presentation=rows)
-    ids = subset["stimulus_id"].values.astype(str)
-    labels, inverse = np.unique(ids, return_inverse=True)
-    values = np.asarray(subset.transpose("presentation", ...).values, dtype=np.float64)
-    sums = np.zeros((len(labels),) + values.shape[1:])
-    np.add.at(sums, inverse, values)
-    counts = np.bincount(inverse, minlength=len(labels)).reshape((-1,) + (1,) * (values.ndim - 1))
-    dims = ("presentation",) + tuple(d for d in subset.transpose("presentation", ...).dims[1:])
-    return xr.DataArray(sums / counts, dims=dims, coords={"stimulus_id": ("presentation", labels)})
+    subset = assembly.isel(presentation=rows).transpose("presentation", ...)
+    labels, means = _half_means(np.asarray(subset.values), subset["stimulus_id"].values,
+                                np.arange(subset.sizes["presentation"]))
+    return xr.DataArray(means, dims=subset.dims,
+                        coords={"stimulus_id": ("presentation", labels)})
+
+
+def _half_means(values: np.ndarray, stimulus_ids: np.ndarray, rows: np.ndarray
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """Stimulus ids (sorted) and the float64 mean of ``values[rows]`` per stimulus: the arrays
+    behind :func:`half_means`, without building a labelled subset per halving."""
+    labels, inverse = np.unique(np.asarray(stimulus_ids)[rows].astype(str), return_inverse=True)
+    subset = np.asarray(values[rows], dtype=np.float64)
+    sums = np.zeros((len(labels),) + subset.shape[1:])
+    np.add.at(sums, inverse, subset)
+    counts = np.bincount(inverse, minlength=len(labels)).reshape((-1,) + (1,) * (subset.ndim - 1))
+    return labels, sums / counts
 
 
 def _check_repetitions(assembly: xr.DataArray) -> None:
@@ -168,8 +176,9 @@ def split_half_ceiling(assembly: xr.DataArray, n_splits: int = 10, seed: int = 0
               else _given_halves(halves, assembly.sizes["presentation"]))
     n_splits = len(halves)
     per_neuroid = np.empty((n_splits, assembly.sizes["neuroid"]))
+    values, ids = np.asarray(assembly.values), assembly["stimulus_id"].values
     for k, (a, b) in enumerate(halves):
-        first, second = half_means(assembly, a).values, half_means(assembly, b).values
+        first, second = _half_means(values, ids, a)[1], _half_means(values, ids, b)[1]
         if first.ndim == 3:  # presentation × neuroid × time_bin → (presentation·time) × neuroid
             first = first.transpose(0, 2, 1).reshape(-1, first.shape[1])
             second = second.transpose(0, 2, 1).reshape(-1, second.shape[1])
@@ -217,8 +226,9 @@ def rsa_ceiling(assembly: xr.DataArray, n_splits: int = 10, seed: int = 0,
               else _given_halves(halves, assembly.sizes["presentation"]))
     n_splits = len(halves)
     per_split = np.empty(n_splits)
+    data, ids = np.asarray(assembly.values), assembly["stimulus_id"].values
     for k, (a, b) in enumerate(halves):
-        first, second = half_means(assembly, a).values, half_means(assembly, b).values
+        first, second = _half_means(data, ids, a)[1], _half_means(data, ids, b)[1]
         if first.ndim == 2:
             first, second = first[..., None], second[..., None]
         values = [compare_rdms(rdm(first[..., t], distance), rdm(second[..., t], distance),
