@@ -425,9 +425,9 @@ def _score(model: Any, benchmark: Any, **options: Any) -> Any:
 
 
 def _load_with(identifier: str, options: dict) -> Any:
-    from dynamic_vision.scoring import _load_model
+    from dynamic_vision.scoring import build_model
 
-    return _load_model(identifier, options)
+    return build_model(identifier, options)
 
 
 def _stimulus_set(files: dict, **options: Any) -> Any:
