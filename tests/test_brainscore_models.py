@@ -3,7 +3,8 @@
 ``tests/brainscore_models/`` holds one tiny network (``tiny-net``) written both ways Brain-Score
 documents: a sample-model-submission module and a model plugin folder. This module registers
 the same architecture natively (defined below, not imported from those files) and checks that
-all three give the same score on SimMotion.V1-ridge, from Python and from the command line. The
+all three give the same score on SimMotion.V1-ridge (on the reduced SimMotion data of
+``tests/small_simmotion.py``), from Python and from the command line. The
 Brain-Score submission is extracted with the activation cache off, so its number is computed
 independently; the other paths may reuse the native extraction, which the activation cache
 allows only when model identity, weights, layers and preprocessing are all the same. (That a
@@ -25,6 +26,7 @@ from dynamic_vision.core.registry import model_registry
 from dynamic_vision.modeling.commitment import ModelCommitment
 from dynamic_vision.modeling.spec import ModelSpec, register_model
 from dynamic_vision.scoring import score
+from tests import small_simmotion
 
 pytestmark = pytest.mark.slow
 
@@ -60,6 +62,12 @@ def native_spec(identifier: str = "tiny-net") -> ModelSpec:
 def build_native(pretrained=None, **options):
     torch.manual_seed(7)  # the submission's weights
     return ModelCommitment(native_spec(), TinyNet().eval(), progress=False, **options)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def reduced_simmotion(small_simmotion_home):
+    with small_simmotion.served(small_simmotion_home):
+        yield
 
 
 @pytest.fixture(scope="module")

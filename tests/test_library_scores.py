@@ -1,12 +1,5 @@
-"""Models by name score end to end, offline, on the SimMotion V1 benchmark.
-
-``SimMotion.V1-ridge`` is scored exactly as registered (its declaration, factory, metric and
-ceiling), on SimMotion data generated with fewer conditions: 88 clips instead of 256, about the
-fewest whose public quarter still fills this benchmark's stratified splits (the data plugin's
-own ``small`` variant does not). The full data take about ten minutes per model on two cores
-without testing anything more. The tests share their own ``DYNAMIC_VISION_HOME``, so
-scores and ceilings of the reduced data never meet the full benchmark's caches.
-"""
+"""Models by name score end to end, offline, on the SimMotion V1 benchmark (scored exactly as
+registered, on the reduced SimMotion data of ``tests/small_simmotion.py``: 88 clips)."""
 
 from __future__ import annotations
 
@@ -15,38 +8,15 @@ import math
 import pytest
 
 import dynamic_vision as dv
+from tests import small_simmotion as reduced_data
 
 pytestmark = pytest.mark.slow
 
-SIMMOTION = {"SimMotion", "SimMotion.V1", "SimMotion.MT"}
-
-
-@pytest.fixture(scope="module")
-def home(tmp_path_factory):
-    return tmp_path_factory.mktemp("home")
-
 
 @pytest.fixture
-def small_simmotion(monkeypatch, home):
-    """Serve the registered SimMotion data with fewer conditions (88 clips)."""
-    from dynamic_vision.data.simmotion.parameters import DEFAULT
-
-    reduced = DEFAULT.reduced()
-    parameters = type(reduced)(**{
-        **reduced.__dict__, "grating_directions": 8, "grating_temporal_frequencies": (4.0, 8.0),
-        "grating_contrasts": (0.4, 0.8), "plaid_directions": 8,
-        "plaid_spatial_frequencies": (0.04, 0.08, 0.16), "dot_directions": 8,
-        "dot_coherences": (0.5, 1.0), "dot_clips_per_condition": 2})
-    monkeypatch.setenv("DYNAMIC_VISION_HOME", str(home))
-    for registry in (dv.dataset_registry, dv.stimulus_set_registry):
-        load = registry.load
-
-        def reduced_load(identifier, _load=load, **kwargs):
-            if identifier in SIMMOTION:
-                kwargs.setdefault("parameters", parameters)
-            return _load(identifier, **kwargs)
-
-        monkeypatch.setattr(registry, "load", reduced_load)
+def small_simmotion(small_simmotion_home):
+    with reduced_data.served(small_simmotion_home):
+        yield
 
 
 def _assert_finite(result, model):
