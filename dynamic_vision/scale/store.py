@@ -144,6 +144,9 @@ class ResultStore:
         (network file systems break its locking); use PostgreSQL to share a store.
     schema
         A database schema to keep the table in (PostgreSQL; created if missing).
+    spool
+        Folder where workers drop per-row JSON results; default: beside a SQLite file, or
+        ``$DYNAMIC_VISION_HOME/scale/spool/<hash of the URL>``. It must be reachable by every
         worker.
     read_only
         Open an existing database to read it (``status``, ``export``, ``leaderboard``): nothing
