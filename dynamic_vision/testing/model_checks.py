@@ -26,7 +26,8 @@ from dynamic_vision.core.registry import model_registry
 from dynamic_vision.core.storage import NO_CACHE_VARIABLE
 from dynamic_vision.testing.checks import check
 
-__all__ = ["load_for_checks", "probe_recording", "layer_shapes", "PROBE_TIME_BINS",
+__all__ = ["load_for_checks", "probe_recording", "layer_shapes", "random_twin_layer_shapes",
+           "PROBE_TIME_BINS",
            "PROBE_REGION", "restrained_threads"]
 
 #: Bins covering the 1-second probe clips, plus one after they end (filled by the last step).
@@ -118,6 +119,17 @@ def layer_shapes(spec: Any, module: Any, batch_size: int = 2) -> list[tuple[str,
             module, spec.layers, lambda layer, output: calls.append((layer, tuple(output.shape)))):
         module(torch.rand(shape))
     return calls
+
+
+def random_twin_layer_shapes(zoo: Any, **options: Any) -> tuple[Any, dict[str, tuple[int, ...]]]:
+    """The random twin of a zoo model built with ``options`` (test size), and the output shape
+    of each declared layer in one forward pass; asserts that the twin has no weights and that
+    every declared layer runs once, in declaration order."""
+    spec, module = zoo.build_module(pretrained=False, **options)
+    assert spec.weights is None, spec.identifier
+    calls = layer_shapes(spec, module)
+    assert [layer for layer, _ in calls] == list(spec.layers), "each layer once, in order"
+    return spec, dict(calls)
 
 
 @check("model")

@@ -38,16 +38,14 @@ def check_test_size_volumes(identifier: str, zoo: Any, check_options: Mapping[st
     """At test size (``check_options``: a tiny configuration, input size and clip length), the
     random twin records every declared layer once, in order, as a (2, hidden, clip_length //
     tubelet, side, side) volume (side 1 for pooled ``post_layernorm`` outputs)."""
-    from dynamic_vision.testing.model_checks import layer_shapes
+    from dynamic_vision.testing.model_checks import random_twin_layer_shapes
 
-    spec, module = zoo.build_module(pretrained=False, **check_options)
-    assert spec.weights is None and spec.identifier.startswith(f"{identifier}-random-config")
-    calls = layer_shapes(spec, module)
-    assert [layer for layer, _ in calls] == list(spec.layers), "each layer once, in order"
+    spec, shapes = random_twin_layer_shapes(zoo, **check_options)
+    assert spec.identifier.startswith(f"{identifier}-random-config")
     config = check_options["config"]
     patch = config.get("patch_size") or zoo.family.patch(zoo.config)
     steps = check_options["clip_length"] // tubelet
-    for layer, shape in calls:
+    for layer, shape in shapes.items():
         side = 1 if layer.startswith("post_layernorm") else check_options["input_size"] // patch
         assert shape == (2, config["hidden_size"], steps, side, side), (layer, shape)
 
