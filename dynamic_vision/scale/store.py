@@ -214,17 +214,10 @@ class ResultStore:
 
     @staticmethod
     def _move_aside(path: Path, reason: str) -> None:
-        import warnings
-
-        from dynamic_vision.core.errors import RepairedCacheWarning
-
-        aside = path.with_name(path.name + ".damaged")
-        os.replace(path, aside)
+        storage.quarantine(path, f"{reason}; a new database is started and the rows the "
+                                 f"workers finished are adopted again from the spool")
         for suffix in ("-wal", "-shm"):  # the old journal belongs to the old file
             Path(f"{path}{suffix}").unlink(missing_ok=True)
-        warnings.warn(f"The results database {path} was damaged ({reason}); moved it to "
-                      f"{aside.name} and started a new one: rows the workers finished are "
-                      f"adopted again from the spool.", RepairedCacheWarning, stacklevel=4)
 
     def __repr__(self) -> str:
         shown = sa.engine.make_url(self.url).render_as_string(hide_password=True)
