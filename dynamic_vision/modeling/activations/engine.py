@@ -93,10 +93,35 @@ def _default_batch_size(spec: ModelSpec, device: torch.device) -> int:
 
 
 # -- forward passes -------------------------------------------------------------------------------
+def _channels_last(module: torch.nn.Module, device: torch.device) -> torch.memory_format | None:
+    """The memory format to run ``module`` in: channels-last for convolutional networks on CPU.
+
+    oneDNN's convolutions run channels-last without reordering every layer's input: about
+    1.3x less CPU time for resnet18 and 1.1x for r3d_18 at 64 px (one thread). A network
+    counts as convolutional with at least two convolutions of one dimensionality (a
+    transformer's single patch-embedding convolution does not). Values are unchanged up to
+    float32 summation order; the module's weights stay channels-last afterwards.
+    """
+    if device.type != "cpu":
+        return None
+    counts = {2: 0, 3: 0}
+    for child in module.modules():
+        if isinstance(child, torch.nn.Conv3d):
+            counts[3] += 1
+        elif isinstance(child, torch.nn.Conv2d):
+            counts[2] += 1
+    if counts[3] >= 2:
+        return torch.channels_last_3d
+    if counts[2] >= 2:
+        return torch.channels_last
+    return None
+
+
 def _run_chunk(module: torch.nn.Module, spec: ModelSpec, layers: Sequence[str], plan: ChunkPlan,
                consume: Callable[[str, torch.Tensor], torch.Tensor | None], *,
                device: torch.device, batch_size: int, dtype: torch.dtype | None,
-               rule: WindowRule, time_axis: Mapping[str, int | None]) -> dict[str, np.ndarray]:
+               rule: WindowRule, time_axis: Mapping[str, int | None],
+               channels_last: torch.memory_format | None = None) -> dict[str, np.ndarray]:
     """Forward every unit of ``plan``; returns per layer ``(n_units, steps, k)`` outputs."""
     collected: dict[str, list[np.ndarray]] = {layer: [] for layer in layers}
     calls = dict.fromkeys(layers, 0)
@@ -115,7 +140,11 @@ def _run_chunk(module: torch.nn.Module, spec: ModelSpec, layers: Sequence[str], 
     with torch.inference_mode(), autocast, LayerRecorder(module, layers, on_output,
                                                          spec.identifier):
         for batch_index, (start, stop) in enumerate(plan.batches(batch_size)):
-            module(plan.inputs(start, stop, device))
+            inputs = plan.inputs(start, stop, device)
+            if channels_last is not None and inputs.dim() == (
+                    5 if channels_last is torch.channels_last_3d else 4):
+                inputs = inputs.contiguous(memory_format=channels_last)
+            module(inputs)
             _check_fired_once(spec, calls, batch_index + 1)
     return {layer: np.concatenate(parts) for layer, parts in collected.items() if parts}
 
@@ -212,6 +241,8 @@ def _fill_store(module: torch.nn.Module, spec: ModelSpec, records: Sequence[Stim
     logger.info("Extracting %d of %d stimuli of %s into %s", len(todo), len(first),
                 spec.identifier, store.directory)
     module.eval().to(run["device"])
+    if run["channels_last"] is not None:
+        module.to(memory_format=run["channels_last"])
     if isinstance(reducer, PCAReduction):
         # Always refit on these stimuli: the extraction key names this fitting set.
         reducer.reset()
@@ -417,7 +448,8 @@ def extract_activations(module: torch.nn.Module, spec: ModelSpec, stimuli: Any,
                 "window": rule.settings(), "reduction": reducer.settings(),
                 "dtype": str(autocast_dtype), "key": key}
     run = {"device": device, "batch_size": batch_size or _default_batch_size(spec, device),
-           "dtype": autocast_dtype, "rule": rule, "time_axis": time_axis}
+           "dtype": autocast_dtype, "rule": rule, "time_axis": time_axis,
+           "channels_last": _channels_last(module, device)}
     use_cache = cache and storage.cache_enabled()
     with contextlib.ExitStack() as stack:
         if use_cache:
