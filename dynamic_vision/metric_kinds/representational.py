@@ -37,7 +37,10 @@ class RepresentationalMetric:
     Parameters
     ----------
     similarity
-        ``similarity(X, Y) -> float`` on stimulus-aligned matrices.
+        ``similarity(X, Y) -> float`` on stimulus-aligned matrices. A similarity with an
+        ``on_subsets(X, Y, subsets) -> list[float]`` method (e.g.
+        :class:`~dynamic_vision.statistics.rsa.RSASimilarity`) computes all subsets at once,
+        with the same values as calling it on each subset's rows.
     splits
         Splitter whose *training* parts are the subsets; default 10 × 90 %, seed 0.
     minimum_stimuli
@@ -68,7 +71,9 @@ class RepresentationalMetric:
         values = []
         for _, source_bin, target_bin in time_bin_pairs(source, target):
             X, Y = as_matrix(source_bin), as_matrix(target_bin)
-            values.append([self.similarity(X[rows], Y[rows]) for rows in subsets])
+            on_subsets = getattr(self.similarity, "on_subsets", None)
+            values.append(on_subsets(X, Y, subsets) if on_subsets is not None
+                          else [self.similarity(X[rows], Y[rows]) for rows in subsets])
         raw = np.asarray(values, dtype=np.float64).T  # split × time_bin
         center, error = aggregate_splits(raw.mean(axis=1))
         coords = {"split": np.arange(len(subsets))}

@@ -6,10 +6,15 @@ default compares correlation-distance RDMs by Spearman r.
 
 from __future__ import annotations
 
-import functools
-
 from dynamic_vision.metric_kinds.representational import RepresentationalMetric
-from dynamic_vision.statistics.rsa import COMPARISONS, DISTANCES, compare_rdms, rdm, rsa_similarity
+from dynamic_vision.statistics.rsa import (
+    COMPARISONS,
+    DISTANCES,
+    RSASimilarity,
+    compare_rdms,
+    rdm,
+    rsa_similarity,
+)
 from dynamic_vision.statistics.splits import Splitter
 
 __all__ = ["rdm", "compare_rdms", "rsa_similarity", "build", "DISTANCES", "COMPARISONS"]
@@ -29,9 +34,4 @@ def build(distance: str = "correlation", comparison: str = "spearman",
     splits
         Stimulus subsets (their training parts); default 10 × 90 %.
     """
-    if distance not in DISTANCES:
-        raise ValueError(f"Unknown RDM distance {distance!r}; use one of {DISTANCES}.")
-    if comparison not in COMPARISONS:
-        raise ValueError(f"Unknown RDM comparison {comparison!r}; use one of {COMPARISONS}.")
-    return RepresentationalMetric(
-        functools.partial(rsa_similarity, distance=distance, comparison=comparison), splits)
+    return RepresentationalMetric(RSASimilarity(distance, comparison), splits)

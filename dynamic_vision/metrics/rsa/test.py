@@ -105,3 +105,22 @@ def test_matches_rsatoolbox(comparison, theirs):
     squared = calc_rdm(rsatoolbox.data.Dataset(X), method="euclidean").get_vectors()[0]
     np.testing.assert_allclose(pdist(X) ** 2 / 5, squared)
     np.testing.assert_allclose(rdm(X, "euclidean")[np.triu_indices(14, 1)] ** 2 / 5, squared)
+
+
+@pytest.mark.parametrize("distance", ["correlation", "euclidean"])
+@pytest.mark.parametrize("comparison", ["spearman", "pearson", "kendall_tau_a"])
+def test_subsets_at_once_equal_each_subset(distance, comparison):
+    """RSASimilarity.on_subsets (RDMs once, ranks by counting) equals one call per subset, ties
+    included (small integer responses tie many pairs)."""
+    from dynamic_vision.statistics.rsa import RSASimilarity
+
+    rng = np.random.default_rng(3)
+    X = rng.integers(0, 3, size=(24, 4)).astype(float) + np.arange(4)  # no constant row
+    Y = rng.standard_normal((24, 6))
+    subsets = [np.sort(rng.choice(24, 20, replace=False)) for _ in range(5)]
+    subsets.append(rng.permutation(24)[:18])  # unsorted rows
+    similarity = RSASimilarity(distance, comparison)
+    expected = [rsa_similarity(X[rows], Y[rows], distance, comparison) for rows in subsets]
+    np.testing.assert_allclose(similarity.on_subsets(X, Y, subsets), expected, rtol=0,
+                               atol=1e-12)
+    assert similarity(X, Y) == rsa_similarity(X, Y, distance, comparison)
