@@ -31,6 +31,7 @@ from dynamic_vision.core.exports import lazy_exports
 # Imported on first use: `import dynamic_vision` (and the command line's --help) stays quick.
 __getattr__, _dir = lazy_exports(__name__, {"Score": "dynamic_vision.core.scores",
                                             "score": "dynamic_vision.scoring",
+                                            "reusing_models": "dynamic_vision.scoring",
                                             "score_many": "dynamic_vision.scale"})
 
 
@@ -38,6 +39,7 @@ __all__ = [
     "__version__",
     "score",
     "score_many",
+    "reusing_models",
     "Score",
     "load_model",
     "load_benchmark",

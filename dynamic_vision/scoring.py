@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import logging
-from collections.abc import Mapping
+import threading
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from dynamic_vision.core import storage
@@ -11,7 +14,7 @@ from dynamic_vision.core.errors import DynamicVisionError, ModelOptionError, Not
 from dynamic_vision.core.registry import benchmark_registry, model_registry
 from dynamic_vision.core.scores import Score
 
-__all__ = ["score", "score_cache_path"]
+__all__ = ["score", "score_cache_path", "reusing_models"]
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +72,63 @@ def build_model(identifier: str, options: Mapping[str, Any] | None = None) -> An
             f"Check the options' names and values (--model-option MODEL:KEY=VALUE, or "
             f"model_options=); `dynamic-vision info {identifier}` shows what the model "
             f"declares.") from error
+
+
+class _Reuse(threading.local):
+    """The model kept by :func:`reusing_models` in this thread: (key, model) or None."""
+
+    depth = 0
+    kept: tuple[Any, Any] | None = None
+
+
+_reuse = _Reuse()
+
+
+@contextlib.contextmanager
+def reusing_models() -> Iterator[None]:
+    """Within the block, :func:`score` builds a registered model once for consecutive calls.
+
+    The last registered model built (same identifier, registry entry and options) is handed to
+    the next :func:`score` call instead of building it again, its recording/task state reset;
+    weight-free models then keep the per-clip features they computed (a loop over benchmarks,
+    model by model, decodes and filters every clip once). One model is kept at a time, in this
+    thread only, and dropped when a benchmark fails or the block ends. Only
+    :class:`~dynamic_vision.core.brain_model.BrainModelBase` models are reused, and none when
+    ``DYNAMIC_VISION_NO_CACHE=1``. ``dynamic-vision score`` scores inside this block.
+
+    Examples
+    --------
+    >>> from dynamic_vision.scoring import reusing_models, score
+    >>> with reusing_models():  # doctest: +SKIP
+    ...     scores = [score("motion-energy", b) for b in ("SimMotion.V1-ridge", "SimMotion.MT-rdm")]
+    """
+    _reuse.depth += 1
+    try:
+        yield
+    finally:
+        _reuse.depth -= 1
+        if _reuse.depth == 0:
+            _reuse.kept = None
+
+
+def _registered_model(identifier: str, options: Mapping[str, Any] | None) -> Any:
+    """Build ``identifier``, or take the one :func:`reusing_models` kept."""
+    from dynamic_vision.core.brain_model import BrainModelBase
+
+    if _reuse.depth == 0 or not storage.cache_enabled():
+        return build_model(identifier, options)
+    key = (identifier, json.dumps(dict(options or {}), sort_keys=True, default=repr))
+    entry = model_registry.entry(identifier)
+    if _reuse.kept is not None:
+        (kept_key, kept_entry), model = _reuse.kept
+        if kept_key == key and kept_entry is entry:
+            model.reset_state()
+            return model
+    _reuse.kept = None
+    model = build_model(identifier, options)
+    if isinstance(model, BrainModelBase):
+        _reuse.kept = ((key, entry), model)
+    return model
 
 
 def _cached_score(path: Any) -> Score | None:
@@ -148,9 +208,13 @@ def score(model: Any, benchmark: Any, *, cache: bool = True,
 
     if model_options and not isinstance(model, str):
         raise TypeError("model_options apply to registered model identifiers, not to objects.")
-    model_obj = build_model(model, model_options) if isinstance(model, str) else model
+    model_obj = _registered_model(model, model_options) if isinstance(model, str) else model
     _check_brain_model(model_obj, model_id)
-    result = benchmark_obj(model_obj)
+    try:
+        result = benchmark_obj(model_obj)
+    except BaseException:
+        _reuse.kept = None  # a model a benchmark failed on is not handed on
+        raise
     if not isinstance(result, Score):
         raise TypeError(f"Benchmark '{benchmark_id}' returned {type(result).__name__}, "
                         f"expected a dynamic_vision.Score.")

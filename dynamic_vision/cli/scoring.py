@@ -93,7 +93,7 @@ def format_table(results: dict[str, dict[str, dict]]) -> str:
 def run_score(args: argparse.Namespace) -> int:
     from dynamic_vision.cli import one_line
     from dynamic_vision.cli.colors import paint
-    from dynamic_vision.scoring import score
+    from dynamic_vision.scoring import reusing_models, score
 
     models = expand(_split(args.models), "model")
     benchmarks = expand_benchmarks(_split(args.benchmarks))
@@ -102,28 +102,29 @@ def run_score(args: argparse.Namespace) -> int:
     scores = {}
     failures: dict[tuple[str, str], str] = {}
     total, done = len(models) * len(benchmarks), 0
-    for model in models:
-        results[model] = {}
-        for benchmark in benchmarks:
-            start = time.perf_counter()
-            done += 1
-            try:
-                result = score(model, benchmark, cache=not args.no_cache,
-                               model_options=options.get(model))
-            except Exception as error:  # one failing cell must not lose the others
-                if getattr(args, "debug", False):
-                    raise
-                failures[(model, benchmark)] = one_line(error)
-                results[model][benchmark] = {"value": None,
-                                             "failure": failures[(model, benchmark)]}
-                print(f"[{done}/{total}] {model} on {benchmark}: "
-                      f"{paint('failed', 'red')}: {failures[(model, benchmark)]}",
-                      file=sys.stderr, flush=True)
-                continue
-            print(f"[{done}/{total}] {model} on {benchmark}: {result.value:.3f} "
-                  f"({time.perf_counter() - start:.1f} s)", file=sys.stderr, flush=True)
-            scores[(model, benchmark)] = result
-            results[model][benchmark] = result.to_dict(detail=False)
+    with reusing_models():  # each model built once, for its benchmarks in a row
+        for model in models:
+            results[model] = {}
+            for benchmark in benchmarks:
+                start = time.perf_counter()
+                done += 1
+                try:
+                    result = score(model, benchmark, cache=not args.no_cache,
+                                   model_options=options.get(model))
+                except Exception as error:  # one failing cell must not lose the others
+                    if getattr(args, "debug", False):
+                        raise
+                    failures[(model, benchmark)] = one_line(error)
+                    results[model][benchmark] = {"value": None,
+                                                 "failure": failures[(model, benchmark)]}
+                    print(f"[{done}/{total}] {model} on {benchmark}: "
+                          f"{paint('failed', 'red')}: {failures[(model, benchmark)]}",
+                          file=sys.stderr, flush=True)
+                    continue
+                print(f"[{done}/{total}] {model} on {benchmark}: {result.value:.3f} "
+                      f"({time.perf_counter() - start:.1f} s)", file=sys.stderr, flush=True)
+                scores[(model, benchmark)] = result
+                results[model][benchmark] = result.to_dict(detail=False)
     if args.output is not None:
         write_outputs(args.output, scores, failures)
     if args.json:

@@ -108,6 +108,10 @@ class BrainModelBase(abc.ABC):
     identifier: str
 
     def __init__(self) -> None:
+        self.reset_state()
+
+    def reset_state(self) -> None:
+        """Forget the recording, task and readout: the state of a newly built model."""
         self._recording: tuple[str, list[tuple[float, float]], list[str]] | None = None
         self._task: Task = Task.passive
         self._readout: Any = None
