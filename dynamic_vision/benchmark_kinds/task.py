@@ -7,8 +7,11 @@ Procedure (:meth:`TaskBenchmark.__call__`)
 2. A linear probe is cross-validated on the **held-out** stimuli: ``n_splits`` folds, stratified
    by label for classification. Features are standardised with training-fold statistics.
    Classification uses multinomial logistic regression (scikit-learn's ``LogisticRegression``
-   is the engine) with its penalty chosen from :data:`PROBE_CS` by inner stratified 3-fold
-   accuracy on the training fold; regression uses
+   objective, solved to its optimum by
+   :func:`~dynamic_vision.statistics.linear_models.logistic_newton.cross_validated_logistic`:
+   Newton's method in sample space when features outnumber samples, one Gram matrix per fold
+   for every inner fold and penalty) with its penalty chosen from :data:`PROBE_CS` by inner
+   stratified 3-fold accuracy on the training fold; regression uses
    :class:`~dynamic_vision.statistics.linear_models.RidgeCVRegression`.
 3. Every held-out stimulus gets one out-of-fold prediction. The score is the accuracy of those
    predictions (classification) or their Pearson r with the label (regression), overall and per
@@ -115,23 +118,24 @@ def _fit_predict(X_train: np.ndarray, y_train: np.ndarray, X_test: np.ndarray, k
 
 def _logistic_fit_predict(X_train: np.ndarray, y_train: np.ndarray, X_test: np.ndarray,
                           seed: int) -> np.ndarray:
-    """Multinomial logistic regression, its C chosen by inner stratified 3-fold accuracy."""
-    from sklearn.linear_model import LogisticRegression
+    """Multinomial logistic regression, its C chosen by inner stratified 3-fold accuracy.
+
+    Every fit minimises scikit-learn's ``LogisticRegression(C=c)`` objective exactly (see
+    :mod:`~dynamic_vision.statistics.linear_models.logistic_newton`): in sample space when
+    features outnumber samples, all folds and penalties from one Gram matrix.
+    """
     from sklearn.model_selection import StratifiedKFold
+
+    from dynamic_vision.statistics.linear_models.logistic_newton import (
+        cross_validated_logistic,
+    )
 
     if len(np.unique(y_train)) < 2:
         return np.full(len(X_test), y_train[0])
     n_inner = min(3, int(np.unique(y_train, return_counts=True)[1].min()))
-    best_c = PROBE_CS[len(PROBE_CS) // 2]
-    if n_inner >= 2:
-        inner = list(StratifiedKFold(n_inner, shuffle=True, random_state=seed)
-                     .split(X_train, y_train))
-        accuracy = [np.mean([np.mean(LogisticRegression(C=c, max_iter=1000)
-                                     .fit(X_train[fit], y_train[fit])
-                                     .predict(X_train[check]) == y_train[check])
-                             for fit, check in inner]) for c in PROBE_CS]
-        best_c = PROBE_CS[int(np.argmax(accuracy))]
-    return LogisticRegression(C=best_c, max_iter=1000).fit(X_train, y_train).predict(X_test)
+    inner = (list(StratifiedKFold(n_inner, shuffle=True, random_state=seed)
+                  .split(X_train, y_train)) if n_inner >= 2 else [])
+    return cross_validated_logistic(X_train, y_train, X_test, PROBE_CS, inner)[0]
 
 
 class TaskBenchmark(HeldOutStimuli, Benchmark):
