@@ -13,17 +13,26 @@ Why it is cheap, and still exact
   of the training features ``X`` (the penalty only grows outside it), so with the Gram matrix
   ``X X^T = U S U^T`` the problem is the same problem on ``r <= n`` coordinates
   ``Z = U S^(1/2)``: ``X W = Z Theta`` and ``||W||^2 = ||Theta||^2`` for ``W = X^T U S^(-1/2)
-  Theta``. Eigen-directions with negligible eigenvalues (below ``1e-12`` of the largest) are
-  dropped; they carry no signal at double precision. Features of other samples enter only
-  through their inner products with the training samples, so one Gram matrix per outer fold
-  also serves every inner fold (a sub-block) and every penalty.
+  Theta``. Eigen-directions with eigenvalues below ``1e-12`` of the largest are dropped (at
+  double precision they are rounding noise, e.g. the direction removed by centring). Other
+  samples enter only through their inner products with the training samples, so one matrix
+  ``[X_train; X_test] X_train^T`` per outer fold serves every inner fold (a sub-block) and
+  every penalty. With fewer features than samples the coordinates are ``Z = X V`` (``V``: the
+  eigenvectors of ``X^T X``). Either way the columns of ``Z`` are orthogonal.
 - **Sum-to-zero classes.** At the optimum the class weight vectors sum to zero (the loss
   gradient sums to zero over classes), so ``W = Theta B^T`` with ``B`` an orthonormal basis of
-  the sum-zero class space: ``K - 1`` columns instead of ``K``, penalty unchanged.
-- **Newton's method** with the full Hessian (a few hundred unknowns) and a backtracking
-  line search converges quadratically; it stops once the Newton decrement says the objective
-  is within ``tol`` (relative) of its minimum. A path over increasing penalties ``C`` starts
-  each fit from the previous optimum.
+  the sum-zero class space: ``K - 1`` columns instead of ``K``, penalty unchanged. (Two
+  classes: scikit-learn's binomial form, ``B = [0, 1]^T``.)
+- **Newton's method** with a backtracking (Armijo) line search converges quadratically; each
+  fit stops once the Newton decrement bounds the objective's distance to its minimum by
+  ``tol`` (relative, default ``1e-12``). Newton steps are solved by conjugate gradients on
+  exact Hessian-vector products, preconditioned by the Hessian's diagonal ``(K-1) x (K-1)``
+  blocks (exact if every sample had the same class probabilities, because the columns of
+  ``Z`` are orthogonal).
+- **Many small problems at once.** :func:`cross_validated_logistic_many` stacks every inner
+  fold of every outer fold (padding rows get weight 0, padding coordinates stay 0) and walks
+  the penalties from small to large ``C``, each fit starting from the previous optimum; the
+  refit at the chosen ``C`` starts from the inner folds' mean solution.
 
 ``tests/test_logistic_newton.py`` compares decision functions, probabilities and predictions
 with scikit-learn's ``LogisticRegression(tol=1e-10)``; ``perf/probe_speed.py`` times both.
@@ -31,10 +40,13 @@ with scikit-learn's ``LogisticRegression(tol=1e-10)``; ``perf/probe_speed.py`` t
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
+
 import numpy as np
 
-__all__ = ["LogisticNewton", "cross_validated_logistic", "fit_logistic", "class_basis"]
+__all__ = ["LogisticNewton", "cross_validated_logistic", "cross_validated_logistic_many",
+           "fit_logistic", "class_basis"]
 
 # Eigenvalues of the Gram matrix below this fraction of the largest are rounding noise.
 _RANK_TOLERANCE = 1e-12
@@ -176,6 +188,30 @@ def _predict_codes(Z: np.ndarray, omega: np.ndarray, basis: np.ndarray) -> np.nd
     return logits.argmax(axis=1)
 
 
+def _stack(fits: list[tuple[np.ndarray, np.ndarray, np.ndarray | None]]
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
+    """Pad ``(Z, local codes, start)`` of several fits to common sizes (weights 0 for padding
+    rows; zero columns for padding coordinates) and stack them."""
+    size = max(len(Z) for Z, _, _ in fits)
+    rank = max(Z.shape[1] for Z, _, _ in fits)
+    Z = np.zeros((len(fits), size, rank))
+    codes = np.zeros((len(fits), size), dtype=np.int64)
+    weights = np.zeros((len(fits), size))
+    starts = None
+    for g, (own_Z, own_codes, start) in enumerate(fits):
+        n, r = own_Z.shape
+        Z[g, :n, :r], codes[g, :n], weights[g, :n] = own_Z, own_codes, 1.0
+        if start is not None:
+            if starts is None:
+                starts = np.zeros((len(fits), rank + 1, start.shape[1]))
+            starts[g, :r], starts[g, -1] = start[:-1], start[-1]
+    return Z, codes, weights, starts
+
+
+def _unpad(omega: np.ndarray, rank: int) -> np.ndarray:
+    return np.vstack([omega[:rank], omega[-1:]])
+
+
 def cross_validated_logistic(X_train: np.ndarray, y_train: np.ndarray, X_test: np.ndarray,
                              Cs: Sequence[float], folds: Sequence[tuple[np.ndarray, np.ndarray]],
                              *, tol: float = 1e-12) -> tuple[np.ndarray, float]:
@@ -184,6 +220,8 @@ def cross_validated_logistic(X_train: np.ndarray, y_train: np.ndarray, X_test: n
     The result equals, up to the solvers' convergence, fitting scikit-learn's
     ``LogisticRegression(C=c)`` on every ``(fit, check)`` fold for every ``c`` in ``Cs``,
     taking the ``c`` with the highest mean check accuracy (the first on ties) and refitting.
+    A fold whose fitting part lacks a class is fitted, as scikit-learn would, on the classes
+    it has (stratified folds never do this when every class has as many samples as folds).
 
     Parameters
     ----------
@@ -201,62 +239,85 @@ def cross_validated_logistic(X_train: np.ndarray, y_train: np.ndarray, X_test: n
     predictions, C
         Predicted labels of the test samples and the chosen inverse penalty.
     """
-    X_train = np.asarray(X_train, dtype=np.float64)
-    X_test = np.asarray(X_test, dtype=np.float64)
-    classes, codes = np.unique(np.asarray(y_train), return_inverse=True)
-    n_classes = len(classes)
-    basis = class_basis(n_classes)
-    subsets = _Subsets(X_train, X_test)
+    return cross_validated_logistic_many([(X_train, y_train, X_test, folds)], Cs, tol=tol)[0]
+
+
+def cross_validated_logistic_many(
+        problems: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray,
+                                 Sequence[tuple[np.ndarray, np.ndarray]]]],
+        Cs: Sequence[float], *, tol: float = 1e-12) -> list[tuple[np.ndarray, float]]:
+    """:func:`cross_validated_logistic` of several problems (e.g. outer folds) at once.
+
+    Fits with the same number of classes are solved together (one Newton-CG run per penalty
+    for all inner folds of all problems, one for all refits), which is what makes many small
+    probes cheap.
+
+    Parameters
+    ----------
+    problems
+        ``(X_train, y_train, X_test, folds)`` per problem.
+    Cs, tol
+        As :func:`cross_validated_logistic`.
+    """
+    prepared = []
+    for X_train, y_train, X_test, folds in problems:
+        X_train = np.asarray(X_train, dtype=np.float64)
+        X_test = np.asarray(X_test, dtype=np.float64)
+        classes, codes = np.unique(np.asarray(y_train), return_inverse=True)
+        folds = [(np.asarray(fit), np.asarray(check)) for fit, check in folds]
+        prepared.append((classes, codes, _Subsets(X_train, X_test), folds))
+    # Inner fits, grouped by the number of classes their fitting part has.
+    inner: dict[int, list] = {}
+    for i, (_, codes, subsets, folds) in enumerate(prepared):
+        for f, (fit, check) in enumerate(folds):
+            present = np.unique(codes[fit])
+            inner.setdefault(len(present), []).append(
+                (i, f, present, subsets.coordinates(fit, check)))
     path = sorted(range(len(Cs)), key=lambda index: Cs[index])  # warm starts: small C first
-    accuracy = np.zeros((len(folds), len(Cs)))
-    solutions: dict[int, list] = {index: [] for index in range(len(Cs))}
-    folds = [(np.asarray(fit), np.asarray(check)) for fit, check in folds]
-    complete = [f for f, (fit, _) in enumerate(folds) if len(np.unique(codes[fit])) == n_classes]
-    # Folds whose fitting part lacks a class are fitted, as scikit-learn would, on the classes
-    # they have (stratified folds never do this when every class has as many samples as folds).
-    groups = [complete] + [[f] for f in range(len(folds)) if f not in complete]
-    for group in groups:
-        if not group:
-            continue
-        spaces = [subsets.coordinates(*folds[f]) for f in group]
-        present = np.unique(np.concatenate([codes[folds[f][0]] for f in group]))
-        local = np.searchsorted(present, codes)
-        size = max(len(folds[f][0]) for f in group)
-        rank = max(space[0].shape[1] for space in spaces)
-        Z = np.zeros((len(group), size, rank))
-        fit_codes = np.zeros((len(group), size), dtype=np.int64)
-        weights = np.zeros((len(group), size))
-        for g, (f, space) in enumerate(zip(group, spaces)):
-            fit = folds[f][0]
-            Z[g, :len(fit), :space[0].shape[1]] = space[0]
-            fit_codes[g, :len(fit)] = local[fit]
-            weights[g, :len(fit)] = 1.0
-        local_basis = class_basis(len(present))
-        omega = None
+    accuracy = [np.zeros((len(folds), len(Cs))) for *_, folds in prepared]
+    solutions: list[dict[int, list]] = [{index: [] for index in range(len(Cs))}
+                                        for _ in prepared]
+    for n_present, group in inner.items():
+        fits = [(space[0], np.searchsorted(present, prepared[i][1][prepared[i][3][f][0]]), None)
+                for i, f, present, space in group]
+        Z, codes, weights, omega = _stack(fits)
+        local_basis = class_basis(n_present)
         for index in path:
-            omega = fit_logistic(Z, fit_codes, weights, len(present),
-                                       np.full(len(group), Cs[index]), start=omega, tol=tol)
-            for g, (f, space) in enumerate(zip(group, spaces)):
-                r = space[0].shape[1]
-                own = np.vstack([omega[g, :r], omega[g, -1:]])
-                predicted = present[_predict_codes(space[1], own, local_basis)]
-                accuracy[f, index] = np.mean(predicted == codes[folds[f][1]])
-                if len(present) == n_classes:
-                    solutions[index].append((folds[f][0], own, space[2]))
-    best = int(np.argmax(accuracy.mean(axis=0))) if len(folds) else len(Cs) // 2
-    everything = np.arange(len(X_train))
-    test = np.arange(len(X_train), len(X_train) + len(X_test))
-    Z, Z_test, basis_all = subsets.coordinates(everything, test)
-    start = (subsets.start(everything, basis_all, solutions[best])[None] if solutions[best]
-             else None)
-    omega = fit_logistic(Z[None], codes[None], np.ones((1, len(Z))), n_classes,
-                               np.array([Cs[best]]), start=start, tol=tol)[0]
-    return classes[_predict_codes(Z_test, omega, basis)], float(Cs[best])
+            omega = fit_logistic(Z, codes, weights, n_present, np.full(len(group), Cs[index]),
+                                 start=omega, tol=tol)
+            for g, (i, f, present, (Z_fit, Z_check, basis)) in enumerate(group):
+                classes, problem_codes, _, folds = prepared[i]
+                own = _unpad(omega[g], Z_fit.shape[1])
+                predicted = present[_predict_codes(Z_check, own, local_basis)]
+                accuracy[i][f, index] = np.mean(predicted == problem_codes[folds[f][1]])
+                if n_present == len(classes):
+                    solutions[i][index].append((folds[f][0], own, basis))
+    # Refits at the chosen C, grouped by number of classes, warm-started from the inner fits.
+    chosen, refits = [], {}
+    for i, (classes, codes, subsets, folds) in enumerate(prepared):
+        best = int(np.argmax(accuracy[i].mean(axis=0))) if folds else len(Cs) // 2
+        everything = np.arange(len(subsets.X_train))
+        test = np.arange(len(subsets.X_train), len(subsets.features))
+        Z, Z_test, basis = subsets.coordinates(everything, test)
+        start = (subsets.start(everything, basis, solutions[i][best]) if solutions[i][best]
+                 else np.zeros((Z.shape[1] + 1, class_basis(len(classes)).shape[1])))
+        chosen.append(best)
+        refits.setdefault(len(classes), []).append((i, Z, Z_test, codes, start))
+    results: list = [None] * len(prepared)
+    for n_classes, group in refits.items():
+        Z, codes, weights, start = _stack([(Z, codes, start) for _, Z, _, codes, start in group])
+        omega = fit_logistic(Z, codes, weights, n_classes,
+                             np.array([Cs[chosen[i]] for i, *_ in group]), start=start, tol=tol)
+        for g, (i, Z_fit, Z_test, _, _) in enumerate(group):
+            own = _unpad(omega[g], Z_fit.shape[1])
+            predicted = prepared[i][0][_predict_codes(Z_test, own, class_basis(n_classes))]
+            results[i] = (predicted, float(Cs[chosen[i]]))
+    return results
 
 
 def fit_logistic(Z: np.ndarray, codes: np.ndarray, weights: np.ndarray, n_classes: int,
-                       Cs: np.ndarray, *, start: np.ndarray | None = None, tol: float = 1e-12,
-                       max_iter: int = 100) -> np.ndarray:
+                 Cs: np.ndarray, *, start: np.ndarray | None = None, tol: float = 1e-12,
+                 max_iter: int = 100) -> np.ndarray:
     """Minimise ``C * sum_i w_i log_loss_i + 1/2 ||Theta||^2`` for a stack of problems.
 
     Problems are stacked on the first axis and padded to common sizes: padding rows get
@@ -377,4 +438,9 @@ def fit_logistic(Z: np.ndarray, codes: np.ndarray, weights: np.ndarray, n_classe
             pending &= ~ok
             t = np.where(pending, 0.5 * t, t)
         omega, value, probabilities = new_omega, new_value, new_probabilities
+    else:
+        warnings.warn(f"Logistic regression: {int((~done).sum())} of {b} fits did not reach "
+                      f"the relative objective tolerance {tol:g} in {max_iter} Newton "
+                      f"iterations; their weights are the last iterate.", RuntimeWarning,
+                      stacklevel=2)
     return omega
