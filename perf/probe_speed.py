@@ -13,6 +13,9 @@ Default problems have the main job's RandomDots shapes (72 held-out stimuli, 8 d
 few directions; ``--features a.npz b.npz`` probes saved arrays instead (``features``,
 ``labels``). Prints CPU seconds of both, their ratio (peer / ours), and how many out-of-fold
 predictions agree. Both run single-threaded BLAS in this process, on the same data.
+Predictions that differ from the default-tolerance peer's are its lbfgs stopping short of the
+optimum (``tol=1e-4`` on the gradient of the per-sample mean objective, often after a few
+iterations at ``C=10`` on near-chance features); the ``tol=1e-10`` peer agrees with ours.
 
     python perf/probe_speed.py
     python perf/probe_speed.py --tight            # also scikit-learn at tol=1e-10

@@ -27,8 +27,8 @@ Why it is cheap, and still exact
   fit stops once the Newton decrement bounds the objective's distance to its minimum by
   ``tol`` (relative, default ``1e-12``). Newton steps are solved by conjugate gradients on
   exact Hessian-vector products, preconditioned by the Hessian's diagonal ``(K-1) x (K-1)``
-  blocks (exact if every sample had the same class probabilities, because the columns of
-  ``Z`` are orthogonal).
+  blocks at the starting point (exact if every sample had the same class probabilities,
+  because the columns of ``Z`` are orthogonal).
 - **Many small problems at once.** :func:`cross_validated_logistic_many` stacks every inner
   fold of every outer fold (padding rows get weight 0, padding coordinates stay 0) and walks
   the penalties from small to large ``C``, each fit starting from the previous optimum; the
@@ -323,9 +323,9 @@ def fit_logistic(Z: np.ndarray, codes: np.ndarray, weights: np.ndarray, n_classe
     Problems are stacked on the first axis and padded to common sizes: padding rows get
     weight 0 and padding coordinates (columns of zeros) keep zero weights, so every problem's
     optimum is its own. Newton steps are solved by conjugate gradients on exact
-    Hessian-vector products, preconditioned with the Hessian's diagonal ``m x m`` blocks
-    (exact when all samples had the same class probabilities, as the coordinate columns are
-    orthogonal).
+    Hessian-vector products, preconditioned with the Hessian's diagonal ``m x m`` blocks at
+    ``start`` (exact when all samples had the same class probabilities, as the coordinate
+    columns are orthogonal).
 
     Parameters
     ----------
@@ -377,6 +377,16 @@ def fit_logistic(Z: np.ndarray, codes: np.ndarray, weights: np.ndarray, n_classe
         return (a * c).sum(axis=(1, 2))
 
     value, probabilities = objective(omega)
+    # Preconditioner: the Hessian's diagonal blocks at the start. Refreshing them every Newton
+    # iteration costs more (many tiny inverses) than the few conjugate-gradient steps it saves.
+    reduced = probabilities @ basis
+    curvature = weights * (probabilities @ basis_pairs
+                           - (reduced[:, :, :, None] * reduced[:, :, None, :]
+                              ).reshape(b, n, m * m))
+    blocks = (Cs * (squares_t @ curvature)).reshape(b, r + 1, m, m)
+    blocks += penalised[..., None] * np.eye(m)
+    blocks[:, -1] += 1e-12 * np.eye(m)
+    preconditioner = np.linalg.inv(blocks)
     done = np.zeros(b, dtype=bool)
     for _ in range(max_iter):
         gradient = Cs * (Z1t @ ((weights * (probabilities - onehot)) @ basis)) \
@@ -390,14 +400,6 @@ def fit_logistic(Z: np.ndarray, codes: np.ndarray, weights: np.ndarray, n_classe
             s -= wp * (probabilities * u).sum(axis=2, keepdims=True)
             return Cs * (Z1t @ (s @ basis)) + v * penalised
 
-        reduced = probabilities @ basis
-        curvature = weights * (probabilities @ basis_pairs
-                               - (reduced[:, :, :, None] * reduced[:, :, None, :]
-                                  ).reshape(b, n, m * m))
-        blocks = (Cs * (squares_t @ curvature)).reshape(b, r + 1, m, m)
-        blocks += penalised[..., None] * np.eye(m)
-        blocks[:, -1] += 1e-12 * np.eye(m)
-        preconditioner = np.linalg.inv(blocks)
         # Conjugate gradients, to a relative residual min(0.5, sqrt(|g|)) (superlinear Newton).
         norm = np.sqrt(dot(gradient, gradient))
         target = np.minimum(0.5, np.sqrt(norm)) * norm
