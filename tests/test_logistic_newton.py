@@ -118,3 +118,12 @@ def test_class_basis_spans_the_sum_zero_space():
         np.testing.assert_allclose(basis.sum(axis=0), 0.0, atol=1e-12)
     with pytest.raises(ValueError, match="at least 2 classes"):
         class_basis(1)
+
+
+def test_non_finite_features_are_refused_with_a_count():
+    X, labels, test = _problem(30, 10, 2, 10)
+    X[3, 2] = np.nan
+    with pytest.raises(ValueError, match=r"NaN or infinite values \(1 of 30 samples\)"):
+        LogisticNewton().fit(X, labels)
+    with pytest.raises(ValueError, match="training features contain NaN"):
+        cross_validated_logistic(X, labels, test, (1.0,), [])

@@ -99,7 +99,7 @@ class LogisticNewton:
 
     def fit(self, X: np.ndarray, y: Sequence) -> LogisticNewton:
         """Fit on ``(n, p)`` features and one label per sample."""
-        X = np.asarray(X, dtype=np.float64)
+        X = _checked(X, "the features")
         self.classes_, codes = np.unique(np.asarray(y), return_inverse=True)
         n_classes = len(self.classes_)
         n = len(X)
@@ -135,6 +135,18 @@ class LogisticNewton:
         scores = self.decision_function(X)
         index = (scores > 0).astype(int) if scores.ndim == 1 else scores.argmax(axis=1)
         return self.classes_[index]
+
+
+def _checked(X: np.ndarray, what: str) -> np.ndarray:
+    X = np.asarray(X, dtype=np.float64)
+    if X.ndim != 2:
+        raise ValueError(f"Logistic regression needs {what} as a 2-d samples x features array; "
+                         f"got shape {X.shape}.")
+    if not np.isfinite(X).all():
+        raise ValueError(f"Logistic regression: {what} contain NaN or infinite values "
+                         f"({int((~np.isfinite(X)).any(axis=1).sum())} of {len(X)} samples); "
+                         f"drop or impute them first.")
+    return X
 
 
 class _Subsets:
@@ -261,8 +273,11 @@ def cross_validated_logistic_many(
     """
     prepared = []
     for X_train, y_train, X_test, folds in problems:
-        X_train = np.asarray(X_train, dtype=np.float64)
-        X_test = np.asarray(X_test, dtype=np.float64)
+        X_train = _checked(X_train, "the training features")
+        X_test = _checked(X_test, "the test features")
+        if X_test.shape[1] != X_train.shape[1]:
+            raise ValueError(f"Logistic regression: the test features have {X_test.shape[1]} "
+                             f"columns, the training features {X_train.shape[1]}.")
         classes, codes = np.unique(np.asarray(y_train), return_inverse=True)
         folds = [(np.asarray(fit), np.asarray(check)) for fit, check in folds]
         prepared.append((classes, codes, _Subsets(X_train, X_test), folds))
