@@ -7,8 +7,11 @@ Procedure (:meth:`TaskBenchmark.__call__`)
 2. A linear probe is cross-validated on the **held-out** stimuli: ``n_splits`` folds, stratified
    by label for classification. Features are standardised with training-fold statistics.
    Classification uses multinomial logistic regression (scikit-learn's ``LogisticRegression``
-   is the engine) with its penalty chosen from :data:`PROBE_CS` by inner stratified 3-fold
-   accuracy on the training fold; regression uses
+   objective, solved to its optimum by
+   :func:`~dynamic_vision.statistics.linear_models.logistic_newton.cross_validated_logistic`:
+   Newton's method in sample space when features outnumber samples, one Gram matrix per fold
+   for every inner fold and penalty) with its penalty chosen from :data:`PROBE_CS` by inner
+   stratified 3-fold accuracy on the training fold; regression uses
    :class:`~dynamic_vision.statistics.linear_models.RidgeCVRegression`.
 3. Every held-out stimulus gets one out-of-fold prediction. The score is the accuracy of those
    predictions (classification) or their Pearson r with the label (regression), overall and per
@@ -89,13 +92,21 @@ def cross_validated_probe(features: np.ndarray, labels: np.ndarray, *, kind: str
 
     # Probes are small: BLAS threads cost more than they give (10x slower on a busy machine).
     with threadpool_limits(limits=1, user_api="blas"):
+        folds = list(folds)
+        standardised = []
         for train, test in folds:
             mean = features[train].mean(axis=0)
             scale = features[train].std(axis=0)
             scale[scale == 0] = 1.0
-            X_train = (features[train] - mean) / scale
-            X_test = (features[test] - mean) / scale
-            predictions[test] = _fit_predict(X_train, labels[train], X_test, kind, seed)
+            standardised.append(((features[train] - mean) / scale, labels[train],
+                                 (features[test] - mean) / scale))
+        if kind == "classification":
+            fold_predictions = _logistic_fit_predict(standardised, seed)
+        else:
+            fold_predictions = [_ridge_fit_predict(X_train, y_train, X_test)
+                                for X_train, y_train, X_test in standardised]
+        for (_, test), predicted in zip(folds, fold_predictions):
+            predictions[test] = predicted
     return predictions
 
 
@@ -103,35 +114,44 @@ def cross_validated_probe(features: np.ndarray, labels: np.ndarray, *, kind: str
 PROBE_CS = (0.01, 0.1, 1.0, 10.0)
 
 
-def _fit_predict(X_train: np.ndarray, y_train: np.ndarray, X_test: np.ndarray, kind: str,
-                 seed: int) -> np.ndarray:
-    if kind == "classification":
-        return _logistic_fit_predict(X_train, y_train, X_test, seed)
+def _ridge_fit_predict(X_train: np.ndarray, y_train: np.ndarray, X_test: np.ndarray
+                       ) -> np.ndarray:
     from dynamic_vision.statistics.linear_models import RidgeCVRegression
 
     probe = RidgeCVRegression().fit(X_train, y_train.astype(np.float64)[:, None])
     return np.asarray(probe.predict(X_test)).reshape(-1)
 
 
-def _logistic_fit_predict(X_train: np.ndarray, y_train: np.ndarray, X_test: np.ndarray,
-                          seed: int) -> np.ndarray:
-    """Multinomial logistic regression, its C chosen by inner stratified 3-fold accuracy."""
-    from sklearn.linear_model import LogisticRegression
+def _logistic_fit_predict(folds: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
+                          seed: int) -> list[np.ndarray]:
+    """Multinomial logistic regression per outer fold ``(X_train, y_train, X_test)``, its C
+    chosen by inner stratified 3-fold accuracy.
+
+    Every fit minimises scikit-learn's ``LogisticRegression(C=c)`` objective exactly (see
+    :mod:`~dynamic_vision.statistics.linear_models.logistic_newton`): in sample space when
+    features outnumber samples, each outer fold's inner folds and penalties from one Gram
+    matrix, all outer folds solved together.
+    """
     from sklearn.model_selection import StratifiedKFold
 
-    if len(np.unique(y_train)) < 2:
-        return np.full(len(X_test), y_train[0])
-    n_inner = min(3, int(np.unique(y_train, return_counts=True)[1].min()))
-    best_c = PROBE_CS[len(PROBE_CS) // 2]
-    if n_inner >= 2:
-        inner = list(StratifiedKFold(n_inner, shuffle=True, random_state=seed)
-                     .split(X_train, y_train))
-        accuracy = [np.mean([np.mean(LogisticRegression(C=c, max_iter=1000)
-                                     .fit(X_train[fit], y_train[fit])
-                                     .predict(X_train[check]) == y_train[check])
-                             for fit, check in inner]) for c in PROBE_CS]
-        best_c = PROBE_CS[int(np.argmax(accuracy))]
-    return LogisticRegression(C=best_c, max_iter=1000).fit(X_train, y_train).predict(X_test)
+    from dynamic_vision.statistics.linear_models.logistic_newton import (
+        cross_validated_logistic_many,
+    )
+
+    results: list[np.ndarray | None] = [None] * len(folds)
+    problems, solved = [], []
+    for index, (X_train, y_train, X_test) in enumerate(folds):
+        if len(np.unique(y_train)) < 2:
+            results[index] = np.full(len(X_test), y_train[0])
+            continue
+        n_inner = min(3, int(np.unique(y_train, return_counts=True)[1].min()))
+        inner = (list(StratifiedKFold(n_inner, shuffle=True, random_state=seed)
+                      .split(X_train, y_train)) if n_inner >= 2 else [])
+        problems.append((X_train, y_train, X_test, inner))
+        solved.append(index)
+    for index, (predicted, _) in zip(solved, cross_validated_logistic_many(problems, PROBE_CS)):
+        results[index] = predicted
+    return results
 
 
 class TaskBenchmark(HeldOutStimuli, Benchmark):
