@@ -3,7 +3,7 @@
 from dynamic_vision.core.benchmark import BenchmarkSpec, register_benchmark
 
 register_benchmark(BenchmarkSpec(
-    "Kinetics400Subset.action-logistic", kind="task", version=1, region="IT",
+    "Kinetics400Subset.action-logistic", kind="task", version=2, region="IT",
     metric="logistic probe accuracy", ceiling="none", stimulus_set="Kinetics400Subset",
     ceiling_convention="none",
     ceiling_convention_reason="decoding accuracy has no data ceiling; it is reported raw, "

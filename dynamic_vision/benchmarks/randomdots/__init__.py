@@ -6,7 +6,7 @@ The declaration and its registration; see ``benchmark.py``.
 from dynamic_vision.core.benchmark import BenchmarkSpec, register_benchmark
 
 register_benchmark(BenchmarkSpec(
-    "RandomDots.direction-logistic", kind="task", version=1, region="MT",
+    "RandomDots.direction-logistic", kind="task", version=2, region="MT",
     stimulus_set="RandomDots", simulated=True, ceiling_convention="none",
     ceiling_convention_reason="decoding accuracy has no data ceiling; it is reported raw, "
     "beside chance, and never averaged with ceiled neural scores", visual_degrees=8.0,
