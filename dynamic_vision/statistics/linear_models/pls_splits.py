@@ -212,7 +212,7 @@ def _unit_rows(values: np.ndarray, fallback: np.ndarray) -> np.ndarray:
 
 
 def _batched_lanczos(C: np.ndarray, start: np.ndarray | None = None, tol: float = 1e-12,
-                     krylov_size: int = 64, restarts: int = 40, check_every: int = 8
+                     krylov_size: int = 64, restarts: int = 40, check_every: int = 2
                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """:func:`~dynamic_vision.statistics.linear_models.pls.leading_eigenpair`'s Lanczos
     iteration on a batch of symmetric matrices at once, each run stopping when its Ritz pair
@@ -221,9 +221,14 @@ def _batched_lanczos(C: np.ndarray, start: np.ndarray | None = None, tol: float 
 
     A run whose Krylov space is exhausted (an invariant subspace) continues with zero vectors:
     its tridiagonal matrix gains a zero block, which leaves its leading Ritz pair alone, so
-    every run's Ritz pairs come from one batched ``eigh``.
+    every run's Ritz pairs come from one batched ``eigh``. That ``eigh`` of small tridiagonal
+    matrices is cheap next to a step (a product by every split's matrix), so the Ritz pairs are
+    checked every ``check_every`` steps.
     """
     batch, size, _ = C.shape
+    # A matrix held to working precision defines its eigenvector no better than that: in
+    # float32 the residual need not go below a few rounding errors of C.
+    tol = max(tol, 10 * float(np.finfo(C.dtype).eps))
     fixed = np.broadcast_to(np.random.default_rng(0).standard_normal(size).astype(C.dtype),
                             (batch, size))
     q = _unit_rows(fixed if start is None else start, fixed / np.linalg.norm(fixed[0]))
