@@ -97,21 +97,27 @@ def cross_predict_pls(estimator: Any, K: torch.Tensor, Y: np.ndarray, splits
 def _first_eigenproblems(K: torch.Tensor, Y: torch.Tensor, sets: _Splits,
                          y_means: torch.Tensor, column_sums: torch.Tensor) -> torch.Tensor:
     """``Ycᵀ Kc Yc`` of every split (splits × targets × targets), from ``YᵀKY`` of all rows
-    minus the products that involve a split's test rows."""
+    minus the products that involve a split's test rows.
+
+    With ``Yₜ`` a split's test rows, ``Y_TᵀK_TTY_T = YᵀKY - YₜᵀZ - ZᵀYₜ`` where
+    ``Z = (KY)ₜ - ½ KₜₜYₜ``, and centring on the training mean ``m`` subtracts
+    ``m rᵀ + r mᵀ`` with ``r = Y_TᵀK_TT1 - ½ (1ᵀK_TT1) m``: one product of (test rows + 1)
+    by targets per split.
+    """
     KY = dense.matmul(K, Y)
     whole = dense.matmul(Y.T, KY)
+    whole = (whole + whole.T) / 2
     in_train = sets.mask * column_sums  # K_TT 1 on each split's training rows, zero elsewhere
-    q_all = dense.matmul(in_train, Y)  # Y_Tᵀ K_TT 1 (splits × targets)
-    totals = in_train.sum(1)  # 1ᵀ K_TT 1
+    r_all = dense.matmul(in_train, Y) - in_train.sum(1, keepdim=True) / 2 * y_means
     out = torch.empty((len(sets.test),) + whole.shape, dtype=K.dtype, device=K.device)
     for index, test in enumerate(sets.test):
         Y_test = Y[test]
-        cross = dense.matmul(Y_test.T, KY[test])  # Σ over (test, all)
-        inner = dense.matmul(Y_test.T, dense.matmul(K[test][:, test], Y_test))
-        mean, q = y_means[index], q_all[index]
-        C = whole - cross - cross.T + inner  # Y_Tᵀ K_TT Y_T
-        C -= torch.outer(mean, q) + torch.outer(q, mean) - totals[index] * torch.outer(mean, mean)
-        out[index] = (C + C.T) / 2
+        Z = KY[test] - dense.matmul(K[test][:, test], Y_test) / 2
+        left = torch.cat([Y_test, y_means[index, None]])
+        right = torch.cat([Z, r_all[index, None]])
+        P = dense.matmul(left.T, right)
+        P += P.T.clone()  # exactly symmetric, as is whole
+        torch.sub(whole, P, out=out[index])
     return out
 
 
