@@ -168,8 +168,8 @@ def _components(K: torch.Tensor, Y: torch.Tensor, sets: _Splits, y_means: torch.
         u = u - _combine(_project(Uk, u), Uk)  # keep U orthonormal to working precision
         u = u / torch.linalg.vector_norm(u, dim=1, keepdim=True).clamp_min(tiny) * on
         s = sets.center(dense.matmul(u, K))
-        b = dense.matmul(u, Y)  # splits × targets (u is centred)
-        c = dense.matmul(s, Y) - _combine(_project(Uk, s), Bk)
+        b, c = dense.matmul(torch.cat([u, s]), Y).split(n_splits)  # u and s are centred
+        c = c - _combine(_project(Uk, s), Bk)
         gamma = (u * s).sum(1)
         d = c - gamma[:, None] / 2 * b  # C - c bᵀ - b cᵀ + γ b bᵀ = C - d bᵀ - b dᵀ
         C.baddbmm_(torch.stack([d, b], 2), torch.stack([b, d], 1), alpha=-1)
