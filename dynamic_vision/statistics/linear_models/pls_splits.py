@@ -82,7 +82,7 @@ def cross_predict_pls(estimator: Any, K: torch.Tensor, Y: np.ndarray, splits
                - train_means[train].mean() * direction_sums)[None, :]
         predicted = dense.matmul(projected, rotation) + y_means[index]
         model = copy.deepcopy(estimator)
-        model._dual_coef = dense.matmul(directions[:, train].T.contiguous(), rotation)
+        model._dual_coef, model._dual_factors = None, (directions[:, train].T, rotation)
         model._y_mean = y_means[index]
         model._y_std = torch.ones_like(y_means[index])
         model._ndim_y = np.ndim(Y)
