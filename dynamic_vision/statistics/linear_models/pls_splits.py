@@ -244,40 +244,43 @@ def _batched_lanczos(C: np.ndarray, start: np.ndarray | None = None, tol: float 
     for _ in range(restarts):
         basis = np.zeros((batch, m + 1, size), dtype=C.dtype)
         basis[:, 0] = q
-        diagonal = np.zeros((batch, m), dtype=C.dtype)
-        off = np.zeros((batch, m), dtype=C.dtype)
+        tridiagonal = np.zeros((batch, m, m), dtype=C.dtype)  # lower triangle filled
         exhausted = np.zeros(batch, dtype=bool)
         for j in range(m):
             w = np.matmul(C, basis[:, j, :, None])[:, :, 0]
-            diagonal[:, j] = np.einsum("bs,bs->b", basis[:, j], w)
+            tridiagonal[:, j, j] = np.einsum("bs,bs->b", basis[:, j], w)
             done = basis[:, :j + 1]
             for _ in range(2):  # classical Gram-Schmidt, twice
-                w -= np.matmul(np.matmul(done, w[:, :, None])[:, None, :, 0], done)[:, 0]
-            off[:, j] = np.linalg.norm(w, axis=1)
-            newly = ~exhausted & (off[:, j] <= tol * np.abs(diagonal[:, 0]))
-            exhausted |= newly
-            off[exhausted, j] = 0.0
-            basis[:, j + 1] = np.where(exhausted[:, None], 0.0,
-                                       w / np.where(off[:, j:j + 1] > 0, off[:, j:j + 1], 1.0))
+                w -= np.matmul(np.matmul(done, w[:, :, None]).transpose(0, 2, 1), done)[:, 0]
+            off = np.sqrt(np.einsum("bs,bs->b", w, w))
+            newly = ~exhausted & (off <= tol * np.abs(tridiagonal[:, 0, 0]))
+            if newly.any():
+                exhausted |= newly
+                off[exhausted] = 0.0
+                w[exhausted] = 0.0
+            basis[:, j + 1] = w / np.where(off > 0, off, 1.0)[:, None]
+            if j + 1 < m:
+                tridiagonal[:, j + 1, j] = off
             steps = j + 1
             if not (newly.any() or steps == m or (steps >= check_every
                                                   and steps % check_every == 0)):
                 continue
             runs = np.flatnonzero(~settled)
-            tridiagonal = np.zeros((len(runs), steps, steps), dtype=C.dtype)
-            diagonal_index = np.arange(steps)
-            tridiagonal[:, diagonal_index, diagonal_index] = diagonal[runs, :steps]
-            tridiagonal[:, diagonal_index[1:], diagonal_index[:-1]] = off[runs, :steps - 1]
-            ritz, weights = np.linalg.eigh(tridiagonal)  # reads the lower triangle
-            span = basis[runs, :steps]
-            vectors[runs] = _unit_rows(np.matmul(weights[:, None, :, -1], span)[:, 0],
-                                       vectors[runs])
-            values[runs] = ritz[:, -1]
-            if steps > 1:
-                seconds[runs] = _unit_rows(np.matmul(weights[:, None, :, -2], span)[:, 0],
-                                           seconds[runs])
-            residual = off[runs, steps - 1] * np.abs(weights[:, -1, -1])
-            settled[runs[exhausted[runs] | (residual <= tol * np.abs(ritz[:, -1]))]] = True
+            ritz, weights = np.linalg.eigh(tridiagonal[runs, :steps, :steps])  # lower triangle
+            residual = off[runs] * np.abs(weights[:, -1, -1])
+            converged = exhausted[runs] | (residual <= tol * np.abs(ritz[:, -1]))
+            # Ritz vectors only where they are used: converged runs, and all at a restart
+            chosen = np.ones_like(converged) if steps == m else converged
+            if chosen.any():
+                picked = runs[chosen]
+                span = basis[picked, :steps]
+                vectors[picked] = _unit_rows(
+                    np.matmul(weights[chosen][:, None, :, -1], span)[:, 0], vectors[picked])
+                values[picked] = ritz[chosen, -1]
+                if steps > 1:
+                    seconds[picked] = _unit_rows(
+                        np.matmul(weights[chosen][:, None, :, -2], span)[:, 0], seconds[picked])
+            settled[runs[converged]] = True
             if settled.all():
                 return vectors, values, seconds
         q = vectors.copy()
