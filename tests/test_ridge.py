@@ -229,3 +229,20 @@ def test_runs_on_requested_device_and_dtype():
     model = RidgeCVRegression(ALPHAS, device="cpu", dtype="float32").fit(X, Y)
     assert model._weights.dtype == torch.float32 and model._weights.device.type == "cpu"
     assert model.predict(X_test).dtype == np.float32
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_centered_gram_centres_while_converting(dtype):
+    from dynamic_vision.statistics.linear_models.kernel import centered_gram, gram, resolve_dtype
+
+    rng = np.random.default_rng(7)
+    X = rng.normal(size=(40, 300)) + 50.0  # a large common offset, as ReLU features have
+    X0 = X - X.mean(0)
+    expected = X0 @ X0.T
+    fast = centered_gram(X, resolve_dtype(dtype), torch.device("cpu"))
+    assert fast.dtype == resolve_dtype(dtype) and fast.shape == (40, 40)
+    tolerance = 1e-5 if dtype == "float32" else 1e-12
+    assert np.abs(fast.numpy() - expected).max() < tolerance * np.abs(expected).max()
+    # the same as converting first and centring the tensor (the path for tensors and GPUs)
+    slow = gram(torch.as_tensor(X, dtype=resolve_dtype(dtype)))
+    assert np.abs(fast.numpy() - slow.numpy()).max() < 10 * tolerance * np.abs(expected).max()

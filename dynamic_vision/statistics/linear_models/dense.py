@@ -19,7 +19,7 @@ from collections.abc import Iterator
 import numpy as np
 import torch
 
-__all__ = ["matmul", "batched_matvec", "outer_gram", "eigh", "blas_threads"]
+__all__ = ["matmul", "batched_matvec", "batched_vecmat", "outer_gram", "eigh", "blas_threads"]
 
 
 def _on_cpu(*tensors: torch.Tensor) -> bool:
@@ -60,6 +60,13 @@ def batched_matvec(M: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
     if not _on_cpu(M, x):
         return torch.bmm(M, x[:, :, None])[:, :, 0]
     return torch.from_numpy(np.matmul(M.numpy(), x.numpy()[:, :, None])[:, :, 0])
+
+
+def batched_vecmat(x: torch.Tensor, M: torch.Tensor) -> torch.Tensor:
+    """``x[b] @ M[b]`` for every ``b``: (batch × rows) vectors by (batch × rows × cols)."""
+    if not _on_cpu(M, x):
+        return torch.bmm(x[:, None, :], M)[:, 0]
+    return torch.from_numpy(np.matmul(x.numpy()[:, None, :], M.numpy())[:, 0])
 
 
 def outer_gram(X: torch.Tensor) -> torch.Tensor:

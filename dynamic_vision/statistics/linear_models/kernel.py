@@ -22,8 +22,8 @@ from tqdm.auto import tqdm
 
 from dynamic_vision.statistics.linear_models.dense import blas_threads, outer_gram
 
-__all__ = ["as_tensor", "resolve_dtype", "resolve_device", "TorchPrecision", "gram", "center_kernel",
-           "cross_predict", "thread_budget"]
+__all__ = ["as_tensor", "resolve_dtype", "resolve_device", "TorchPrecision", "gram",
+           "centered_gram", "center_kernel", "cross_predict", "thread_budget"]
 
 # Below this many multiply-adds a fit is run on one CPU thread (see thread_budget).
 _SMALL_WORK = 1e8
@@ -106,6 +106,20 @@ def gram(X: torch.Tensor) -> torch.Tensor:
     return outer_gram(X - X.mean(0, keepdim=True))
 
 
+def centered_gram(X: Any, dtype: torch.dtype, device: torch.device) -> torch.Tensor:
+    """:func:`gram` of ``X`` in ``dtype`` on ``device``.
+
+    For a numpy array on the CPU, the mean is taken in the array's own precision and subtracted
+    while converting to ``dtype``: one pass over ``X`` and one copy, rather than a converted
+    copy and a centred copy of it.
+    """
+    if isinstance(X, np.ndarray) and X.ndim == 2 and X.dtype.kind == "f" and device.type == "cpu":
+        values = np.empty(X.shape, dtype=torch.empty(0, dtype=dtype).numpy().dtype)
+        np.subtract(X, X.mean(0), out=values, casting="unsafe")
+        return outer_gram(torch.from_numpy(values))
+    return gram(as_tensor(X, dtype, device))
+
+
 def center_kernel(K_train: torch.Tensor, K_test: torch.Tensor | None = None
                   ) -> tuple[torch.Tensor, torch.Tensor | None]:
     """Centre a training kernel, and a test-by-train kernel, on the training feature mean.
@@ -162,9 +176,10 @@ def _cross_predict(estimator, X, Y, splits, n_train_max, progress, description):
     if use_kernel:
         dtype = resolve_dtype(getattr(estimator, "dtype", "float64"))
         device = resolve_device(getattr(estimator, "device", None))
-        X_t = as_tensor(X, dtype, device)
-        K = gram(X_t) if getattr(estimator, "fit_intercept", True) else outer_gram(X_t)
-        del X_t
+        if getattr(estimator, "fit_intercept", True):
+            K = centered_gram(X, dtype, device)
+        else:
+            K = outer_gram(as_tensor(X, dtype, device))
         if hasattr(estimator, "cross_predict_kernel"):  # all splits at once, where it can
             together = estimator.cross_predict_kernel(K, Y, splits)
             if together is not None:

@@ -115,9 +115,18 @@ class PLSRegression(TorchPrecision):
     def predict_kernel(self, K_test: torch.Tensor) -> np.ndarray:
         """Predictions from the centred test × train kernel."""
         K_test = K_test.to(device=self._device, dtype=self._dtype)
-        predicted = (K_test @ self._dual_coef) * self._y_std + self._y_mean
+        predicted = (K_test @ self._dual()) * self._y_std + self._y_mean
         predicted = predicted.cpu().numpy()
         return predicted[:, 0] if self._ndim_y == 1 else predicted
+
+
+    def _dual(self) -> torch.Tensor:
+        """Dual coefficients (training samples × targets); a model fitted by
+        :meth:`cross_predict_kernel` holds them as two factors until first used."""
+        if getattr(self, "_dual_coef", None) is None:
+            directions, rotation = self._dual_factors
+            self._dual_coef = directions @ rotation
+        return self._dual_coef
 
 
 def _std(values: torch.Tensor) -> torch.Tensor:
