@@ -242,7 +242,7 @@ def _spectrum_of(X, dtype=torch.float64):
 def test_shrinkage_profiles_reproduce_every_residual():
     """Where the spectrum is narrow against the grid, fewer products than alphas give every
     alpha's residuals Q (g ⊙ z); where it is broad, no plan is made."""
-    from dynamic_vision.statistics.linear_models.spectral import _residual_plan
+    from dynamic_vision.statistics.linear_models.spectral import _residual_plan, _ResidualPlan
 
     X, Y = _flat_data(80, 800, 30)
     spectrum = _spectrum_of(X)
@@ -253,14 +253,22 @@ def test_shrinkage_profiles_reproduce_every_residual():
     plan = _residual_plan(g, torch.ones(len(alphas), dtype=torch.float64), everything,
                           torch.float64)
     assert 0 < plan.size and plan.size + (len(alphas) - sum(plan.through)) < len(alphas)
-    seen = []
-    for index, columns, residual in spectrum._residuals(
-            plan, g, z, torch.ones((len(alphas), z.shape[1]), dtype=torch.bool)):
-        seen.append(index)
-        direct = spectrum.basis @ (g[index][:, None] * z[:, columns])
-        np.testing.assert_allclose(residual.numpy(), direct.numpy(), rtol=0,
-                                   atol=1e-11 * float(direct.abs().max()))
-    assert seen == list(range(len(alphas)))
+    mixed = _ResidualPlan(plan.profiles, plan.coefficients, [True] * 5 + [False] * 5)
+    wanted = torch.ones((len(alphas), z.shape[1]), dtype=torch.bool)
+    wanted[7, ::2] = False  # an alpha of its own computes only the columns it is asked for
+    for together, used in ((False, plan), (True, plan), (True, mixed)):
+        seen = []
+        for batch, columns, residuals in spectrum._residuals(used, g, z, wanted,
+                                                             together=together):
+            if not used.through[batch[0]]:
+                assert columns.tolist() == torch.nonzero(wanted[batch[0]]).flatten().tolist()
+            seen += batch
+            assert len(batch) == 1 or together
+            for index, residual in zip(batch, residuals):
+                direct = spectrum.basis @ (g[index][:, None] * z[:, columns])
+                np.testing.assert_allclose(residual.numpy(), direct.numpy(), rtol=0,
+                                           atol=1e-11 * float(direct.abs().max()))
+        assert sorted(seen) == list(range(len(alphas)))
     # A spectrum spread over nine decades: no small set of profiles fits every alpha.
     broad = torch.as_tensor(np.logspace(-3, 6, 80))
     g_broad = alphas[:, None] / (broad[None, :] + alphas[:, None])

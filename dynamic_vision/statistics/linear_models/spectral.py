@@ -17,8 +17,13 @@ lifted by ``11ᵀ`` so that the constant vector is one eigenvector, whose shrink
 All criteria use the shrinkage ``g = α / (λ + α)`` directly (never ``1 - h``), so small
 residuals of weakly regularised fits keep their relative precision in float32.
 
-Two devices keep the exact criteria cheap and their choice of alpha that of float64:
+Three devices keep the exact criteria cheap and their choice of alpha that of float64:
 
+- *shrinkage profiles* (kernel mode): both exact criteria need every alpha's residuals
+  ``r = Q (g ⊙ Qᵀy)``, one ``n × n × t`` product each. When the spectrum is narrow against the
+  alpha grid, the alphas' shrinkage vectors are nearly dependent, and a few profiles reproduce
+  each ``g`` to a relative error per component far below rounding of the criterion
+  (:func:`_residual_plan`); every residual is then a combination of the profiles' products;
 - *bounds*: in kernel mode ``‖r‖² = Σ g² (Qᵀy)²`` costs nothing, and the leave-one-out error
   lies between ``‖r‖² / (n max d²)`` and ``‖r‖² / (n min d²)`` (``d = 1 - H_ii``); an alpha whose
   lower bound exceeds another alpha's upper bound cannot be chosen, and its error is not
@@ -46,8 +51,8 @@ CHUNK_BYTES = 256 * 2**20
 TIE_TOLERANCE = 2e-5
 # Slack on the leave-one-out bounds, far above their rounding error.
 _BOUND_SLACK = 1e-3
-# Rows converted to float64 at once when settling near ties.
-_ROW_BLOCK = 1024
+# Float64 copies of basis rows made at once when settling near ties (bytes).
+_ROW_BLOCK_BYTES = 64 * 2**20
 # Below this many bytes of (samples × alphas × targets), all alphas go through one product.
 _SMALL_BYTES = 8 * 2**20
 # Relative error allowed in a residual formed from shrinkage profiles (see _residual_plan):
@@ -168,7 +173,8 @@ class Spectrum:
     def _kernel_complements(self, g: torch.Tensor) -> torch.Tensor:
         """``1 - H_ii`` (samples × alphas) in kernel mode, in float64, from the float64
         shrinkage ``g``; a block of basis rows converted at a time."""
-        return torch.cat([dense.matmul((self.basis[rows] ** 2).to(torch.float64), g.T.contiguous())
+        weights = g.T.contiguous()
+        return torch.cat([dense.matmul((self.basis[rows] ** 2).to(torch.float64), weights)
                           for rows in _row_blocks(self.n_samples)])
 
     def _loo_kernel(self, alphas: torch.Tensor, shrinkage: torch.Tensor, z: torch.Tensor,
@@ -184,11 +190,14 @@ class Spectrum:
         errors = torch.full((n_alphas, n_targets), float("nan"), dtype=torch.float64,
                             device=z.device)
         wanted = torch.nonzero(candidates.any(0)).flatten()
-        for chunk in self._chunks(wanted, self.n_samples * (plan.size + 2), chunk_size):
-            for index, columns, residual in self._residuals(plan, shrinkage, z[:, chunk],
-                                                            candidates[:, chunk]):
-                residual /= complement[:, index, None]
-                errors[index, chunk[columns]] = _mean_square(residual).to(torch.float64)
+        rows = self.n_samples * (plan.size + sum(plan.through) + 2)
+        for chunk in self._chunks(wanted, rows, chunk_size):
+            for batch, columns, residuals in self._residuals(
+                    plan, shrinkage, z[:, chunk], candidates[:, chunk], together=True):
+                residuals /= complement[:, batch].T[:, :, None]
+                square = torch.linalg.vector_norm(residuals, dim=1).square_()
+                errors[torch.as_tensor(batch, device=z.device)[:, None], chunk[columns]] = \
+                    (square / self.n_samples).to(torch.float64)
         return errors.masked_fill_(~candidates, float("nan"))
 
     def _loo_candidates(self, z: torch.Tensor, g: torch.Tensor, complement: torch.Tensor
@@ -201,28 +210,30 @@ class Spectrum:
         return low <= high.min(0).values[None, :]
 
     def _residuals(self, plan: _ResidualPlan, shrinkage: torch.Tensor, z: torch.Tensor,
-                   wanted: torch.Tensor, basis: torch.Tensor | None = None
-                   ) -> Iterator[tuple[int, torch.Tensor, torch.Tensor]]:
-        """``(alpha, columns, Q (g ⊙ z[:, columns]))`` for each alpha with a ``wanted``
-        (alphas × targets) column: all columns through the plan's profiles, or the wanted
-        ones by a product of its own (kernel mode)."""
+                   wanted: torch.Tensor, basis: torch.Tensor | None = None,
+                   together: bool = False
+                   ) -> Iterator[tuple[list[int], torch.Tensor, torch.Tensor]]:
+        """``(alphas, columns, residuals)`` with ``residuals[a] = Q (g_a ⊙ z[:, columns])``
+        (alphas × samples × columns) for each alpha with a ``wanted`` (alphas × targets)
+        column: all columns through the plan's profiles (``together``: all those alphas in
+        one batch), or the wanted ones by a product of its own (kernel mode)."""
         basis = self.basis if basis is None else basis
-        products = None
         everything = torch.arange(z.shape[1], device=z.device)
-        for index in range(shrinkage.shape[0]):
-            columns = torch.nonzero(wanted[index]).flatten()
-            if not columns.shape[0]:
-                continue
-            if plan.through[index]:
-                if products is None:
-                    products = z.new_empty((plan.size, basis.shape[0], z.shape[1]))
-                    for profile, product in zip(plan.profiles, products):
-                        dense.matmul(basis, profile[:, None] * z, out=product)
-                yield index, everything, torch.tensordot(plan.coefficients[index], products,
-                                                         dims=1)
-            else:
-                yield index, columns, dense.matmul(basis, shrinkage[index][:, None]
-                                                   * z[:, columns])
+        active = [index for index in range(shrinkage.shape[0]) if bool(wanted[index].any())]
+        through = [index for index in active if plan.through[index]]
+        if through:
+            products = z.new_empty((plan.size, basis.shape[0], z.shape[1]))
+            for profile, product in zip(plan.profiles, products):
+                dense.matmul(basis, profile[:, None] * z, out=product)
+            flat = products.reshape(plan.size, -1)
+            for batch in ([through] if together else [[index] for index in through]):
+                combined = dense.matmul(plan.coefficients[batch], flat)
+                yield batch, everything, combined.reshape(len(batch), *products.shape[1:])
+        for index in active:
+            if not plan.through[index]:
+                columns = torch.nonzero(wanted[index]).flatten()
+                yield [index], columns, dense.matmul(
+                    basis, shrinkage[index][:, None] * z[:, columns])[None]
 
     def _loo_columns(self, g: torch.Tensor, z: torch.Tensor, Yc: torch.Tensor,
                      columns: torch.Tensor, chunk_size: int | None) -> torch.Tensor:
@@ -244,15 +255,17 @@ class Spectrum:
         entries (the others are NaN); a block of basis rows converted at a time."""
         g = self.shrinkage(alphas.to(torch.float64))
         Y = Yc[:, columns].to(torch.float64)
-        blocks = _row_blocks(self.n_samples)
-        z = sum(dense.matmul(self.basis[rows].to(torch.float64).T, Y[rows]) for rows in blocks)
+        blocks = _row_blocks(self.n_samples, self.basis.shape[1])
+        converted = (lambda rows: self.basis[rows].to(torch.float64)) if len(blocks) > 1 else \
+            (lambda rows, whole=self.basis.to(torch.float64): whole)
+        z = sum(dense.matmul(converted(rows).T, Y[rows]) for rows in blocks)
         # Every wanted (alpha, column) pair is one column of a single product per row block.
         pair_alpha, pair_column = torch.nonzero(wanted, as_tuple=True)
         weights = g if self.mode == "kernel" else 1.0 - g
         sums = torch.zeros(pair_alpha.shape[0], dtype=torch.float64, device=Yc.device)
         step = max(1, CHUNK_BYTES // (2 * self.n_samples * 8))
         for rows in blocks:
-            basis = self.basis[rows].to(torch.float64)
+            basis = converted(rows)
             complement = dense.matmul(basis * basis, weights.T.contiguous())  # rows × alphas
             if self.mode != "kernel":
                 complement = 1.0 - complement - (1.0 / self.n_samples if self.fit_intercept
@@ -331,8 +344,8 @@ class Spectrum:
             * z.element_size() <= CHUNK_BYTES
         columns_wanted = torch.nonzero(wanted.any(0)).flatten()
         for chunk in self._chunks(columns_wanted, self.n_samples * (plan.size + 2), chunk_size):
-            for index, columns, residual in self._residuals(plan, shrinkage, z[:, chunk],
-                                                            wanted[:, chunk], basis):
+            for (index,), columns, (residual,) in self._residuals(
+                    plan, shrinkage, z[:, chunk], wanted[:, chunk], basis):
                 total = torch.zeros(len(columns), dtype=torch.float64, device=z.device)
                 for number, fold in enumerate(folds):
                     # Fewer columns than rows: triangular solves; else the inverse, one product.
@@ -439,9 +452,11 @@ def _residual_plan(g: torch.Tensor, growth: torch.Tensor, active: torch.Tensor,
                          every.to(device=g.device, dtype=dtype), through)
 
 
-def _row_blocks(n: int) -> list[slice]:
-    """Slices of :data:`_ROW_BLOCK` rows covering ``n``."""
-    return [slice(start, start + _ROW_BLOCK) for start in range(0, n, _ROW_BLOCK)]
+def _row_blocks(n: int, columns: int | None = None) -> list[slice]:
+    """Slices of rows covering ``n``, each at most :data:`_ROW_BLOCK_BYTES` of float64 over
+    ``columns`` (default ``n``) columns."""
+    step = max(1, _ROW_BLOCK_BYTES // (8 * (columns or n)))
+    return [slice(start, start + step) for start in range(0, n, step)]
 
 
 def _settle_ties(errors: torch.Tensor,
