@@ -369,9 +369,9 @@ class Spectrum:
                        ) -> torch.Tensor:
         """K-fold errors (alphas × ``columns``) in float64 for the ``wanted`` entries."""
         g = self.shrinkage(alphas.to(torch.float64))
-        basis = self.basis.to(torch.float64)
-        z = dense.matmul(basis.T, Yc[:, columns].to(torch.float64))
-        return self._block_columns(g, z, basis[order], folds, wanted,
+        basis = self.basis[order].to(torch.float64)  # rows in fold order, like the targets
+        z = dense.matmul(basis.T, Yc[:, columns][order].to(torch.float64))
+        return self._block_columns(g, z, basis, folds, wanted,
                                    _ResidualPlan.direct(len(alphas)), None)
 
 
