@@ -246,3 +246,109 @@ def test_centered_gram_centres_while_converting(dtype):
     # the same as converting first and centring the tensor (the path for tensors and GPUs)
     slow = gram(torch.as_tensor(X, dtype=resolve_dtype(dtype)))
     assert np.abs(fast.numpy() - slow.numpy()).max() < 10 * tolerance * np.abs(expected).max()
+
+
+def _spectrum_of(X, dtype=torch.float64):
+    from dynamic_vision.statistics.linear_models.kernel import center_kernel
+    from dynamic_vision.statistics.linear_models.spectral import kernel_spectrum
+
+    X_t = torch.as_tensor(X, dtype=dtype)
+    return kernel_spectrum(center_kernel(X_t @ X_t.T)[0], fit_intercept=True)
+
+
+def test_shrinkage_profiles_reproduce_every_residual():
+    """Where the spectrum is narrow against the grid, fewer products than alphas give every
+    alpha's residuals Q (g ⊙ z); where it is broad, no plan is made."""
+    from dynamic_vision.statistics.linear_models.spectral import _residual_plan, _ResidualPlan
+
+    X, Y = _flat_data(80, 800, 30)
+    spectrum = _spectrum_of(X)
+    z = spectrum.project(torch.as_tensor(Y - Y.mean(0)))
+    alphas = torch.as_tensor(np.logspace(-1, 5, 10))
+    g = spectrum.shrinkage(alphas)
+    everything = torch.ones(len(alphas), dtype=torch.bool)
+    plan = _residual_plan(g, torch.ones(len(alphas), dtype=torch.float64), everything,
+                          torch.float64)
+    assert 0 < plan.size and plan.size + (len(alphas) - sum(plan.through)) < len(alphas)
+    mixed = _ResidualPlan(plan.profiles, plan.coefficients, [True] * 5 + [False] * 5)
+    wanted = torch.ones((len(alphas), z.shape[1]), dtype=torch.bool)
+    wanted[7, ::2] = False  # an alpha of its own computes only the columns it is asked for
+    for together, used in ((False, plan), (True, plan), (True, mixed)):
+        seen = []
+        for batch, columns, residuals in spectrum._residuals(used, g, z, wanted,
+                                                             together=together):
+            if not used.through[batch[0]]:
+                assert columns.tolist() == torch.nonzero(wanted[batch[0]]).flatten().tolist()
+            seen += batch
+            assert len(batch) == 1 or together
+            for index, residual in zip(batch, residuals):
+                direct = spectrum.basis @ (g[index][:, None] * z[:, columns])
+                np.testing.assert_allclose(residual.numpy(), direct.numpy(), rtol=0,
+                                           atol=1e-11 * float(direct.abs().max()))
+        assert sorted(seen) == list(range(len(alphas)))
+    # A spectrum spread over nine decades: no small set of profiles fits every alpha.
+    broad = torch.as_tensor(np.logspace(-3, 6, 80))
+    g_broad = alphas[:, None] / (broad[None, :] + alphas[:, None])
+    assert _residual_plan(g_broad, torch.ones(len(alphas), dtype=torch.float64), everything,
+                          torch.float64).size == 0
+
+
+def _dual_kfold_errors(X, Y, alphas, folds):
+    """K-fold errors (alphas × targets) from a direct solve of each fold's dual system."""
+    errors = np.zeros((len(alphas), Y.shape[1]))
+    for train, val in folds:
+        x_mean, y_mean = X[train].mean(0), Y[train].mean(0)
+        Xc, Yc = X[train] - x_mean, Y[train] - y_mean
+        gram, cross = Xc @ Xc.T, (X[val] - x_mean) @ Xc.T
+        for index, alpha in enumerate(alphas):
+            dual = np.linalg.solve(gram + alpha * np.eye(len(train)), Yc)
+            errors[index] += ((cross @ dual + y_mean - Y[val]) ** 2).mean(0)
+    return errors / len(folds)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_planned_leave_one_out_and_kfold_match_their_definitions(monkeypatch, dtype):
+    """The large-problem paths (profiles, bounds, block solves, tie settling) against
+    scikit-learn's leave-one-out errors and direct K-fold refits."""
+    from sklearn.model_selection import KFold
+
+    from dynamic_vision.statistics.linear_models import spectral
+
+    monkeypatch.setattr(spectral, "_SMALL_BYTES", 0)
+    planned = []
+    plan_of = spectral._residual_plan
+
+    def spy(*args):
+        planned.append(plan_of(*args))
+        return planned[-1]
+
+    monkeypatch.setattr(spectral, "_residual_plan", spy)
+    X, Y = _flat_data(90, 700, 24, seed=3)
+    alphas = np.logspace(-1, 5, 10)
+    rtol = 1e-8 if dtype == "float64" else 2e-4
+    reference = RidgeCV(alphas=alphas, alpha_per_target=True, store_cv_results=True).fit(X, Y)
+    ours = RidgeCVRegression(alphas, dtype=dtype).fit(X, Y)
+    assert planned[-1].size and any(planned[-1].through)
+    computed = ~np.isnan(ours.cv_errors_)
+    exact = reference.cv_results_.mean(0).T
+    np.testing.assert_allclose(ours.cv_errors_[computed], exact[computed], rtol=rtol)
+    np.testing.assert_allclose(ours.alphas_, reference.alpha_, rtol=1e-6)
+    folds = list(KFold(5).split(X))
+    ours = RidgeCVRegression(alphas, cv=5, dtype=dtype).fit(X, Y)
+    assert planned[-1].size and any(planned[-1].through)
+    direct = _dual_kfold_errors(X, Y, alphas, folds)
+    np.testing.assert_allclose(ours.cv_errors_, direct, rtol=rtol)
+    np.testing.assert_allclose(ours.alphas_, alphas[np.argmin(direct, axis=0)], rtol=1e-6)
+
+
+def test_target_chunking_does_not_change_planned_results(monkeypatch):
+    from dynamic_vision.statistics.linear_models import spectral
+
+    monkeypatch.setattr(spectral, "_SMALL_BYTES", 0)
+    X, Y = _flat_data(40, 300, 7, seed=5)
+    for cv in ("loo", 4):
+        whole = RidgeCVRegression(ALPHAS, cv=cv, dtype="float64").fit(X, Y)
+        chunked = RidgeCVRegression(ALPHAS, cv=cv, dtype="float64",
+                                    target_chunk_size=2).fit(X, Y)
+        np.testing.assert_array_equal(whole.alphas_, chunked.alphas_)
+        np.testing.assert_allclose(whole.cv_errors_, chunked.cv_errors_, rtol=1e-12)

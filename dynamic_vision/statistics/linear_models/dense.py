@@ -44,11 +44,14 @@ def blas_threads() -> Iterator[None]:
         yield
 
 
-def matmul(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
-    """``a @ b`` for 2-d tensors of one dtype."""
-    if not _on_cpu(a, b):
-        return a @ b
-    return torch.from_numpy(np.matmul(a.numpy(), b.numpy()))
+def matmul(a: torch.Tensor, b: torch.Tensor, out: torch.Tensor | None = None) -> torch.Tensor:
+    """``a @ b`` for 2-d tensors of one dtype, written into ``out`` (contiguous) if given."""
+    if not _on_cpu(a, b) or (out is not None and not _on_cpu(out)):
+        return torch.matmul(a, b, out=out)
+    if out is None:
+        return torch.from_numpy(np.matmul(a.numpy(), b.numpy()))
+    np.matmul(a.numpy(), b.numpy(), out=out.numpy())
+    return out
 
 
 def batched_matvec(M: torch.Tensor, x: torch.Tensor) -> torch.Tensor:

@@ -129,8 +129,9 @@ def center_kernel(K_train: torch.Tensor, K_test: torch.Tensor | None = None
     """
     row_mean = K_train.mean(1)
     grand_mean = row_mean.mean()
-    centered = K_train - row_mean[:, None] - row_mean[None, :] + grand_mean
-    centered = (centered + centered.T) / 2  # exact symmetry for eigh
+    # r_i + r_j is exactly symmetric, so the centred kernel is too (as eigh wants).
+    centered = K_train - (row_mean[:, None] + row_mean[None, :])
+    centered += grand_mean
     if K_test is None:
         return centered, None
     test = K_test - K_test.mean(1, keepdim=True) - row_mean[None, :] + grand_mean

@@ -6,10 +6,11 @@ One spectral decomposition per fit serves every alpha, every target and every in
 - more features than samples: eigendecomposition of the (centred) Gram matrix ``X Xᵀ``;
 - otherwise: thin SVD of the centred design matrix.
 
-Targets are projected onto the decomposition once. Then, per alpha, one matrix product gives
-every target's exact leave-one-out errors (scikit-learn ``RidgeCV``'s criterion), generalised
-cross-validation needs no product at all, and K-fold errors (himalaya ``KernelRidgeCV``'s
-criterion) follow from the deletion identity without a decomposition per fold. Each target
+Targets are projected onto the decomposition once. Then at most one matrix product per alpha
+(fewer where a few shrinkage profiles serve all alphas) gives every target's exact
+leave-one-out errors (scikit-learn ``RidgeCV``'s criterion), generalised cross-validation needs
+no product at all, and K-fold errors (himalaya ``KernelRidgeCV``'s criterion) follow from the
+same residuals by the deletion identity, without a decomposition per fold. Each target
 keeps the alpha with the lowest mean squared error. Everything runs in torch, so the same code
 runs on a GPU; work over targets is chunked to bound memory.
 """

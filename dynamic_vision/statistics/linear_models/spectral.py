@@ -17,8 +17,13 @@ lifted by ``11ᵀ`` so that the constant vector is one eigenvector, whose shrink
 All criteria use the shrinkage ``g = α / (λ + α)`` directly (never ``1 - h``), so small
 residuals of weakly regularised fits keep their relative precision in float32.
 
-Two devices keep the exact criteria cheap and their choice of alpha that of float64:
+Three devices keep the exact criteria cheap and their choice of alpha that of float64:
 
+- *shrinkage profiles* (kernel mode): both exact criteria need every alpha's residuals
+  ``r = Q (g ⊙ Qᵀy)``, one ``n × n × t`` product each. When the spectrum is narrow against the
+  alpha grid, the alphas' shrinkage vectors are nearly dependent, and a few profiles reproduce
+  each ``g`` to a relative error per component far below rounding of the criterion
+  (:func:`_residual_plan`); every residual is then a combination of the profiles' products;
 - *bounds*: in kernel mode ``‖r‖² = Σ g² (Qᵀy)²`` costs nothing, and the leave-one-out error
   lies between ``‖r‖² / (n max d²)`` and ``‖r‖² / (n min d²)`` (``d = 1 - H_ii``); an alpha whose
   lower bound exceeds another alpha's upper bound cannot be chosen, and its error is not
@@ -30,7 +35,7 @@ Two devices keep the exact criteria cheap and their choice of alpha that of floa
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,10 +51,15 @@ CHUNK_BYTES = 256 * 2**20
 TIE_TOLERANCE = 2e-5
 # Slack on the leave-one-out bounds, far above their rounding error.
 _BOUND_SLACK = 1e-3
-# Rows converted to float64 at once when settling near ties.
-_ROW_BLOCK = 1024
+# Float64 copies of basis rows made at once when settling near ties (bytes).
+_ROW_BLOCK_BYTES = 64 * 2**20
 # Below this many bytes of (samples × alphas × targets), all alphas go through one product.
 _SMALL_BYTES = 8 * 2**20
+# Relative error allowed in a residual formed from shrinkage profiles (see _residual_plan):
+# well under TIE_TOLERANCE below float64, near rounding in float64.
+_PLAN_TOLERANCE = {torch.float32: 1e-6, torch.float64: 1e-12}
+# Largest growth of rounding errors allowed in a combination of profiles.
+_PLAN_GROWTH = 8.0
 
 
 @dataclass
@@ -116,28 +126,28 @@ class Spectrum:
                    chunk_size: int | None = None) -> torch.Tensor:
         """Leave-one-out squared errors averaged over samples: float64 (alphas × targets).
 
-        Small problems take every alpha in one matrix product. Otherwise one
-        product per alpha and target chunk, for the pairs the bounds leave: the rows of the
-        basis are divided by the leverage complement first, so the scaled residuals come out
-        of the product; the pairs ruled out are NaN.
+        Small problems take every alpha in one matrix product. Otherwise, in kernel mode,
+        the residuals ``Q (g ⊙ z)`` of every alpha that the bounds leave come from a few
+        products with shrinkage profiles (:func:`_residual_plan`) or one product of their own,
+        and are divided by the leverage complement; the pairs ruled out are NaN. In primal
+        mode, one product per alpha and target chunk.
         """
         n, n_targets = Yc.shape
         n_alphas = alphas.shape[0]
         shrinkage = self.shrinkage(alphas)
         if n * n_alphas * n_targets * Yc.element_size() <= _SMALL_BYTES:
             errors = self._loo_all(shrinkage, z, Yc, self.basis).to(torch.float64)
+        elif self.mode == "kernel":
+            errors = self._loo_kernel(alphas, shrinkage, z, chunk_size)
         else:
-            candidates = self._loo_candidates(z, shrinkage)
-            errors = torch.full((n_alphas, n_targets), float("nan"), dtype=torch.float64,
-                                device=Yc.device)
+            errors = torch.empty((n_alphas, n_targets), dtype=torch.float64, device=Yc.device)
+            columns = torch.arange(n_targets, device=Yc.device)
             for index in range(n_alphas):
-                columns = torch.nonzero(candidates[index]).flatten()
-                if columns.shape[0]:
-                    errors[index, columns] = self._loo_columns(
-                        shrinkage[index], z, Yc, columns, chunk_size).to(torch.float64)
+                errors[index] = self._loo_columns(shrinkage[index], z, Yc, columns,
+                                                  chunk_size).to(torch.float64)
         if Yc.dtype != torch.float64:
-            _settle_ties(errors, lambda columns, tied: self._loo_float64(
-                alphas, Yc, columns, None if errors.numel() * n * 8 <= _SMALL_BYTES else tied))
+            _settle_ties(errors, lambda columns, tied: self._loo_float64(alphas, Yc, columns,
+                                                                         tied))
         return errors
 
     def _loo_all(self, shrinkage: torch.Tensor, z: torch.Tensor, Yc: torch.Tensor,
@@ -160,54 +170,115 @@ class Spectrum:
         errors = residual / complement[:, :, None]
         return (errors * errors).sum(0) / self.n_samples
 
-    def _loo_candidates(self, z: torch.Tensor, shrinkage: torch.Tensor) -> torch.Tensor:
-        """Which (alpha, target) pairs may hold a target's smallest error."""
-        if self.mode != "kernel":  # primal residual norms cancel: no safe bound, no pruning
-            return torch.ones((shrinkage.shape[0], z.shape[1]), dtype=torch.bool,
-                              device=z.device)
-        g = shrinkage.to(torch.float64)
+    def _kernel_complements(self, g: torch.Tensor) -> torch.Tensor:
+        """``1 - H_ii`` (samples × alphas) in kernel mode, in float64, from the float64
+        shrinkage ``g``; a block of basis rows converted at a time."""
+        weights = g.T.contiguous()
+        return torch.cat([dense.matmul((self.basis[rows] ** 2).to(torch.float64), weights)
+                          for rows in _row_blocks(self.n_samples)])
+
+    def _loo_kernel(self, alphas: torch.Tensor, shrinkage: torch.Tensor, z: torch.Tensor,
+                    chunk_size: int | None) -> torch.Tensor:
+        """Kernel-mode leave-one-out errors for the pairs the bounds leave (others NaN)."""
+        n_alphas, n_targets = shrinkage.shape[0], z.shape[1]
+        exact = self.shrinkage(alphas.to(torch.float64))
+        complement64 = self._kernel_complements(exact)
+        candidates = self._loo_candidates(z, exact, complement64)
+        growth = complement64.max(0).values / complement64.min(0).values
+        plan = _residual_plan(exact, growth, candidates.any(1), z.dtype)
+        complement = complement64.to(z.dtype)
+        errors = torch.full((n_alphas, n_targets), float("nan"), dtype=torch.float64,
+                            device=z.device)
+        wanted = torch.nonzero(candidates.any(0)).flatten()
+        rows = self.n_samples * (plan.size + sum(plan.through) + 2)
+        for chunk in self._chunks(wanted, rows, chunk_size):
+            for batch, columns, residuals in self._residuals(
+                    plan, shrinkage, z[:, chunk], candidates[:, chunk], together=True):
+                residuals /= complement[:, batch].T[:, :, None]
+                square = torch.linalg.vector_norm(residuals, dim=1).square_()
+                errors[torch.as_tensor(batch, device=z.device)[:, None], chunk[columns]] = \
+                    (square / self.n_samples).to(torch.float64)
+        return errors.masked_fill_(~candidates, float("nan"))
+
+    def _loo_candidates(self, z: torch.Tensor, g: torch.Tensor, complement: torch.Tensor
+                        ) -> torch.Tensor:
+        """Which (alpha, target) pairs may hold a target's smallest error (kernel mode), from
+        the float64 shrinkage ``g`` and leverage complements ``complement``."""
         norms = (g * g) @ (z.to(torch.float64) ** 2) / self.n_samples  # ‖r‖² / n
-        complement = (self.basis * self.basis).to(torch.float64) @ g.T  # samples × alphas
         low = norms / complement.max(0).values[:, None] ** 2 * (1 - _BOUND_SLACK)
         high = norms / complement.min(0).values[:, None] ** 2 * (1 + _BOUND_SLACK)
         return low <= high.min(0).values[None, :]
 
+    def _residuals(self, plan: _ResidualPlan, shrinkage: torch.Tensor, z: torch.Tensor,
+                   wanted: torch.Tensor, basis: torch.Tensor | None = None,
+                   together: bool = False
+                   ) -> Iterator[tuple[list[int], torch.Tensor, torch.Tensor]]:
+        """``(alphas, columns, residuals)`` with ``residuals[a] = Q (g_a ⊙ z[:, columns])``
+        (alphas × samples × columns) for each alpha with a ``wanted`` (alphas × targets)
+        column: all columns through the plan's profiles (``together``: all those alphas in
+        one batch), or the wanted ones by a product of its own (kernel mode)."""
+        basis = self.basis if basis is None else basis
+        everything = torch.arange(z.shape[1], device=z.device)
+        active = [index for index in range(shrinkage.shape[0]) if bool(wanted[index].any())]
+        through = [index for index in active if plan.through[index]]
+        if through:
+            products = z.new_empty((plan.size, basis.shape[0], z.shape[1]))
+            for profile, product in zip(plan.profiles, products):
+                dense.matmul(basis, profile[:, None] * z, out=product)
+            flat = products.reshape(plan.size, -1)
+            for batch in ([through] if together else [[index] for index in through]):
+                combined = dense.matmul(plan.coefficients[batch], flat)
+                yield batch, everything, combined.reshape(len(batch), *products.shape[1:])
+        for index in active:
+            if not plan.through[index]:
+                columns = torch.nonzero(wanted[index]).flatten()
+                yield [index], columns, dense.matmul(
+                    basis, shrinkage[index][:, None] * z[:, columns])[None]
+
     def _loo_columns(self, g: torch.Tensor, z: torch.Tensor, Yc: torch.Tensor,
                      columns: torch.Tensor, chunk_size: int | None) -> torch.Tensor:
+        """Primal-mode leave-one-out errors of one alpha for ``columns``."""
         complement = self._complement(g)
         out = torch.empty(columns.shape[0], dtype=Yc.dtype, device=Yc.device)
         done = 0
-        scaled_basis = self.basis / complement[:, None] if self.mode == "kernel" else None
         for chunk in self._chunks(columns, self.n_samples, chunk_size):
-            if self.mode == "kernel":
-                errors = dense.matmul(scaled_basis, g[:, None] * z[:, chunk])
-            else:
-                fitted = dense.matmul(self.basis, (1.0 - g)[:, None] * z[:, chunk])
-                errors = (Yc[:, chunk] - fitted) / complement[:, None]
+            fitted = dense.matmul(self.basis, (1.0 - g)[:, None] * z[:, chunk])
+            errors = (Yc[:, chunk] - fitted) / complement[:, None]
             out[done:done + chunk.shape[0]] = _mean_square(errors)
             done += chunk.shape[0]
         return out
 
     def _loo_float64(self, alphas: torch.Tensor, Yc: torch.Tensor, columns: torch.Tensor,
-                     wanted: torch.Tensor | None = None) -> torch.Tensor:
+                     wanted: torch.Tensor) -> torch.Tensor:
         """Leave-one-out errors (alphas × ``columns``) in float64 throughout (the
-        decomposition itself stays as it was computed), a block of rows at a time; only the
-        ``wanted`` (alphas × columns) entries when given (the others are NaN)."""
-        shrinkage = self.shrinkage(alphas.to(torch.float64))
+        decomposition itself stays as it was computed), for the ``wanted`` (alphas × columns)
+        entries (the others are NaN); a block of basis rows converted at a time."""
+        g = self.shrinkage(alphas.to(torch.float64))
         Y = Yc[:, columns].to(torch.float64)
-        blocks = [slice(start, start + _ROW_BLOCK) for start in range(0, self.n_samples,
-                                                                         _ROW_BLOCK)]
-        z = sum(dense.matmul(self.basis[rows].to(torch.float64).T, Y[rows]) for rows in blocks)
-        if wanted is None:
-            return sum(self._loo_all(shrinkage, z, Y[rows], self.basis[rows].to(torch.float64))
-                       for rows in blocks)
+        blocks = _row_blocks(self.n_samples, self.basis.shape[1])
+        converted = (lambda rows: self.basis[rows].to(torch.float64)) if len(blocks) > 1 else \
+            (lambda rows, whole=self.basis.to(torch.float64): whole)
+        z = sum(dense.matmul(converted(rows).T, Y[rows]) for rows in blocks)
+        # Every wanted (alpha, column) pair is one column of a single product per row block.
+        pair_alpha, pair_column = torch.nonzero(wanted, as_tuple=True)
+        weights = g if self.mode == "kernel" else 1.0 - g
+        sums = torch.zeros(pair_alpha.shape[0], dtype=torch.float64, device=Yc.device)
+        step = max(1, CHUNK_BYTES // (2 * self.n_samples * 8))
+        for rows in blocks:
+            basis = converted(rows)
+            complement = dense.matmul(basis * basis, weights.T.contiguous())  # rows × alphas
+            if self.mode != "kernel":
+                complement = 1.0 - complement - (1.0 / self.n_samples if self.fit_intercept
+                                                 else 0.0)
+            for start in range(0, pair_alpha.shape[0], step):
+                alpha, column = pair_alpha[start:start + step], pair_column[start:start + step]
+                errors = dense.matmul(basis, weights[alpha].T * z[:, column])
+                if self.mode != "kernel":
+                    errors = Y[rows][:, column] - errors
+                errors /= complement[:, alpha]
+                sums[start:start + step] += (errors * errors).sum(0)
         out = torch.full(wanted.shape, float("nan"), dtype=torch.float64, device=Yc.device)
-        for index in range(shrinkage.shape[0]):
-            picked = torch.nonzero(wanted[index]).flatten()
-            if picked.shape[0]:
-                out[index, picked] = sum(
-                    self._loo_all(shrinkage[index:index + 1], z[:, picked], Y[rows][:, picked],
-                                  self.basis[rows].to(torch.float64))[0] for rows in blocks)
+        out[pair_alpha, pair_column] = sums / self.n_samples
         return out
 
     # -- generalised cross-validation ---------------------------------------------------------
@@ -238,45 +309,154 @@ class Spectrum:
         (alphas × targets).
 
         Per fold ``V`` and alpha, the held-out residuals are ``(I - H_VV)⁻¹ r_V`` with
-        ``I - H_VV = Q_V diag(g) Q_Vᵀ`` and ``r_V = Q_V (g ⊙ Qᵀy)`` (kernel mode). Each fold's
-        mean squared error is averaged over folds, as himalaya does.
+        ``I - H_VV = Q_V diag(g) Q_Vᵀ`` and ``r = Q (g ⊙ Qᵀy)`` (kernel mode); the residuals
+        of all folds come from the same products (:meth:`_residuals`). Each fold's mean
+        squared error is averaged over folds, as himalaya does.
         """
         if self.mode != "kernel":
             raise ValueError("block_errors needs a complete (kernel) decomposition.")
-        everything = torch.arange(z.shape[1], device=z.device)
-        rows = [torch.as_tensor(np.asarray(fold), device=z.device) for fold in folds]
-        errors = torch.stack([
-            self._block_columns(g, z, rows, everything, chunk_size)
-            for g in self.shrinkage(alphas)])
+        # Rows in fold order: each fold's rows of the basis and residuals are then a slice.
+        order = torch.as_tensor(np.concatenate([np.asarray(fold) for fold in folds]),
+                                device=z.device)
+        bounds = np.cumsum([0] + [len(fold) for fold in folds])
+        slices = [slice(int(start), int(stop)) for start, stop in zip(bounds[:-1], bounds[1:])]
+        exact = self.shrinkage(alphas.to(torch.float64))
+        live = exact[:, (exact > 0).all(0)]
+        growth = live.max(1).values / live.min(1).values if live.shape[1] else \
+            torch.ones(len(alphas), dtype=torch.float64)
+        everything = torch.ones((len(alphas), z.shape[1]), dtype=torch.bool, device=z.device)
+        plan = _residual_plan(exact, growth, everything.any(1), z.dtype)
+        errors = self._block_columns(self.shrinkage(alphas), z, self.basis[order], slices,
+                                     everything, plan, chunk_size)
         if z.dtype != torch.float64:
-            _settle_ties(errors, lambda columns, tied: torch.stack([
-                self._block_float64(alpha, Yc, rows, columns) if tied[index].any() else
-                torch.full((columns.shape[0],), float("nan"), dtype=torch.float64,
-                           device=Yc.device) for index, alpha in enumerate(alphas)]))
+            _settle_ties(errors, lambda columns, tied: self._block_float64(
+                alphas, Yc, order, slices, columns, tied))
         return errors
 
-    def _block_columns(self, g: torch.Tensor, z: torch.Tensor, folds: list[torch.Tensor],
-                       columns: torch.Tensor, chunk_size: int | None,
-                       basis: torch.Tensor | None = None) -> torch.Tensor:
-        basis = self.basis if basis is None else basis
-        total = torch.zeros(len(columns), dtype=torch.float64, device=z.device)
-        for fold in folds:
-            rows = basis[fold]
-            weighted = rows * g
-            inverse = torch.cholesky_inverse(_cholesky(dense.matmul(weighted, rows.T)))
-            done = 0
-            for chunk in self._chunks(columns, len(fold), chunk_size):
-                held_out = dense.matmul(inverse, dense.matmul(weighted, z[:, chunk]))
-                total[done:done + len(chunk)] += _mean_square(held_out).to(torch.float64)
-                done += len(chunk)
-        return total / len(folds)
+    def _block_columns(self, shrinkage: torch.Tensor, z: torch.Tensor, basis: torch.Tensor,
+                       folds: list[slice], wanted: torch.Tensor, plan: _ResidualPlan,
+                       chunk_size: int | None) -> torch.Tensor:
+        """K-fold errors (alphas × targets; NaN where not ``wanted``) from the ``basis`` rows
+        in fold order (``folds`` slice them)."""
+        errors = torch.full(wanted.shape, float("nan"), dtype=torch.float64, device=z.device)
+        factors: dict[tuple[int, int, bool], torch.Tensor] = {}
+        keep = sum((fold.stop - fold.start) ** 2 for fold in folds) * len(shrinkage) \
+            * z.element_size() <= CHUNK_BYTES
+        columns_wanted = torch.nonzero(wanted.any(0)).flatten()
+        for chunk in self._chunks(columns_wanted, self.n_samples * (plan.size + 2), chunk_size):
+            for (index,), columns, (residual,) in self._residuals(
+                    plan, shrinkage, z[:, chunk], wanted[:, chunk], basis):
+                total = torch.zeros(len(columns), dtype=torch.float64, device=z.device)
+                for number, fold in enumerate(folds):
+                    # Fewer columns than rows: triangular solves; else the inverse, one product.
+                    solve = len(columns) < fold.stop - fold.start
+                    factor = factors.get((index, number, solve))
+                    if factor is None:
+                        factor = _cholesky(dense.outer_gram(basis[fold]
+                                                            * shrinkage[index].sqrt()))
+                        if not solve:
+                            factor = torch.cholesky_inverse(factor)
+                        if keep:
+                            factors[index, number, solve] = factor
+                    held_out = (torch.cholesky_solve(residual[fold], factor) if solve
+                                else dense.matmul(factor, residual[fold]))
+                    total += _mean_square(held_out).to(torch.float64)
+                errors[index, chunk[columns]] = total / len(folds)
+        return errors.masked_fill_(~wanted, float("nan"))
 
-    def _block_float64(self, alpha: torch.Tensor, Yc: torch.Tensor, folds: list[torch.Tensor],
-                       columns: torch.Tensor) -> torch.Tensor:
-        g = self.shrinkage(alpha.to(torch.float64).reshape(1))[0]
-        basis = self.basis.to(torch.float64)
-        z = dense.matmul(basis.T, Yc[:, columns].to(torch.float64))
-        return self._block_columns(g, z, folds, torch.arange(len(columns)), None, basis)
+    def _block_float64(self, alphas: torch.Tensor, Yc: torch.Tensor, order: torch.Tensor,
+                       folds: list[slice], columns: torch.Tensor, wanted: torch.Tensor
+                       ) -> torch.Tensor:
+        """K-fold errors (alphas × ``columns``) in float64 for the ``wanted`` entries."""
+        g = self.shrinkage(alphas.to(torch.float64))
+        basis = self.basis[order].to(torch.float64)  # rows in fold order, like the targets
+        z = dense.matmul(basis.T, Yc[:, columns][order].to(torch.float64))
+        return self._block_columns(g, z, basis, folds, wanted,
+                                   _ResidualPlan.direct(len(alphas)), None)
+
+
+@dataclass
+class _ResidualPlan:
+    """How to form the residuals ``Q (g ⊙ z)`` of several alphas with fewer products.
+
+    ``profiles`` (m × components) span every alpha marked ``through`` to within the tolerance
+    of :func:`_residual_plan`: that alpha's shrinkage is ``coefficients[alpha] @ profiles``, so
+    its residuals are the same combination of the m products ``Q (profile ⊙ z)``. The other
+    alphas take a product of their own.
+    """
+
+    profiles: torch.Tensor | None
+    coefficients: torch.Tensor | None
+    through: list[bool]
+
+    @property
+    def size(self) -> int:
+        return 0 if self.profiles is None else self.profiles.shape[0]
+
+    @classmethod
+    def direct(cls, n_alphas: int) -> _ResidualPlan:
+        return cls(None, None, [False] * n_alphas)
+
+
+def _residual_plan(g: torch.Tensor, growth: torch.Tensor, active: torch.Tensor,
+                   dtype: torch.dtype) -> _ResidualPlan:
+    """Shrinkage profiles that serve the ``active`` alphas with the fewest products.
+
+    ``g`` is the float64 shrinkage (alphas × components). When the spectrum is narrow against
+    the alpha grid, the alphas' shrinkage vectors are nearly dependent: the leading right
+    singular vectors of the (row-normalised) active ones reproduce each to a small relative
+    error *per component*, ``|ĝ_k - g_k| ≤ e g_k``, and then ``‖Q ((ĝ - g) ⊙ z)‖ ≤ e ‖Q (g ⊙
+    z)‖`` for every target. An alpha goes through the profiles when ``e`` times its
+    ``growth`` (how much a residual error can grow into its criterion, e.g. ``max d / min d``
+    for leave-one-out) is within :data:`_PLAN_TOLERANCE` of ``dtype``, and the combination
+    does not cancel (its absolute terms stay within :data:`_PLAN_GROWTH` of ``g``). The number
+    of profiles minimises products (profiles plus alphas left out); ties favour fewer
+    profiles, and nothing is planned unless it saves a product.
+    """
+    n_alphas = g.shape[0]
+    plan = _ResidualPlan.direct(n_alphas)
+    chosen = torch.nonzero(active.cpu()).flatten()
+    live = (g > 0).all(0)  # the intercept's component has g = 0 for every alpha: kept at 0
+    if chosen.shape[0] < 3 or not bool(live.any()):
+        return plan
+    shrinkage = g[chosen][:, live].cpu()
+    _, _, right = torch.linalg.svd(shrinkage / torch.linalg.vector_norm(
+        shrinkage, dim=1, keepdim=True), full_matrices=False)
+    ones = torch.ones(shrinkage.shape + (1,), dtype=torch.float64)
+    best_cost, best = chosen.shape[0], None
+    for size in range(1, chosen.shape[0]):
+        profiles = right[:size]
+        # Per alpha, least squares in relative terms: min ‖(profilesᵀ c - g) / g‖.
+        system = (profiles[None, :, :] / shrinkage[:, None, :]).transpose(1, 2)
+        coefficients = torch.linalg.lstsq(system, ones).solution[..., 0]
+        error = ((coefficients @ profiles - shrinkage).abs() / shrinkage).amax(1)
+        spread = ((coefficients.abs() @ profiles.abs()) / shrinkage).amax(1)
+        fits = (error * growth[chosen].cpu() <= _PLAN_TOLERANCE[dtype]) & \
+            (spread <= _PLAN_GROWTH)
+        cost = size + int((~fits).sum())
+        if cost < best_cost:
+            best_cost, best = cost, (profiles, coefficients, fits)
+        if bool(fits.all()):
+            break
+    if best is None:
+        return plan
+    profiles, coefficients, fits = best
+    full = torch.zeros((profiles.shape[0], g.shape[1]), dtype=torch.float64)
+    full[:, live] = profiles
+    every = torch.zeros((n_alphas, profiles.shape[0]), dtype=torch.float64)
+    every[chosen] = coefficients
+    through = [False] * n_alphas
+    for position, index in enumerate(chosen.tolist()):
+        through[index] = bool(fits[position])
+    return _ResidualPlan(full.to(device=g.device, dtype=dtype),
+                         every.to(device=g.device, dtype=dtype), through)
+
+
+def _row_blocks(n: int, columns: int | None = None) -> list[slice]:
+    """Slices of rows covering ``n``, each at most :data:`_ROW_BLOCK_BYTES` of float64 over
+    ``columns`` (default ``n``) columns."""
+    step = max(1, _ROW_BLOCK_BYTES // (8 * (columns or n)))
+    return [slice(start, start + step) for start in range(0, n, step)]
 
 
 def _settle_ties(errors: torch.Tensor,
