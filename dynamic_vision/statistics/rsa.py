@@ -92,6 +92,8 @@ def rsa_on_subsets(X: np.ndarray, Y: np.ndarray, subsets: list[np.ndarray],
     subset's pairs come from one sort of each RDM (:class:`_SubsetRanks`). Kendall's tau-a
     compares each subset's blocks directly.
     """
+    if comparison not in COMPARISONS:
+        raise ValueError(f"Unknown RDM comparison {comparison!r}; use one of {COMPARISONS}.")
     a, b = rdm(X, distance), rdm(Y, distance)
     n = len(a)
     upper_i, upper_j = np.triu_indices(n, k=1)
@@ -101,21 +103,17 @@ def rsa_on_subsets(X: np.ndarray, Y: np.ndarray, subsets: list[np.ndarray],
     values = []
     for rows in subsets:
         rows = np.asarray(rows)
-        if comparison == "kendall_tau_a":
+        if comparison == "kendall_tau_a" or len(np.unique(rows)) != len(rows):
+            # tau-a compares pairs directly; repeated stimuli add pairs no block mask can hold
             values.append(compare_rdms(a[np.ix_(rows, rows)], b[np.ix_(rows, rows)], comparison))
             continue
         chosen = np.zeros(n, dtype=bool)
         chosen[rows] = True
-        if len(np.unique(rows)) != len(rows):  # repeated stimuli: compare their blocks
-            values.append(compare_rdms(a[np.ix_(rows, rows)], b[np.ix_(rows, rows)], comparison))
-            continue
         mask = chosen[upper_i] & chosen[upper_j]
         if comparison == "spearman":
             values.append(float(pearson_columns(rank_x.ranks(mask), rank_y.ranks(mask))))
-        elif comparison == "pearson":
-            values.append(float(pearson_columns(x[mask], y[mask])))
         else:
-            raise ValueError(f"Unknown RDM comparison {comparison!r}; use one of {COMPARISONS}.")
+            values.append(float(pearson_columns(x[mask], y[mask])))
     return values
 
 
