@@ -11,15 +11,28 @@ Prints, per tree, the CPU-seconds (user + system of the child processes, from
 wall seconds of the warm run, and the ratios (working tree / ref). The load average is printed
 too: on a shared machine CPU-seconds move far less with the load than wall time does.
 
+It also prints the job's **forward-pass floor**: the CPU-seconds of a plain PyTorch loop doing
+only the forward passes the job's two networks must do (torchvision ``r3d_18`` and ``resnet18``
+with random weights at the job's input size, channels-last as the engine runs them, on random
+inputs: no decoding, no readout), in a fresh process with torch's default threads like the job.
+The counts come from the library's rules: every SimMotion clip, resampled to each model's
+frame rate, cut into the model's default (causal) windows, in the engine's CPU batch sizes.
+No version of the job can cost less than this floor; the ratio of the job to it is what the
+rest of the pipeline (data, decoding, readouts, ceilings) adds.
+
     python perf/main_job_cpu.py                         # the README main job, default ref
     python perf/main_job_cpu.py --ref main~3
     python perf/main_job_cpu.py --quick                 # motion-energy and pixels on V1 only
+    python perf/main_job_cpu.py --floor-only            # the forward-pass floor alone
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import math
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -93,6 +106,86 @@ def remove_checkout(folder: Path) -> None:
     subprocess.run(["git", "-C", str(ROOT), "worktree", "prune"], check=False)
 
 
+# -- the forward-pass floor ----------------------------------------------------------------------
+#: The job's networks: (plugin holding the declaration, torchvision constructor, input size).
+FLOOR_NETWORKS = {
+    "r3d_18": ("dynamic_vision.models.r3d_18", "video.r3d_18", 64),
+    "resnet18": ("dynamic_vision.models.resnet18", "resnet18", 64),
+}
+
+
+def _floor_child() -> None:
+    """Time the job's forward passes in a plain loop; print one JSON line per network."""
+    import importlib
+
+    import torch
+    import torchvision
+
+    from dynamic_vision.data.simmotion.build import catalog
+    from dynamic_vision.modeling.activations.engine import _default_batch_size
+    from dynamic_vision.modeling.activations.windows import WindowRule
+
+    clips = catalog()
+    torch.manual_seed(0)
+    for name, (plugin, constructor, size) in FLOOR_NETWORKS.items():
+        spec = importlib.import_module(plugin).SPEC
+        rule = WindowRule.for_spec(spec)
+        units = 0
+        for duration_ms in clips["duration_ms"]:
+            # read_frames' count: frames due before the clip ends, at the model's rate
+            n_frames = max(1, math.ceil(float(duration_ms) * spec.fps / 1000.0 - 1e-6))
+            units += rule.unit_frames(n_frames, static=False).shape[0]
+        batch = _default_batch_size(spec, torch.device("cpu"))
+        network = torchvision.models
+        for part in constructor.split("."):
+            network = getattr(network, part)
+        network = network().eval()
+        if spec.kind == "video":
+            shape, memory_format = (3, rule.clip_length, size, size), torch.channels_last_3d
+        else:
+            shape, memory_format = (3, size, size), torch.channels_last
+        network = network.to(memory_format=memory_format)
+        inputs = torch.randn(batch, *shape).contiguous(memory_format=memory_format)
+        with torch.inference_mode():
+            network(inputs[:1])  # one-off start-up of the convolution kernels, not counted
+            start = _cpu_seconds()
+            for first in range(0, units, batch):
+                network(inputs[: min(batch, units - first)])
+            cpu = _cpu_seconds() - start
+        print(json.dumps({"network": name, "units": units, "kind": spec.kind, "batch": batch,
+                          "threads": torch.get_num_threads(), "cpu_s": cpu}), flush=True)
+
+
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def floor() -> list[dict]:
+    """The forward-pass floor, measured in a fresh process of the working tree."""
+    environment = {**os.environ, "PYTHONPATH": str(ROOT)}
+    result = subprocess.run([sys.executable, __file__, "--floor-child"], cwd=ROOT,
+                            env=environment, capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.exit(f"The forward-pass floor failed ({result.returncode}):\n"
+                 f"{result.stderr[-3000:]}")
+    return [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+
+
+def print_floor(rows: list[dict], cold: dict[str, Run]) -> None:
+    total = sum(row["cpu_s"] for row in rows)
+    print(f"forward-pass floor (plain PyTorch loop, the job's forward passes only, "
+          f"{rows[0]['threads']} threads):")
+    for row in rows:
+        unit = "windows" if row["kind"] == "video" else "frames"
+        print(f"  {row['network']:<10s} {row['units']:6d} {unit:<8s} batch {row['batch']:<3d} "
+              f"{row['cpu_s']:8.1f} CPU-s")
+    print(f"  {'total':<36s} {total:8.1f} CPU-s")
+    for name, run_ in cold.items():
+        print(f"  cold job / floor, {name}: {run_.cpu_s / total:.2f} "
+              f"(floor = {total / run_.cpu_s:.2f} of the job)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ref", default=DEFAULT_REF,
@@ -102,7 +195,18 @@ def main() -> None:
                         help="a reduced job (motion-energy and pixels on SimMotion.V1-ridge) "
                              "to check that the script works")
     parser.add_argument("--skip-warm", action="store_true", help="cold runs only")
+    parser.add_argument("--skip-floor", action="store_true",
+                        help="do not measure the forward-pass floor")
+    parser.add_argument("--floor-only", action="store_true",
+                        help="measure the forward-pass floor alone")
+    parser.add_argument("--floor-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.floor_child:
+        _floor_child()
+        return
+    if args.floor_only:
+        print_floor(floor(), {})
+        return
     job = QUICK_JOB if args.quick else MAIN_JOB
     scratch = Path(tempfile.mkdtemp(prefix="dv-main-job-cpu-"))
     trees = {}
@@ -121,6 +225,7 @@ def main() -> None:
                 print(f"warm run, {name} ...", flush=True)
                 warm[name] = run(tree, scratch / f"home-{label}", scratch / f"out-{label}-warm",
                                  job)
+        floor_rows = [] if args.quick or args.skip_floor else floor()
         load_after = os.getloadavg()
     finally:
         if args.ref in trees:
@@ -146,6 +251,8 @@ def main() -> None:
     if warm:
         print(f"warm wall time,   working tree / {args.ref}: "
               f"{warm['working tree'].wall_s / warm[args.ref].wall_s:.2f}")
+    if floor_rows:
+        print_floor(floor_rows, cold)
     print(f"load average (1 min) before / after: {load_before[0]:.1f} / {load_after[0]:.1f} "
           f"on {os.cpu_count()} CPUs")
 
