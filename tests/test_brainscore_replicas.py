@@ -273,7 +273,11 @@ def _i2n(rates: np.ndarray, truth: np.ndarray, objects: list[str]) -> np.ndarray
     dprime = np.clip(dprime, -5, 5)
     for t in objects:
         rows = np.flatnonzero(truth == t)
-        dprime[rows] -= np.nanmean(dprime[rows], axis=0, keepdims=True)
+        # An object's own column is all NaN for its images (no d' against itself): its mean is
+        # NaN too, without numpy's empty-slice warning.
+        defined = ~np.isnan(dprime[rows]).all(axis=0)
+        dprime[np.ix_(rows, np.flatnonzero(defined))] -= np.nanmean(
+            dprime[np.ix_(rows, np.flatnonzero(defined))], axis=0, keepdims=True)
     return dprime
 
 
