@@ -70,3 +70,27 @@ def test_the_temporary_file_of_a_killed_writer_is_removed_by_the_next_writer(tmp
     assert storage.read_json(target) == {"done": True}
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         p.name for p in (target, alive, elsewhere, untagged))
+
+
+def test_the_scratch_folder_of_a_killed_extraction_is_removed_by_the_next_one(tmp_path):
+    import zipfile
+
+    from dynamic_vision.io.download import extract_archive
+
+    archive = tmp_path / "data.zip"
+    with zipfile.ZipFile(archive, "w") as handle:
+        handle.writestr("clip.txt", "frames")
+    child = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                           capture_output=True, text=True, check=True)
+    dead_tag = storage.writer_tag().replace(f"w{os.getpid()}h", f"w{int(child.stdout)}h")
+    left = tmp_path / f".out.tmp-{dead_tag}-abc123"  # a killed extraction's half-done folder
+    alive = tmp_path / f".out.tmp-{storage.writer_tag()}-def456"  # one at work
+    untagged = tmp_path / ".out.tmp-ghi789"  # an older version's: cannot be judged
+    for folder in (left, alive, untagged):
+        (folder / "part").mkdir(parents=True)
+        (folder / "part" / "clip.txt").write_text("fra")
+    files = extract_archive(archive, tmp_path / "out")
+    assert [f.read_text() for f in files] == ["frames"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [archive.name, "out", alive.name, untagged.name])
+    assert storage.remove_dead_scratch(tmp_path, ".out.tmp-") == 0

@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import socket
 import tempfile
 import threading
@@ -32,6 +33,7 @@ __all__ = [
     "read_json_cache",
     "quarantine",
     "writer_tag",
+    "remove_dead_scratch",
     "writer_alive",
     "remove_dead_temporaries",
     "stable_hash",
@@ -104,12 +106,33 @@ def current_umask() -> int:
 
 def scratch_dir(parent: str | os.PathLike[str], prefix: str) -> Path:
     """A new, uniquely named folder in ``parent`` with the permissions the umask gives (not
-    the 0700 of :func:`tempfile.mkdtemp`), for work that is renamed into place when done."""
+    the 0700 of :func:`tempfile.mkdtemp`), for work that is renamed into place when done.
+
+    Its name is ``prefix``, the writer's :func:`writer_tag` and a random part; the folders of
+    ``prefix`` that writers on this host left when they were killed are removed first.
+    """
     parent = Path(parent)
     parent.mkdir(parents=True, exist_ok=True)
-    folder = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+    remove_dead_scratch(parent, prefix)
+    folder = Path(tempfile.mkdtemp(prefix=f"{prefix}{writer_tag()}-", dir=parent))
     os.chmod(folder, 0o777 & ~current_umask())
     return folder
+
+
+def remove_dead_scratch(parent: str | os.PathLike[str], prefix: str) -> int:
+    """Remove the :func:`scratch_dir` folders named ``prefix…`` in ``parent`` whose writer (on
+    this host) no longer runs; returns how many were removed."""
+    removed = 0
+    try:
+        entries = list(os.scandir(parent))
+    except FileNotFoundError:
+        return 0
+    for entry in entries:
+        if (entry.name.startswith(prefix) and entry.is_dir(follow_symlinks=False)
+                and writer_alive(entry.name[len(prefix):]) is False):
+            shutil.rmtree(entry.path, ignore_errors=True)
+            removed += 1
+    return removed
 
 
 def writer_tag() -> str:
