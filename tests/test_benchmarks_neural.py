@@ -302,3 +302,36 @@ def test_a_non_positive_ceiling_is_refused(stimuli, recordings):
                                 bibtex="@misc{toy}")
     with pytest.raises(ScoreGuardError, match="Toy.V1-unreliable.*ceiling is -0.1"):
         benchmark(TableModel("planted", {"features": PLANTED}))
+
+
+@pytest.mark.parametrize("name,n_features", [("ridge", 60), ("ridge", 20), ("pls", 60),
+                                             ("linear", 20)])
+def test_score_time_bins_in_one_metric_call_matches_a_call_per_bin(name, n_features):
+    """A metric with ``per_time_bin`` (the regression metrics) is called once for all bins;
+    the result equals a call per bin value for value, skipped and constant bins included."""
+    from dynamic_vision.benchmark_kinds.neural import score_time_bins
+    from dynamic_vision.core.registry import metric_registry
+    from dynamic_vision.statistics.splits import KFoldSplits
+    from dynamic_vision.testing.metric_checks import toy_assemblies
+
+    source, target = toy_assemblies(n_stimuli=40, n_features=n_features, n_time_bins=5, seed=6)
+    source = source.astype(np.float32).transpose("time_bin", "neuroid", "presentation").copy()
+    source[2] = 1.0  # the model's activations do not vary in bin 2: undefined there
+    metric = metric_registry.load(name, splits=KFoldSplits(4, seed=0), n_bootstrap=0)
+    bins = np.array([True, True, True, False, True])  # bin 3 unreliable: not scored
+
+    def per_bin(source_bin, target_bin):  # a plain callable: scored bin by bin
+        return metric(source_bin, target_bin)
+
+    batched, one_by_one = [], []
+    raw, error = score_time_bins(metric, source, target, bins, batched)
+    expected_raw, expected_error = score_time_bins(per_bin, source, target, bins, one_by_one)
+    np.testing.assert_array_equal(raw, expected_raw)
+    np.testing.assert_array_equal(error, expected_error)
+    assert np.isnan(raw[[2, 3]]).all() and np.isfinite(raw[[0, 1, 4]]).all()
+    assert [v is None for v in batched] == [False, False, True, True, False]
+    for ours, reference in zip(batched, one_by_one):
+        if reference is None:
+            assert ours is None
+        else:
+            np.testing.assert_array_equal(ours, reference)

@@ -17,6 +17,9 @@ Procedure (shared by ``ridge``, ``pls`` and ``linear``):
    instead gives bootstrap distributions whose bias for a median over neuroids exceeds two
    standard deviations, where BCa intervals degenerate.)
 
+:meth:`RegressionMetric.per_time_bin` scores every time bin as a call for that bin alone would,
+value for value, aligning and splitting once (neural benchmarks score bins that way).
+
 A test split with fewer than ``min_test_stimuli`` (10) stimuli is refused
 (:class:`~dynamic_vision.core.errors.ScoreGuardError`): with 2 test stimuli every r is ±1.
 
@@ -145,7 +148,11 @@ class RegressionMetric:
                                            and self.stratify_coord in target.coords) else None
         return ShuffleSplits(n_splits=10, train_size=0.9, seed=0, stratify_coord=stratify)
 
-    def __call__(self, source: xr.DataArray, target: xr.DataArray) -> Score:
+    def _per_neuroid(self, source: xr.DataArray, target: xr.DataArray
+                     ) -> tuple[np.ndarray, list, xr.DataArray]:
+        """Steps 1-3: held-out Pearson r per split, neuroid and time bin
+        (``split × neuroid × time_bin``, one bin when there are none), the splits, and the
+        aligned target."""
         source, target = align_by_stimulus(source, target)
         order = np.argsort(target["stimulus_id"].values.astype(str), kind="stable")
         source, target = source.isel(presentation=order), target.isel(presentation=order)
@@ -153,7 +160,6 @@ class RegressionMetric:
         check_test_sizes(splits, self.min_test_stimuli, "Regression metric")
         estimator = self._estimator()
         per_bin = []
-        has_bins = "time_bin" in target.dims
         for index, source_bin, target_bin in time_bin_pairs(source, target):
             X, Y = as_matrix(source_bin), as_matrix(target_bin)
             usable = drop_constant_targets(Y)
@@ -165,10 +171,47 @@ class RegressionMetric:
                 r[k, usable] = pearson_columns(np.asarray(predicted).reshape(len(test), -1),
                                                Y[test][:, usable])
             per_bin.append(r)
-        raw = np.stack(per_bin, axis=-1)  # split × neuroid × time_bin
+        return np.stack(per_bin, axis=-1), splits, target
+
+    def _reduce(self, raw: np.ndarray) -> np.ndarray:
+        """Step 4's reduction over neuroids: ``split × neuroid × …`` → ``split × …``."""
         reduce: Callable[..., np.ndarray] = np.nanmedian if self.aggregation == "median" \
             else np.nanmean
-        split_bin = reduce(raw, axis=1)  # split × time_bin
+        return reduce(raw, axis=1)
+
+    def per_time_bin(self, source: xr.DataArray, target: xr.DataArray
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Score every time bin on its own, as ``self(source.isel(time_bin=b),
+        target.isel(time_bin=b))`` would, value for value, but aligning and splitting once.
+
+        Parameters
+        ----------
+        source, target
+            ``presentation × neuroid × time_bin`` assemblies with the same time bins.
+
+        Returns
+        -------
+        raw, raw_error, per_neuroid
+            Per time bin: the score (mean over splits), its error, and the per-neuroid values
+            ``split × neuroid × time_bin`` (``detail["raw"]`` of each bin's score). No
+            bootstrap is made.
+        """
+        if "time_bin" not in target.dims or "time_bin" not in source.dims:
+            raise ValueError("per_time_bin needs a 'time_bin' dimension on source and target; "
+                             "call the metric itself otherwise.")
+        raw, _, _ = self._per_neuroid(source, target)
+        # Each bin reduced from its own contiguous copy, as a call for that bin alone does:
+        # numpy sums a strided axis in another order, which would move the last bit.
+        scores = [aggregate_splits(self._reduce(np.ascontiguousarray(raw[..., [index]]))
+                                   .mean(axis=1))
+                  for index in range(raw.shape[-1])]
+        center, error = (np.array(values, dtype=np.float64) for values in zip(*scores))
+        return center, error, raw
+
+    def __call__(self, source: xr.DataArray, target: xr.DataArray) -> Score:
+        has_bins = "time_bin" in target.dims
+        raw, splits, target = self._per_neuroid(source, target)  # split × neuroid × time_bin
+        split_bin = self._reduce(raw)  # split × time_bin
         per_split = split_bin.mean(axis=1)
         center, error = aggregate_splits(per_split)
         neuroid_coords = {name: ("neuroid", np.asarray(target[name].values))
@@ -188,3 +231,4 @@ class RegressionMetric:
             detail["raw_ci"] = xr.DataArray([low, high], dims="bound",
                                             coords={"bound": ["low", "high"]})
         return Score.from_raw(center, error, detail=detail)
+

@@ -1,5 +1,7 @@
 """The ridge metric end to end: procedure, aggregation, time bins and bad input."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -97,3 +99,26 @@ def test_constant_neuroids_are_excluded_with_a_count():
         score = metric_registry.load("ridge", splits=KFoldSplits(4))(source, target)
     assert np.isnan(score.detail["raw"].values[:, [0, 5]]).all()
     assert np.isfinite(score.raw)
+
+
+@pytest.mark.parametrize("aggregation", ["median", "mean"])
+def test_per_time_bin_is_one_call_per_bin_exactly(aggregation):
+    source, target = toy_assemblies(n_stimuli=48, n_features=80, n_time_bins=4, seed=3)
+    source = source.astype(np.float32)  # as model activations: the kernel path in float32
+    target = target.copy()
+    target[:, 2, 1] = 0.5  # a neuroid constant in one bin only
+    target = target.isel(presentation=np.random.default_rng(0).permutation(48))
+    metric = metric_registry.load("ridge", splits=KFoldSplits(4, seed=1), n_bootstrap=0)
+    metric.aggregation = aggregation
+    with pytest.warns(RuntimeWarning, match="1 of 12 target neuroids are constant"):
+        raw, error, values = metric.per_time_bin(source, target)
+    assert values.shape == (4, 12, 4)
+    for b in range(4):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            single = metric(source.isel(time_bin=b), target.isel(time_bin=b))
+        assert raw[b] == single.raw and error[b] == single.raw_error
+        np.testing.assert_array_equal(values[..., b], single.detail["raw"].values)
+    assert np.isnan(values[:, 2, 1]).all() and np.isfinite(values[:, 2, 0]).all()
+    with pytest.raises(ValueError, match="needs a 'time_bin' dimension"):
+        metric.per_time_bin(source.isel(time_bin=0), target.isel(time_bin=0))
