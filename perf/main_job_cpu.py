@@ -107,11 +107,21 @@ def remove_checkout(folder: Path) -> None:
 
 
 # -- the forward-pass floor ----------------------------------------------------------------------
-#: The job's networks: (plugin holding the declaration, torchvision constructor, input size).
+#: The job's networks: (plugin holding the declaration, torchvision constructor).
 FLOOR_NETWORKS = {
-    "r3d_18": ("dynamic_vision.models.r3d_18", "video.r3d_18", 64),
-    "resnet18": ("dynamic_vision.models.resnet18", "resnet18", 64),
+    "r3d_18": ("dynamic_vision.models.r3d_18", "video.r3d_18"),
+    "resnet18": ("dynamic_vision.models.resnet18", "resnet18"),
 }
+
+
+def _job_input_size(network: str, default: int) -> int:
+    """The input size the main job gives ``network``'s random twin (its ``--model-option``)."""
+    for option in MAIN_JOB["model_options"]:
+        model, setting = option.split(":", 1)
+        key, value = setting.split("=", 1)
+        if model == f"{network}-random" and key == "input_size":
+            return int(value)
+    return default
 
 
 def _floor_child() -> None:
@@ -127,8 +137,9 @@ def _floor_child() -> None:
 
     clips = catalog()
     torch.manual_seed(0)
-    for name, (plugin, constructor, size) in FLOOR_NETWORKS.items():
+    for name, (plugin, constructor) in FLOOR_NETWORKS.items():
         spec = importlib.import_module(plugin).SPEC
+        size = _job_input_size(name, spec.input_size)
         rule = WindowRule.for_spec(spec)
         units = 0
         for duration_ms in clips["duration_ms"]:
@@ -172,7 +183,8 @@ def floor() -> list[dict]:
     return [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
 
 
-def print_floor(rows: list[dict], cold: dict[str, Run]) -> None:
+def print_floor(rows: list[dict], ours: Run | None = None, ref: tuple[str, Run] | None = None
+                ) -> None:
     total = sum(row["cpu_s"] for row in rows)
     print(f"forward-pass floor (plain PyTorch loop, the job's forward passes only, "
           f"{rows[0]['threads']} threads):")
@@ -181,9 +193,10 @@ def print_floor(rows: list[dict], cold: dict[str, Run]) -> None:
         print(f"  {row['network']:<10s} {row['units']:6d} {unit:<8s} batch {row['batch']:<3d} "
               f"{row['cpu_s']:8.1f} CPU-s")
     print(f"  {'total':<36s} {total:8.1f} CPU-s")
-    for name, run_ in cold.items():
-        print(f"  cold job / floor, {name}: {run_.cpu_s / total:.2f} "
-              f"(floor = {total / run_.cpu_s:.2f} of the job)")
+    if ours is not None:
+        print(f"  working tree's cold job / floor: {ours.cpu_s / total:.2f}")
+    if ref is not None:  # the ref may run other forward passes (e.g. other windows)
+        print(f"  floor / {ref[0]}'s whole cold job: {total / ref[1].cpu_s:.2f}")
 
 
 def main() -> None:
@@ -205,7 +218,7 @@ def main() -> None:
         _floor_child()
         return
     if args.floor_only:
-        print_floor(floor(), {})
+        print_floor(floor())
         return
     job = QUICK_JOB if args.quick else MAIN_JOB
     scratch = Path(tempfile.mkdtemp(prefix="dv-main-job-cpu-"))
@@ -252,7 +265,7 @@ def main() -> None:
         print(f"warm wall time,   working tree / {args.ref}: "
               f"{warm['working tree'].wall_s / warm[args.ref].wall_s:.2f}")
     if floor_rows:
-        print_floor(floor_rows, cold)
+        print_floor(floor_rows, ours, (args.ref, ref))
     print(f"load average (1 min) before / after: {load_before[0]:.1f} / {load_after[0]:.1f} "
           f"on {os.cpu_count()} CPUs")
 
