@@ -184,6 +184,9 @@ class RegressionMetric:
         """Score every time bin on its own, as ``self(source.isel(time_bin=b),
         target.isel(time_bin=b))`` would, value for value, but aligning and splitting once.
 
+        Neural benchmarks call this instead of one call per bin, so a subclass that changes
+        ``__call__`` must change this method the same way.
+
         Parameters
         ----------
         source, target
@@ -231,4 +234,3 @@ class RegressionMetric:
             detail["raw_ci"] = xr.DataArray([low, high], dims="bound",
                                             coords={"bound": ["low", "high"]})
         return Score.from_raw(center, error, detail=detail)
-
