@@ -24,6 +24,8 @@ rest of the pipeline (data, decoding, readouts, ceilings) adds.
     python perf/main_job_cpu.py --ref main~3
     python perf/main_job_cpu.py --quick                 # motion-energy and pixels on V1 only
     python perf/main_job_cpu.py --floor-only            # the forward-pass floor alone
+    python perf/main_job_cpu.py --ours-option r3d_18-random:window=block
+        # the working tree at the ref's (non-causal) windows: the same forward passes as f43cf3a
 """
 
 from __future__ import annotations
@@ -114,18 +116,21 @@ FLOOR_NETWORKS = {
 }
 
 
-def _job_input_size(network: str, default: int) -> int:
-    """The input size the main job gives ``network``'s random twin (its ``--model-option``)."""
-    for option in MAIN_JOB["model_options"]:
+def _job_option(options: list[str], network: str, key: str, default: str | None
+                ) -> str | None:
+    """The value of ``key`` among the ``MODEL:KEY=VALUE`` options for ``network``'s random
+    twin, or ``default``."""
+    for option in options:
         model, setting = option.split(":", 1)
-        key, value = setting.split("=", 1)
-        if model == f"{network}-random" and key == "input_size":
-            return int(value)
+        name, value = setting.split("=", 1)
+        if model == f"{network}-random" and name == key:
+            return value
     return default
 
 
-def _floor_child() -> None:
-    """Time the job's forward passes in a plain loop; print one JSON line per network."""
+def _floor_child(options: list[str]) -> None:
+    """Time the forward passes of the job with ``options`` in a plain loop; print one JSON line
+    per network."""
     import importlib
 
     import torch
@@ -139,8 +144,8 @@ def _floor_child() -> None:
     torch.manual_seed(0)
     for name, (plugin, constructor) in FLOOR_NETWORKS.items():
         spec = importlib.import_module(plugin).SPEC
-        size = _job_input_size(name, spec.input_size)
-        rule = WindowRule.for_spec(spec)
+        size = int(_job_option(options, name, "input_size", str(spec.input_size)))
+        rule = WindowRule.for_spec(spec, _job_option(options, name, "window", None))
         units = 0
         for duration_ms in clips["duration_ms"]:
             # read_frames' count: frames due before the clip ends, at the model's rate
@@ -172,11 +177,14 @@ def _cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def floor() -> list[dict]:
-    """The forward-pass floor, measured in a fresh process of the working tree."""
+def floor(options: list[str]) -> list[dict]:
+    """The forward-pass floor of the job with ``options``, measured in a fresh process of the
+    working tree."""
     environment = {**os.environ, "PYTHONPATH": str(ROOT)}
-    result = subprocess.run([sys.executable, __file__, "--floor-child"], cwd=ROOT,
-                            env=environment, capture_output=True, text=True)
+    command = [sys.executable, __file__, "--floor-child"]
+    for option in options:
+        command += ["--ours-option", option]
+    result = subprocess.run(command, cwd=ROOT, env=environment, capture_output=True, text=True)
     if result.returncode != 0:
         sys.exit(f"The forward-pass floor failed ({result.returncode}):\n"
                  f"{result.stderr[-3000:]}")
@@ -212,15 +220,20 @@ def main() -> None:
                         help="do not measure the forward-pass floor")
     parser.add_argument("--floor-only", action="store_true",
                         help="measure the forward-pass floor alone")
+    parser.add_argument("--ours-option", action="append", default=[], metavar="MODEL:KEY=VALUE",
+                        help="a model option given to the working tree's job only (and to the "
+                             "floor), e.g. r3d_18-random:window=block to run the ref's windows")
     parser.add_argument("--floor-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.floor_child:
-        _floor_child()
+        _floor_child(MAIN_JOB["model_options"] + args.ours_option)
         return
     if args.floor_only:
-        print_floor(floor())
+        print_floor(floor(args.ours_option))
         return
     job = QUICK_JOB if args.quick else MAIN_JOB
+    jobs = {args.ref: job, "working tree": {**job, "model_options": job["model_options"]
+                                            + args.ours_option}}
     scratch = Path(tempfile.mkdtemp(prefix="dv-main-job-cpu-"))
     trees = {}
     try:
@@ -231,14 +244,15 @@ def main() -> None:
         for name, tree in trees.items():
             label = name.replace(" ", "-")
             print(f"cold run, {name} ...", flush=True)
-            cold[name] = run(tree, scratch / f"home-{label}", scratch / f"out-{label}-cold", job)
+            cold[name] = run(tree, scratch / f"home-{label}", scratch / f"out-{label}-cold",
+                             jobs[name])
         if not args.skip_warm:
             for name, tree in trees.items():
                 label = name.replace(" ", "-")
                 print(f"warm run, {name} ...", flush=True)
                 warm[name] = run(tree, scratch / f"home-{label}", scratch / f"out-{label}-warm",
-                                 job)
-        floor_rows = [] if args.quick or args.skip_floor else floor()
+                                 jobs[name])
+        floor_rows = [] if args.quick or args.skip_floor else floor(args.ours_option)
         load_after = os.getloadavg()
     finally:
         if args.ref in trees:
@@ -251,6 +265,8 @@ def main() -> None:
     options = " ".join(f"--model-option {o}" for o in job["model_options"])
     print(f"job: dynamic-vision score --models {models} {options} "
           f"--benchmarks '{job['benchmarks']}' --output DIR")
+    if args.ours_option:
+        print("working tree only: " + " ".join(f"--model-option {o}" for o in args.ours_option))
     print(f"{'':24s} {'cold CPU-s':>11s} {'cold wall s':>12s} {'peak RSS MiB':>13s} "
           f"{'warm wall s':>12s}")
     for name in trees:
