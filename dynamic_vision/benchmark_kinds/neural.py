@@ -125,29 +125,23 @@ def score_time_bins(metric: Metric, source: xr.DataArray, target: xr.DataArray,
     wanted = np.ones(n_bins, bool) if bins is None else np.asarray(bins, bool)
     raw, error = np.full(n_bins, np.nan), np.full(n_bins, np.nan)
     collected: list = [None] * n_bins
-    if callable(getattr(metric, "per_time_bin", None)):
+    values = np.asarray(source.transpose("time_bin", ...).values)
+    varies = np.ptp(values.reshape(n_bins, values.shape[1], -1), axis=1).max(axis=1) > 0
+    chosen = np.flatnonzero(wanted & varies)  # constant activations predict nothing: undefined
+    if chosen.size and callable(getattr(metric, "per_time_bin", None)):
         # A metric that fits every bin on its own can score them all in one call, aligning
         # and splitting once instead of once per bin: the same values, less overhead.
-        values = np.asarray(source.transpose("time_bin", ...).values)
-        varies = np.ptp(values.reshape(n_bins, values.shape[1], -1), axis=1).max(axis=1) > 0
-        chosen = np.flatnonzero(wanted & varies)  # constant activations: undefined, NaN
-        if chosen.size:
-            raw[chosen], error[chosen], values = metric.per_time_bin(
-                source.isel(time_bin=chosen), target.isel(time_bin=chosen))
-            for position, index in enumerate(chosen):
-                collected[index] = np.asarray(values[..., position], dtype=np.float64)
-        if per_neuroid is not None:
-            per_neuroid.extend(collected)
-        return raw, error
-    for index in np.flatnonzero(wanted):
-        source_bin = source.isel(time_bin=index)
-        if np.ptp(source_bin.values, axis=0).max() == 0:
-            continue  # constant activations predict nothing: undefined, not an error
-        result = metric(source_bin, target.isel(time_bin=index))
-        raw[index], error[index] = float(result.raw), float(result.raw_error)
-        detail = getattr(result, "detail", xr.Dataset())
-        if "raw" in detail and detail["raw"].dims == ("split", "neuroid"):
-            collected[index] = np.asarray(detail["raw"].values, dtype=np.float64)
+        raw[chosen], error[chosen], per_split = metric.per_time_bin(
+            source.isel(time_bin=chosen), target.isel(time_bin=chosen))
+        for position, index in enumerate(chosen):
+            collected[index] = np.asarray(per_split[..., position], dtype=np.float64)
+    else:
+        for index in chosen:
+            result = metric(source.isel(time_bin=index), target.isel(time_bin=index))
+            raw[index], error[index] = float(result.raw), float(result.raw_error)
+            detail = getattr(result, "detail", xr.Dataset())
+            if "raw" in detail and detail["raw"].dims == ("split", "neuroid"):
+                collected[index] = np.asarray(detail["raw"].values, dtype=np.float64)
     if per_neuroid is not None:
         per_neuroid.extend(collected)
     return raw, error

@@ -123,13 +123,8 @@ def remove_dead_scratch(parent: str | os.PathLike[str], prefix: str) -> int:
     """Remove the :func:`scratch_dir` folders named ``prefix…`` in ``parent`` whose writer (on
     this host) no longer runs; returns how many were removed."""
     removed = 0
-    try:
-        entries = list(os.scandir(parent))
-    except FileNotFoundError:
-        return 0
-    for entry in entries:
-        if (entry.name.startswith(prefix) and entry.is_dir(follow_symlinks=False)
-                and writer_alive(entry.name[len(prefix):]) is False):
+    for entry in _dead_writers(parent, prefix):
+        if entry.is_dir(follow_symlinks=False):
             shutil.rmtree(entry.path, ignore_errors=True)
             removed += 1
     return removed
@@ -169,19 +164,24 @@ def writer_alive(name: str) -> bool | None:
 def remove_dead_temporaries(folder: str | os.PathLike[str], target: str | None = None) -> int:
     """Remove the temporary files that :func:`atomic_path` writers in ``folder`` (for the file
     ``target`` only, when given) left when they died; returns how many were removed."""
-    prefix = f".{target}." if target is not None else "."
     removed = 0
-    try:
-        entries = list(os.scandir(folder))
-    except FileNotFoundError:
-        return 0
-    for entry in entries:
-        name = entry.name
-        if name.startswith(prefix) and name.endswith(".tmp") and writer_alive(name) is False:
+    for entry in _dead_writers(folder, f".{target}." if target is not None else "."):
+        if entry.name.endswith(".tmp"):
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(entry.path)
                 removed += 1
     return removed
+
+
+def _dead_writers(folder: str | os.PathLike[str], prefix: str) -> list[os.DirEntry]:
+    """The entries of ``folder`` named ``prefix…`` whose writer's tag (after the prefix) names
+    a process of this host that no longer runs."""
+    try:
+        entries = list(os.scandir(folder))
+    except FileNotFoundError:
+        return []
+    return [entry for entry in entries if entry.name.startswith(prefix)
+            and writer_alive(entry.name[len(prefix):]) is False]
 
 
 @contextlib.contextmanager
